@@ -1,0 +1,41 @@
+"""The ``pos2`` command line: a thin layer over the Python API.
+
+Each command lives in its own module and registers itself on :data:`app`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="pos2",
+    help="pos2 — open digital twin of the Power of Siberia 2 gas pipeline and of the deal around it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """pos2 — open digital twin of the Power of Siberia 2 gas pipeline and of the deal around it."""
+
+
+def _register() -> None:
+    # Imported for their side effect of adding commands to `app`.
+    from pos2.cli import sources  # noqa: F401
+
+    for mod in ("twin", "economics", "deal", "report", "serve", "sweep"):
+        try:
+            __import__(f"pos2.cli.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"pos2.cli.{mod}":
+                raise
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

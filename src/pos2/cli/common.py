@@ -1,0 +1,139 @@
+"""Options and helpers shared by every ``pos2`` command, so they behave the same everywhere.
+
+Exit codes (documented in the README):
+
+====  ==========================================================
+0     success
+1     a pos2 error (solver did not converge, infeasible design...)
+2     bad input: scenario file, ``--set`` value, command-line usage
+3     refused to overwrite an existing file (use ``--force``)
+130   interrupted (Ctrl-C)
+====  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from pos2.errors import OutputError, Pos2Error
+from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+
+err_console = Console(stderr=True)
+out_console = Console()
+
+
+class Format(StrEnum):
+    """Table output format."""
+
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+ScenarioOpt = Annotated[
+    str, typer.Option("--scenario", "-s", help="Embedded scenario name (pos2, pos1) or path to a TOML file.")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="Override a scenario value: key=value (repeatable). See `pos2 sources --keys`."
+    ),
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for tables and figures.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Table format for --out.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object on stdout.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and --json).")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INPUT = 2
+EXIT_EXISTS = 3
+EXIT_INTERRUPTED = 130
+
+
+@contextmanager
+def handle_errors(debug: bool) -> Iterator[None]:
+    """Turn pos2 errors into ``Name: message`` on stderr and a non-zero exit code."""
+    try:
+        yield
+    except Pos2Error as e:
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"[bold red]{type(e).__name__}[/]: {e}", highlight=False, markup=True)
+        code = EXIT_EXISTS if isinstance(e, OutputError) else getattr(e, "exit_code", EXIT_ERROR)
+        raise typer.Exit(code) from None
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def get_scenario(scenario: str = DEFAULT_SCENARIO, sets: list[str] | None = None) -> Scenario:
+    """Load the scenario with the command-line overrides."""
+    return load_scenario(scenario, sets or [])
+
+
+def print_json(obj: Any) -> None:
+    """Print one JSON object on stdout (numpy scalars and NaN handled)."""
+    sys.stdout.write(json.dumps(obj, indent=2, default=_json_default, allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "item"):
+        return o.item()
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def prepare_out(out: Path) -> Path:
+    """Create the output folder (refusing a path that is an existing file)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create output folder {out}: {e.strerror}") from None
+    return out
+
+
+def guard_write(path: Path, force: bool) -> Path:
+    """Refuse to overwrite an existing file unless ``force``."""
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; pass --force to overwrite it")
+    return path
+
+
+def write_table(df: pd.DataFrame, out: Path, stem: str, fmt: Format, force: bool) -> Path:
+    """Write one tidy table as CSV, Parquet or JSON records."""
+    path = guard_write(out / f"{stem}.{fmt.value}", force)
+    if fmt is Format.csv:
+        df.to_csv(path, index=False)
+    elif fmt is Format.parquet:
+        try:
+            df.to_parquet(path, index=False)
+        except ImportError:
+            raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
+    else:
+        df.to_json(path, orient="records", indent=2)
+    return path
+
+
+def command(fn: Callable[..., None]) -> Callable[..., None]:
+    """Identity decorator marker for pos2 commands (kept for readability)."""
+    return fn

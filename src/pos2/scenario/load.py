@@ -1,0 +1,334 @@
+"""Load and validate scenarios: TOML files -> frozen, typed, sourced :class:`Scenario`.
+
+A scenario is named (``pos2``, ``pos1``: embedded in the package, each a folder of TOML files
+whose top-level tables must not overlap) or a path to a user's TOML file. A user's file may start
+with ``base = "pos2"`` to inherit everything and override only what it writes.
+
+Overrides (``--set key=value``) are applied last; each value is parsed as TOML (``0.11``,
+``true``, ``"text"``, ``[1, 2]``); a bare word is taken as a string.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pos2.errors import ScenarioError, UnknownKeyError
+from pos2.scenario.locate import find_line, key_lines
+from pos2.scenario.model import ScenarioModel
+from pos2.scenario.schema import nearest_key, settable_keys
+from pos2.scenario.sourcing import CONFIDENCES, SourcedValue, is_sourced_leaf
+
+DEFAULT_SCENARIO = "pos2"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: typed sections plus the source of every value."""
+
+    model: ScenarioModel
+    sources: tuple[SourcedValue, ...]
+    origin: str
+    overrides: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        """Scenario name."""
+        return self.model.name
+
+    def get(self, key: str) -> Any:
+        """Value of a dotted key, e.g. ``scenario.get("contract.slope")``."""
+        obj: Any = self.model
+        for part in key.split("."):
+            if not hasattr(obj, part):
+                raise UnknownKeyError(key, nearest_key(key))
+            obj = getattr(obj, part)
+        return obj
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """A new scenario with ``overrides`` (dotted key -> value) applied and re-validated."""
+        raw = self.model.model_dump()
+        sources = {s.key: s for s in self.sources}
+        for key, value in overrides.items():
+            _check_key(key)
+            _set_dotted(raw, key, value)
+            sources[key] = SourcedValue(
+                key,
+                value,
+                sources[key].unit if key in sources else "",
+                "user override (--set)",
+                "A",
+                "set by the user",
+                True,
+                "--set",
+                None,
+            )
+        model = _validate(raw, {}, "--set")
+        return Scenario(
+            model, tuple(sources.values()), self.origin, self.overrides + tuple(overrides.items())
+        )
+
+
+def available_scenarios() -> list[str]:
+    """Names of the scenarios embedded in the package."""
+    root = resources.files("pos2.scenario") / "data"
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def parse_set(item: str) -> tuple[str, Any]:
+    """Parse one ``key=value`` override; the value is read as TOML, else as a string."""
+    if "=" not in item:
+        raise ScenarioError("expected key=value", field=item, path="--set")
+    key, _, text = item.partition("=")
+    key = key.strip()
+    text = text.strip()
+    if not key:
+        raise ScenarioError("empty key in --set", value=item, path="--set")
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text
+    return key, value
+
+
+def _check_key(key: str) -> None:
+    if key not in settable_keys():
+        raise UnknownKeyError(key, nearest_key(key), path="--set")
+
+
+def _set_dotted(raw: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    obj = raw
+    for p in parts[:-1]:
+        obj = obj.setdefault(p, {})
+    obj[parts[-1]] = value
+
+
+def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ScenarioError(f"cannot read scenario file: {e.strerror}", path=label) from None
+    except UnicodeDecodeError:
+        raise ScenarioError("scenario file is not UTF-8 text", path=label) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"at line (\d+)", str(e))
+        line = int(m.group(1)) if m else None
+        raise ScenarioError(f"not valid TOML: {e}", path=label, line=line) from None
+    return data, key_lines(text)
+
+
+def _strip_sources(
+    obj: Any, prefix: str, label: str, lines: dict[str, int], out: dict[str, SourcedValue]
+) -> Any:
+    """Replace sourced leaves by their values, recording each value's source."""
+    if is_sourced_leaf(obj):
+        conf = str(obj.get("confidence", ""))
+        line = find_line(lines, prefix)
+        if conf and conf not in CONFIDENCES:
+            raise ScenarioError(
+                f"confidence must be one of {', '.join(CONFIDENCES)}",
+                path=label,
+                line=line,
+                field=f"{prefix}.confidence",
+                value=conf,
+            )
+        assumption = bool(obj.get("assumption", False)) or conf == "A"
+        if assumption and not obj.get("note"):
+            raise ScenarioError(
+                "an assumption needs a 'note' giving its reasoning", path=label, line=line, field=prefix
+            )
+        if not assumption and not obj.get("source"):
+            raise ScenarioError(
+                "a sourced value needs 'source' (or assumption = true with a note)",
+                path=label,
+                line=line,
+                field=prefix,
+            )
+        out[prefix] = SourcedValue(
+            prefix,
+            obj["value"],
+            str(obj.get("unit", "")),
+            str(obj.get("source", "")),
+            conf or ("A" if assumption else ""),
+            str(obj.get("note", "")),
+            assumption,
+            label,
+            line,
+        )
+        return _strip_sources(obj["value"], prefix, label, lines, {})
+    if isinstance(obj, dict):
+        return {
+            k: _strip_sources(v, f"{prefix}.{k}" if prefix else k, label, lines, out) for k, v in obj.items()
+        }
+    if isinstance(obj, list):
+        return [_strip_sources(v, f"{prefix}[{i}]", label, lines, out) for i, v in enumerate(obj)]
+    return obj
+
+
+def _record_plain(
+    obj: Any, prefix: str, label: str, lines: dict[str, int], out: dict[str, SourcedValue], embedded: bool
+) -> None:
+    """Record numbers written bare (user files) as user input; embedded data must source them."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            _record_plain(v, f"{prefix}.{k}" if prefix else k, label, lines, out, embedded)
+    elif prefix not in out and isinstance(obj, int | float) and not isinstance(obj, bool):
+        if embedded:
+            raise ScenarioError(
+                "a number in the embedded data needs a source (write it as a sourced leaf)",
+                path=label,
+                line=find_line(lines, prefix),
+                field=prefix,
+                value=obj,
+            )
+        out[prefix] = SourcedValue(
+            prefix, obj, "", f"user file {label}", "A", "user input", True, label, find_line(lines, prefix)
+        )
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in top.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _validate(
+    raw: dict[str, Any], lines_by_key: dict[str, tuple[str, int | None]], label: str
+) -> ScenarioModel:
+    try:
+        return ScenarioModel.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
+        path, line = lines_by_key.get(key, (label, None))
+        if line is None:
+            probe = key
+            while "." in probe and line is None:
+                probe = probe.rsplit(".", 1)[0]
+                path, line = lines_by_key.get(probe, (path, None))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            sug = nearest_key(key)
+            msg = "unknown key" + (f" (did you mean '{sug}'?)" if sug else "")
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        value = err.get("input") if err["type"] != "missing" else None
+        if isinstance(value, dict):
+            value = None
+        more = f" (and {len(e.errors()) - 1} more problem(s))" if len(e.errors()) > 1 else ""
+        raise ScenarioError(msg + more, path=path, line=line, field=key, value=value) from None
+
+
+def _load_files(
+    files: list[tuple[Path, str]], embedded: bool
+) -> tuple[dict[str, Any], dict[str, SourcedValue], dict[str, tuple[str, int | None]], str | None]:
+    merged: dict[str, Any] = {}
+    sources: dict[str, SourcedValue] = {}
+    where: dict[str, tuple[str, int | None]] = {}
+    base: str | None = None
+    owner: dict[str, str] = {}
+    for path, label in files:
+        data, lines = _read_toml(path, label)
+        if "base" in data:
+            b = data.pop("base")
+            if not isinstance(b, str):
+                raise ScenarioError(
+                    "'base' must be a scenario name",
+                    path=label,
+                    line=lines.get("base"),
+                    field="base",
+                    value=b,
+                )
+            base = b
+        for top in data:
+            if top in owner and len(files) > 1:
+                raise ScenarioError(
+                    f"table '{top}' is also defined in {owner[top]}",
+                    path=label,
+                    line=lines.get(top),
+                    field=top,
+                )
+            owner[top] = label
+        plain = _strip_sources(data, "", label, lines, sources)
+        _record_plain(plain, "", label, lines, sources, embedded)
+        for k, n in lines.items():
+            where[k] = (label, n)
+        merged = _deep_merge(merged, plain)
+    return merged, sources, where, base
+
+
+def _embedded_files(name: str) -> list[tuple[Path, str]]:
+    root = resources.files("pos2.scenario") / "data" / name
+    if not root.is_dir():
+        known = ", ".join(available_scenarios())
+        raise ScenarioError(
+            f"no such scenario (embedded: {known}; or give a path to a .toml file)",
+            field="scenario",
+            value=name,
+        )
+    files = sorted((Path(str(p)), f"{name}/{p.name}") for p in root.iterdir() if p.name.endswith(".toml"))
+    return files
+
+
+def _raw_scenario(
+    spec: str, depth: int = 0
+) -> tuple[dict[str, Any], dict[str, SourcedValue], dict[str, tuple[str, int | None]], str]:
+    if depth > 4:
+        raise ScenarioError("'base' chain too deep (a cycle?)", field="base", value=spec)
+    p = Path(spec)
+    if spec.endswith(".toml") or p.exists():
+        if not p.is_file():
+            raise ScenarioError("scenario file not found", path=spec)
+        raw, sources, where, base = _load_files([(p, str(p))], embedded=False)
+        if base is not None:
+            b_raw, b_sources, b_where, _ = _raw_scenario(base, depth + 1)
+            b_sources.update(sources)
+            b_where.update(where)
+            return _deep_merge(b_raw, raw), b_sources, b_where, str(p)
+        return raw, sources, where, str(p)
+    raw, sources, where, _ = _load_files(_embedded_files(spec), embedded=True)
+    return raw, sources, where, spec
+
+
+def load_scenario(
+    spec: str = DEFAULT_SCENARIO, overrides: list[str] | dict[str, Any] | None = None
+) -> Scenario:
+    """Load, merge, override and validate a scenario.
+
+    Parameters
+    ----------
+    spec
+        Name of an embedded scenario (``pos2``, ``pos1``) or a path to a TOML file.
+    overrides
+        ``key=value`` strings (as on the command line) or a dict of dotted key -> value.
+
+    Raises
+    ------
+    ScenarioError
+        With file, line, field and value of the first problem found.
+    """
+    raw, sources, where, origin = _raw_scenario(spec)
+    over: dict[str, Any] = {}
+    if isinstance(overrides, dict):
+        over = dict(overrides)
+    elif overrides:
+        over = dict(parse_set(s) for s in overrides)
+    for key in over:
+        _check_key(key)
+    model = _validate(raw, where, origin)
+    scn = Scenario(model, tuple(sources.values()), origin)
+    return scn.with_overrides(over) if over else scn

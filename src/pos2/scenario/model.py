@@ -1,0 +1,28 @@
+"""The whole scenario: one section per topic. Each section's owner module defines its fields."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from pos2.scenario.base import Section
+from pos2.scenario.sections_deal import BargainingSection, DemandSection, HormuzSection, LngSection
+from pos2.scenario.sections_economics import ContractSection, FinanceSection, TransitSection
+from pos2.scenario.sections_twin import PipelineSection
+
+
+class ScenarioModel(Section):
+    """Validated content of a scenario (all sections)."""
+
+    name: str = Field(description="Scenario name.")
+    description: str = Field("", description="One line describing the scenario.")
+    # twin (issue 4)
+    pipeline: PipelineSection
+    # economics (issue 5)
+    contract: ContractSection
+    finance: FinanceSection
+    transit: TransitSection
+    # deal (issue 6)
+    hormuz: HormuzSection
+    bargaining: BargainingSection
+    demand: DemandSection
+    lng: LngSection
