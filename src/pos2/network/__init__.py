@@ -1,0 +1,1 @@
+"""pos2.network"""

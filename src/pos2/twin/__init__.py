@@ -1,0 +1,1 @@
+"""The Power of Siberia 2 / 1 twins: route, network, profiles, capacity, calibration."""
