@@ -22,8 +22,16 @@ class GasModel(Protocol):
     :class:`pos2.gas.simple.LinearZ`, and the GERG-2008-based models in :mod:`pos2.gas`.
     """
 
-    name: str
-    molar_mass_kg_per_mol: float
+    # read-only members, so that frozen dataclasses satisfy the protocol
+    @property
+    def name(self) -> str:
+        """Label of the model [-]."""
+        ...
+
+    @property
+    def molar_mass_kg_per_mol(self) -> float:
+        """Molar mass [kg/mol]."""
+        ...
 
     def z(self, p_pa: ArrayLike, t_k: ArrayLike) -> FloatArray:
         """Compressibility factor Z [-]."""
