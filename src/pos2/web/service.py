@@ -1,0 +1,196 @@
+"""What the dashboard and the JSON API compute: levers, stage runs with a twin cache, clean JSON.
+
+The levers are the scenario keys the source documents argue about (issue 7); their ranges,
+units and descriptions come from the scenario schema, so the page, the API validation and the
+docs cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic.fields import FieldInfo
+
+from pos2.report.extract import deal_numbers, economics_numbers, profile_table
+from pos2.report.stages import INTERACTIVE_PATHS, Chain, StageOutcome, TwinCache, run_chain
+from pos2.scenario import Scenario, ScenarioModel, load_scenario, schema_table
+
+LEVER_KEYS: tuple[str, ...] = (
+    "contract.slope",
+    "contract.constant_usd_per_mmbtu",
+    "contract.take_or_pay",
+    "contract.flex_band",
+    "finance.china_share",
+    "transit.fee_usd_per_kcm_100km",
+    "hormuz.closure_months",
+    "hormuz.closure_probability",
+    "bargaining.china_power",
+    "pipeline.throughput_bcm_per_year",
+)
+"""The dashboard's levers (``--set`` keys shared with the CLI and the sweeps)."""
+
+LEVER_LABELS: dict[str, str] = {
+    "contract.slope": "Price formula: Brent slope",
+    "contract.constant_usd_per_mmbtu": "Price formula: constant",
+    "contract.take_or_pay": "Take-or-pay share",
+    "contract.flex_band": "Flexibility band",
+    "finance.china_share": "China's share of construction cost",
+    "transit.fee_usd_per_kcm_100km": "Mongolian transit fee",
+    "hormuz.closure_months": "Hormuz closure: months closed",
+    "hormuz.closure_probability": "Hormuz closure: probability per year",
+    "bargaining.china_power": "China's bargaining power (beta)",
+    "pipeline.throughput_bcm_per_year": "Throughput",
+}
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Range of a scalar scenario key as the schema declares it."""
+
+    low: float | None
+    high: float | None
+    low_exclusive: bool
+    high_exclusive: bool
+
+
+def field_info(key: str) -> FieldInfo:
+    """The pydantic field of a dotted scenario key."""
+    model: Any = ScenarioModel
+    info: FieldInfo | None = None
+    for part in key.split("."):
+        info = model.model_fields[part]
+        model = info.annotation
+    assert info is not None
+    return info
+
+
+def bounds(key: str) -> Bounds:
+    """Declared bounds of ``key`` (``ge``/``gt``/``le``/``lt``)."""
+    low = high = None
+    low_ex = high_ex = False
+    for m in field_info(key).metadata:
+        if getattr(m, "ge", None) is not None:
+            low, low_ex = float(m.ge), False
+        if getattr(m, "gt", None) is not None:
+            low, low_ex = float(m.gt), True
+        if getattr(m, "le", None) is not None:
+            high, high_ex = float(m.le), False
+        if getattr(m, "lt", None) is not None:
+            high, high_ex = float(m.lt), True
+    return Bounds(low, high, low_ex, high_ex)
+
+
+def levers(scenario: Scenario) -> list[dict[str, Any]]:
+    """Lever descriptors for the page: key, label, unit, description, min, max, step, value."""
+    rows = {r.key: r for r in schema_table()}
+    out = []
+    for key in LEVER_KEYS:
+        row = rows[key]
+        b = bounds(key)
+        value = float(scenario.get(key))
+        low = b.low if b.low is not None else min(0.0, value)
+        high = b.high if b.high is not None else max(1.0, 2 * value)
+        step = _nice_step((high - low) / 200.0)
+        out.append(
+            {
+                "key": key,
+                "label": LEVER_LABELS[key],
+                "unit": row.unit,
+                "description": row.description,
+                "min": low + step if b.low_exclusive else low,
+                "max": high - step if b.high_exclusive else high,
+                "schema_min": b.low,
+                "schema_max": b.high,
+                "min_exclusive": b.low_exclusive,
+                "max_exclusive": b.high_exclusive,
+                "step": step,
+                "value": value,
+            }
+        )
+    return out
+
+
+def _nice_step(raw: float) -> float:
+    if raw <= 0 or not math.isfinite(raw):
+        return 0.01
+    exp = math.floor(math.log10(raw))
+    base = raw / 10**exp
+    nice = 1.0 if base < 1.5 else 2.0 if base < 3.5 else 5.0 if base < 7.5 else 10.0
+    return float(nice * 10**exp)
+
+
+def clean_json(obj: Any) -> Any:
+    """A JSON-safe copy: numpy scalars to Python, NaN and infinities to ``None``, tuples to lists."""
+    if isinstance(obj, dict):
+        return {str(k): clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [clean_json(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return clean_json(obj.tolist())
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return str(obj)
+
+
+class DashboardService:
+    """Runs the stages for the API with a shared twin cache."""
+
+    def __init__(self, paths: int = INTERACTIVE_PATHS, seed: int = 0) -> None:
+        self.paths = paths
+        self.seed = seed
+        self.twin_cache = TwinCache()
+
+    def scenario(self, name: str, overrides: dict[str, Any]) -> Scenario:
+        """Load an embedded scenario with overrides (raises ``ScenarioError``)."""
+        return load_scenario(name, overrides)
+
+    def chain(self, scenario: Scenario, paths: int | None = None, seed: int | None = None) -> Chain:
+        """All three stages, the twin from the cache."""
+        return run_chain(
+            scenario,
+            paths=self.paths if paths is None else paths,
+            seed=self.seed if seed is None else seed,
+            twin_cache=self.twin_cache,
+        )
+
+    def twin(self, scenario: Scenario) -> StageOutcome:
+        """The twin stage alone (cached)."""
+        return self.twin_cache.get(scenario)
+
+    def dashboard(self, scenario: Scenario) -> dict[str, Any]:
+        """Everything the page shows, in one JSON object."""
+        chain = self.chain(scenario)
+        prof = profile_table(chain.twin.result) if chain.twin.ok else None
+        return clean_json(
+            {
+                "scenario": scenario.name,
+                "levers": {k: scenario.get(k) for k in LEVER_KEYS},
+                "stages": {
+                    o.name: {"ok": o.ok, "available": o.available, "error": o.error, "seconds": o.seconds}
+                    for o in chain.outcomes()
+                },
+                "twin": chain.twin.data,
+                "profile": _profile_json(prof),
+                "economics": economics_numbers(chain.economics.data),
+                "deal": deal_numbers(chain.deal.data),
+            }
+        )
+
+
+def _profile_json(df: pd.DataFrame | None) -> dict[str, list[Any]] | None:
+    if df is None or df.empty:
+        return None
+    return {str(c): df[c].tolist() for c in df.columns}

@@ -1,0 +1,195 @@
+// pos2 dashboard: levers -> POST /api/dashboard -> numbers and charts. No external resources.
+"use strict";
+
+const state = { levers: [], values: {}, seq: 0, shown: 0, timer: null };
+const PLOT_CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
+const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
+
+function showMessage(text) {
+  const box = document.getElementById("message");
+  if (text) { box.textContent = text; box.hidden = false; } else { box.textContent = ""; box.hidden = true; }
+}
+
+function setStatus(text) { document.getElementById("status").textContent = text; }
+
+async function api(path, options) {
+  const resp = await fetch(path, options);
+  let body = null;
+  try { body = await resp.json(); } catch (e) { body = null; }
+  if (!resp.ok) {
+    const msg = body && body.message ? body.message : `${resp.status} ${resp.statusText}`;
+    const err = new Error(msg); err.status = resp.status; throw err;
+  }
+  return body;
+}
+
+function buildForm(levers) {
+  const form = document.getElementById("lever-form");
+  form.innerHTML = "";
+  for (const lv of levers) {
+    const id = lv.key.replace(/\./g, "-");
+    const div = document.createElement("div");
+    div.className = "lever";
+    div.innerHTML =
+      `<label for="${id}-range" title="${lv.description}">${lv.label}
+         <span class="unit">${lv.unit === "-" ? "" : "[" + lv.unit + "]"}</span></label>
+       <div class="row">
+         <input type="range" id="${id}-range" data-key="${lv.key}" min="${lv.min}" max="${lv.max}"
+                step="${lv.step}" value="${lv.value}" aria-label="${lv.label}">
+         <input type="number" id="${id}-number" data-key="${lv.key}" step="${lv.step}" value="${lv.value}"
+                aria-label="${lv.label} value">
+       </div>`;
+    form.appendChild(div);
+    const range = div.querySelector("input[type=range]");
+    const num = div.querySelector("input[type=number]");
+    range.addEventListener("input", () => { num.value = range.value; num.classList.remove("invalid");
+      setValue(lv.key, range.value); });
+    num.addEventListener("change", () => { range.value = num.value; setValue(lv.key, num.value); });
+  }
+}
+
+function setValue(key, text) {
+  state.values[key] = text === "" ? null : Number(text);
+  schedule();
+}
+
+function schedule() {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(update, 120);
+}
+
+async function update() {
+  const seq = ++state.seq;
+  const body = {};
+  for (const [k, v] of Object.entries(state.values)) if (v !== null) body[k] = v;
+  setStatus("computing…");
+  const t0 = performance.now();
+  try {
+    const data = await api("/api/dashboard", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    if (seq !== state.seq) return; // a newer request is on its way
+    showMessage("");
+    document.querySelectorAll("input.invalid").forEach((el) => el.classList.remove("invalid"));
+    render(data);
+    state.shown += 1;
+    document.body.dataset.updates = String(state.shown);
+    setStatus(`updated in ${Math.round(performance.now() - t0)} ms`);
+  } catch (err) {
+    if (seq !== state.seq) return;
+    showMessage(err.message);
+    for (const lv of state.levers) {
+      if (err.message.includes(lv.key)) {
+        document.getElementById(lv.key.replace(/\./g, "-") + "-number").classList.add("invalid");
+      }
+    }
+    setStatus(`rejected (${err.status || "error"})`);
+    document.body.dataset.errors = String(Number(document.body.dataset.errors || 0) + 1);
+  }
+}
+
+function unavailable(div, title, note) {
+  Plotly.react(div, [], {
+    title: { text: title, font: { size: 14 } },
+    annotations: [{ text: note || "not available", showarrow: false, xref: "paper", yref: "paper",
+      x: 0.5, y: 0.5, font: { color: "#b3261e" } }],
+    xaxis: { visible: false }, yaxis: { visible: false }, margin: { t: 40, l: 20, r: 20, b: 20 },
+  }, PLOT_CFG);
+}
+
+function render(data) {
+  const deal = data.deal, econ = data.economics, twin = data.twin, st = data.stages;
+  // numbers
+  const z = deal && deal.zopa_usd_per_kcm;
+  document.getElementById("zopa").textContent = deal ? (z ? `${fmt(z[0])} – ${fmt(z[1])}` : "none") : "–";
+  document.getElementById("nash").textContent = deal ? fmt(deal.nash_price_usd_per_kcm) : "–";
+  document.getElementById("reservation").textContent = deal
+    ? `${fmt(deal.china_max_price_usd_per_kcm)} / ${fmt(deal.russia_min_price_usd_per_kcm)}` : "–";
+  const pa = deal && deal.p_agreement_by_year ? deal.p_agreement_by_year : null;
+  document.getElementById("p2030").textContent = pa && pa["2030"] !== undefined ? fmt(100 * pa["2030"]) + " %" : "–";
+  document.getElementById("npv").textContent = econ
+    ? ["russia", "china", "mongolia"].map((p) => fmt(econ.parties[p].npv_usd_bn.p50, 1)).join(" / ") : "–";
+  document.getElementById("power").textContent = twin
+    ? `${twin.stations ? twin.stations.length : "–"} · ${fmt(twin.total_power_mw)} MW` : "–";
+
+  // zone of agreement
+  if (deal && deal.china_max_price_usd_per_kcm !== null && deal.russia_min_price_usd_per_kcm !== null) {
+    const lo = deal.russia_min_price_usd_per_kcm, hi = deal.china_max_price_usd_per_kcm;
+    const traces = [
+      { type: "scatter", mode: "markers+text", x: [lo], y: ["Russia"], text: ["lowest acceptable"],
+        textposition: "top center", marker: { size: 14, color: "#b3261e" }, name: "Russia's lowest" },
+      { type: "scatter", mode: "markers+text", x: [hi], y: ["China"], text: ["highest acceptable"],
+        textposition: "top center", marker: { size: 14, color: "#1f6fb2" }, name: "China's highest" },
+    ];
+    const shapes = [];
+    if (z) shapes.push({ type: "rect", xref: "x", yref: "paper", x0: z[0], x1: z[1], y0: 0, y1: 1,
+      fillcolor: "rgba(46,160,67,0.18)", line: { width: 0 } });
+    if (deal.nash_price_usd_per_kcm !== null) shapes.push({ type: "line", xref: "x", yref: "paper",
+      x0: deal.nash_price_usd_per_kcm, x1: deal.nash_price_usd_per_kcm, y0: 0, y1: 1,
+      line: { color: "#2ea043", dash: "dash" } });
+    Plotly.react("chart-zopa", traces, {
+      title: { text: z ? "Zone of agreement (green), Nash price (dashed)" : "No zone of agreement", font: { size: 14 } },
+      xaxis: { title: { text: "price [USD per 1,000 m³]" } }, shapes, showlegend: false,
+      margin: { t: 40, l: 60, r: 20, b: 45 },
+    }, PLOT_CFG);
+  } else unavailable("chart-zopa", "Zone of agreement", st.deal.error);
+
+  // NPVs
+  if (econ) {
+    const parties = ["russia", "china", "mongolia"];
+    const p50 = parties.map((p) => econ.parties[p].npv_usd_bn.p50);
+    const p10 = parties.map((p) => econ.parties[p].npv_usd_bn.p10);
+    const p90 = parties.map((p) => econ.parties[p].npv_usd_bn.p90);
+    Plotly.react("chart-npv", [{
+      type: "bar", x: parties, y: p50, marker: { color: ["#b3261e", "#1f6fb2", "#8a6d3b"] },
+      error_y: { type: "data", symmetric: false, array: p90.map((v, i) => v - p50[i]),
+        arrayminus: p50.map((v, i) => v - p10[i]) }, name: "NPV P50 (P10–P90)",
+    }], { title: { text: "NPV per party: P50 with P10–P90", font: { size: 14 } },
+      yaxis: { title: { text: "NPV [bn USD]" } }, margin: { t: 40, l: 60, r: 20, b: 40 } }, PLOT_CFG);
+  } else unavailable("chart-npv", "NPV per party", st.economics.error);
+
+  // agreement probability
+  if (pa) {
+    const years = Object.keys(pa).sort();
+    Plotly.react("chart-agreement", [{ type: "scatter", mode: "lines+markers", x: years.map(Number),
+      y: years.map((y) => pa[y]), name: "P(agreement by year)" }], {
+      title: { text: "Probability of agreement by year", font: { size: 14 } },
+      yaxis: { title: { text: "cumulative probability" }, range: [0, 1] },
+      margin: { t: 40, l: 60, r: 20, b: 40 } }, PLOT_CFG);
+  } else unavailable("chart-agreement", "Probability of agreement", st.deal.error);
+
+  // pressure profile
+  const pr = data.profile;
+  if (pr) {
+    const traces = [{ type: "scatter", mode: "lines", x: pr.chainage_km, y: pr.pressure_mpa,
+      name: "pressure (absolute)", line: { color: "#1f6fb2" } }];
+    if (pr.elevation_m) traces.push({ type: "scatter", mode: "lines", x: pr.chainage_km, y: pr.elevation_m,
+      name: "elevation", yaxis: "y2", line: { color: "#8a6d3b", width: 1 } });
+    Plotly.react("chart-profile", traces, {
+      title: { text: `Pressure profile at ${fmt(twin ? twin.throughput_bcm_per_year : null, 1)} bcm/yr`, font: { size: 14 } },
+      xaxis: { title: { text: "chainage [km]" } }, yaxis: { title: { text: "pressure [MPa abs]" } },
+      yaxis2: { title: { text: "elevation [m]" }, overlaying: "y", side: "right", showgrid: false },
+      legend: { orientation: "h", y: -0.25 }, margin: { t: 40, l: 60, r: 60, b: 60 } }, PLOT_CFG);
+  } else unavailable("chart-profile", "Pressure profile", st.twin.error || "the twin gives no profile table");
+
+  const notes = document.getElementById("stage-notes");
+  notes.innerHTML = "";
+  for (const [name, s] of Object.entries(st)) {
+    const li = document.createElement("li");
+    li.textContent = s.ok ? `${name}: ${fmt(s.seconds * 1000)} ms` : `${name}: ${s.error}`;
+    notes.appendChild(li);
+  }
+}
+
+async function init() {
+  try {
+    state.levers = await api("/api/levers");
+  } catch (err) { showMessage(err.message); setStatus("cannot load the levers"); return; }
+  buildForm(state.levers);
+  document.getElementById("reset").addEventListener("click", () => {
+    state.values = {}; buildForm(state.levers); update();
+  });
+  update();
+}
+
+init();

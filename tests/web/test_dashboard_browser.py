@@ -1,0 +1,136 @@
+"""The dashboard in a real headless browser (Debian's chromium driven by Playwright; no downloads)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos2.report.stages import stage_function
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(os.environ.get("POS2_TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "pos2-web-artifacts"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (make system-deps)"),
+]
+
+ALL_STAGES = all(stage_function(s) is not None for s in ("twin", "economics", "deal"))
+
+
+@pytest.fixture(scope="module")
+def page(server_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        external: list[str] = []
+        pg.on(
+            "request",
+            lambda req: external.append(req.url) if not req.url.startswith(server_url) else None,
+        )
+        pg.goto(server_url)
+        pg.wait_for_selector("body[data-updates='1']", timeout=60_000)
+        yield pg
+        assert external == [], f"the page fetched external resources: {external}"
+        context.close()
+        browser.close()
+
+
+def _updates(pg: Any) -> int:
+    return int(pg.evaluate("document.body.dataset.updates || '0'"))
+
+
+def _move(pg: Any, key: str, keys: str, server_updates: int) -> None:
+    slider = pg.locator(f"#{key.replace('.', '-')}-range")
+    slider.focus()
+    slider.press(keys)
+    pg.wait_for_function(f"Number(document.body.dataset.updates || 0) > {server_updates}", timeout=30_000)
+
+
+def test_page_loads_with_all_levers(page: Any) -> None:
+    from pos2.web.service import LEVER_KEYS
+
+    for key in LEVER_KEYS:
+        assert page.locator(f"#{key.replace('.', '-')}-range").count() == 1, key
+    assert page.locator("#message").is_hidden()
+
+
+def test_out_of_range_value_shows_a_message(page: Any) -> None:
+    box = page.locator("#contract-slope-number")
+    box.fill("0.9")
+    box.press("Enter")
+    page.wait_for_selector("#message:not([hidden])", timeout=30_000)
+    msg = page.locator("#message").inner_text()
+    assert "contract.slope" in msg
+    assert "0.3" in msg  # the allowed maximum is named
+    # back in range: the message goes away
+    before = _updates(page)
+    box.fill("0.11")
+    box.press("Enter")
+    page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=30_000)
+    assert page.locator("#message").is_hidden()
+
+
+@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
+def test_moving_levers_updates_numbers_and_charts(page: Any) -> None:
+    nash_before = page.locator("#nash").inner_text()
+    npv_before = page.locator("#npv").inner_text()
+    npv_trace_before = page.evaluate("JSON.stringify(document.getElementById('chart-npv').data[0].y)")
+    profile_before = page.evaluate(
+        "JSON.stringify(document.getElementById('chart-profile').data[0].y.slice(0, 50))"
+    )
+
+    # China's bargaining power to its maximum: the Nash price moves
+    _move(page, "bargaining.china_power", "End", _updates(page))
+    assert page.locator("#nash").inner_text() != nash_before
+
+    # China pays for the whole line: the parties' NPVs move
+    _move(page, "finance.china_share", "End", _updates(page))
+    assert page.locator("#npv").inner_text() != npv_before
+    npv_trace_after = page.evaluate("JSON.stringify(document.getElementById('chart-npv').data[0].y)")
+    assert npv_trace_after != npv_trace_before
+
+    # lower throughput: the pressure profile changes
+    t0 = page.evaluate("performance.now()")
+    for _ in range(5):
+        page.locator("#pipeline-throughput_bcm_per_year-range").press("PageDown")
+    page.wait_for_function(
+        "JSON.stringify(document.getElementById('chart-profile').data[0].y.slice(0, 50)) !== "
+        + repr(profile_before),
+        timeout=30_000,
+    )
+    assert page.evaluate("performance.now()") - t0 < 30_000
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("POS2_UPDATE_SCREENSHOT"):
+        shutil.copy(shot, Path("docs/img/dashboard.png"))
+
+
+@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
+def test_an_update_takes_under_a_second(page: Any) -> None:
+    # a warm cache: a contract lever does not re-run the twin
+    _move(page, "contract.take_or_pay", "ArrowLeft", _updates(page))
+    status = page.locator("#status").inner_text()
+    assert status.startswith("updated in"), status
+    ms = int(status.split()[2])
+    assert ms < 1000, status
