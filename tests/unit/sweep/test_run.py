@@ -1,0 +1,195 @@
+"""Running sweeps in-process: storage, failures, caching of upstream stages, resume, Dask parity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sweep_toy_evaluator as toy
+
+from pos2.errors import OutputError, ScenarioError
+from pos2.sweep import SerialExecutor, SweepStore, load_spec, run_sweep
+from pos2.sweep.evaluator import clear_caches
+from pos2.sweep.execute import ChunkLost
+
+SPEC = """\
+[sweep]
+name = "toy"
+method = "grid"
+chunk_size = 7
+evaluator = "sweep_toy_evaluator:ToyEvaluator"
+
+[set]
+"hormuz.closure_probability" = 0.2
+
+[parameters.contract]
+slope = {{ min = 0.08, max = 0.14, num = {n_slope} }}
+constant_usd_per_mmbtu = {{ values = {constants} }}
+{extra}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> Iterator[None]:
+    clear_caches()
+    for k in toy.CALLS:
+        toy.CALLS[k] = 0
+    yield
+    clear_caches()
+
+
+def _spec(tmp_path: Path, n_slope: int = 10, constants: str = "[0.0, 1.0]", extra: str = "") -> Path:
+    p = tmp_path / "toy.toml"
+    p.write_text(SPEC.format(n_slope=n_slope, constants=constants, extra=extra), encoding="utf-8")
+    return p
+
+
+def _check_rows(out: Path, n: int) -> None:
+    store = SweepStore.open(out, read_only=True)
+    df = store.frame()
+    store.close()
+    assert len(df) == n
+    assert df["point_id"].is_unique
+    assert sorted(df["point_id"]) == list(range(n))
+    ok = df[df["status"] == "ok"]
+    for _, r in ok.iterrows():
+        e = toy.expected(r["contract.slope"], r["contract.constant_usd_per_mmbtu"], 50.0, 0.2)
+        assert r["price_usd_per_kcm"] == pytest.approx(e["price_usd_per_kcm"], rel=1e-12)
+        assert r["margin_usd_per_kcm"] == pytest.approx(e["margin_usd_per_kcm"], rel=1e-12)
+        assert bool(r["deal"]) == bool(e["deal"])
+
+
+def test_serial_sweep_stores_every_point_once(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    s = run_sweep(load_spec(_spec(tmp_path)), out, workers=0, progress=False)
+    assert (s.points_total, s.points_run, s.failures, s.points_lost, s.state) == (20, 20, 0, 0, "done")
+    assert s.points_per_s > 0
+    _check_rows(out, 20)
+    assert (out / "status.json").exists()
+
+
+def test_slope_change_reuses_hydraulics_and_supply_lp(tmp_path: Path) -> None:
+    run_sweep(load_spec(_spec(tmp_path, n_slope=25)), tmp_path / "out", workers=0, progress=False)
+    assert toy.CALLS == {"twin": 1, "supply": 1, "finish": 50}
+
+
+def test_throughput_change_resolves_only_the_twin(tmp_path: Path) -> None:
+    extra = "[parameters.pipeline]\nthroughput_bcm_per_year = { values = [30.0, 40.0, 50.0] }\n"
+    s = run_sweep(
+        load_spec(_spec(tmp_path, n_slope=4, extra=extra)), tmp_path / "out", workers=0, progress=False
+    )
+    assert s.points_run == 24
+    assert toy.CALLS == {"twin": 3, "supply": 1, "finish": 24}
+    assert s.stage_calls == {"twin": 3, "supply": 0}
+
+
+def test_failed_points_are_stored_and_do_not_stop_the_sweep(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    s = run_sweep(load_spec(_spec(tmp_path, constants="[-1.0, 0.0, 1.0]")), out, workers=0, progress=False)
+    assert (s.points_run, s.failures) == (30, 10)
+    store = SweepStore.open(out, read_only=True)
+    df = store.frame()
+    store.close()
+    bad = df[df["status"] == "error"]
+    assert len(bad) == 10
+    assert (bad["contract.constant_usd_per_mmbtu"] == -1.0).all()
+    assert bad["error"].str.startswith("EconomicsError: toy: negative constant").all()
+    assert bad["price_usd_per_kcm"].isna().all()
+    assert bad["deal"].isna().all()
+    _check_rows(out, 30)
+
+
+class _Interrupting(SerialExecutor):
+    """Evaluates the first ``n`` chunks, then loses one and raises KeyboardInterrupt (a Ctrl-C)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def map_chunks(self, evaluator, chunks, outputs, keys):  # type: ignore[no-untyped-def]
+        for i, (c, r) in enumerate(super().map_chunks(evaluator, chunks, outputs, keys)):
+            if i == self.n:
+                yield c, ChunkLost(c, "KilledWorker: simulated")
+                raise KeyboardInterrupt
+            yield c, r
+
+
+def test_resume_after_interrupt_evaluates_only_missing_points(tmp_path: Path) -> None:
+    spec = load_spec(_spec(tmp_path))
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, out, executor=_Interrupting(1), progress=False)
+    store = SweepStore.open(out, read_only=True)
+    partial = store.count()
+    runs = store.runs()
+    store.close()
+    assert partial == 7
+    assert runs["state"].tolist() == ["interrupted"]
+    with pytest.raises(OutputError, match="--resume"):
+        run_sweep(spec, out, workers=0, progress=False)
+    toy.CALLS["finish"] = 0
+    s = run_sweep(spec, out, resume=True, workers=0, progress=False)
+    assert (s.points_skipped, s.points_run, s.points_stored) == (7, 13, 20)
+    assert toy.CALLS["finish"] == 13
+    _check_rows(out, 20)
+    again = run_sweep(spec, out, resume=True, workers=0, progress=False)
+    assert (again.points_run, again.points_stored) == (0, 20)
+
+
+def test_resume_refuses_a_changed_spec(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_sweep(load_spec(_spec(tmp_path)), out, workers=0, progress=False)
+    with pytest.raises(ScenarioError, match="spec changed"):
+        run_sweep(load_spec(_spec(tmp_path, n_slope=11)), out, resume=True, workers=0, progress=False)
+    s = run_sweep(load_spec(_spec(tmp_path, n_slope=11)), out, force=True, workers=0, progress=False)
+    assert s.points_stored == 22
+
+
+def test_store_ignores_a_second_write_of_the_same_points(tmp_path: Path) -> None:
+    spec = load_spec(_spec(tmp_path))
+    out = tmp_path / "out"
+    run_sweep(spec, out, workers=0, progress=False)
+    store = SweepStore.open(out, spec)
+    ev = toy.ToyEvaluator(scenario="pos2", fixed=spec.fixed)
+    ids = np.array([0, 1, 2])
+    cols = {
+        "contract.slope": np.array([0.08, 0.08, 0.08]),
+        "contract.constant_usd_per_mmbtu": np.array([0.0, 1.0, 0.0]),
+    }
+    res = ev.evaluate_chunk(ids, cols, ("price_usd_per_kcm", "margin_usd_per_kcm", "deal"))
+    assert store.write_chunk(99, cols, res) == 0
+    assert store.count() == 20
+    store.close()
+
+
+def test_unknown_output_is_an_error_before_work(tmp_path: Path) -> None:
+    text = (
+        _spec(tmp_path)
+        .read_text()
+        .replace("chunk_size = 7", 'chunk_size = 7\noutputs = ["prise_usd_per_kcm"]')
+    )
+    (tmp_path / "toy.toml").write_text(text)
+    with pytest.raises(ScenarioError, match="did you mean 'price_usd_per_kcm'"):
+        run_sweep(load_spec(tmp_path / "toy.toml"), tmp_path / "out", workers=0, progress=False)
+    assert not (tmp_path / "out").exists()
+    assert toy.CALLS["finish"] == 0
+
+
+def test_dask_threads_give_the_same_rows_as_serial(tmp_path: Path) -> None:
+    from pos2.sweep import DaskExecutor
+
+    spec = load_spec(_spec(tmp_path, constants="[-1.0, 0.0, 1.0]"))
+    run_sweep(spec, tmp_path / "serial", workers=0, progress=False)
+    ex = DaskExecutor(workers=2, processes=False)
+    try:
+        s = run_sweep(spec, tmp_path / "dask", executor=ex, progress=False)
+    finally:
+        ex.close()
+    assert s.points_stored == 30
+    frames = []
+    for d in ("serial", "dask"):
+        store = SweepStore.open(tmp_path / d, read_only=True)
+        frames.append(store.frame().drop(columns=["run_id"]))
+        store.close()
+    assert frames[0].equals(frames[1])
