@@ -1,0 +1,314 @@
+"""Darcy friction-factor correlations for gas pipes, each named after and citing its source.
+
+All functions are pure and vectorised over numpy arrays. Each returns the Darcy (Moody) friction
+factor ``f`` (four times the Fanning factor); the ``*_derivative`` companions return ``df/dRe``
+for the Newton Jacobian (``dRe/dm = Re/m`` follows from ``Re = 4 |m| / (pi D mu)``).
+
+The transmission-line formulas of Weymouth and Panhandle A/B are written in their Darcy
+friction-factor form: a gas-flow equation ``p1^2 - p2^2 = f L Z R T m|m| / (D A^2)`` with these
+``f`` reproduces each formula's flow at pipeline efficiency ``E = 1`` (Menon 2005, ch. 2: the
+transmission factor is ``F = 2 / sqrt(f)``).
+
+References
+----------
+.. [1] Colebrook, C. F. (1939). Turbulent flow in pipes, with particular reference to the transition
+   region between the smooth and rough pipe laws. J. Inst. Civil Eng. 11(4), 133-156.
+.. [2] Nikuradse, J. (1933). Strömungsgesetze in rauhen Rohren. VDI-Forschungsheft 361.
+.. [3] Hofer, P. (1973). Beurteilung von Fehlern in Rohrnetzberechnungen. GWF Gas/Erdgas 114(3),
+   113-119 (explicit approximation of Colebrook-White used in DVGW practice, e.g. DVGW G 2000 tools).
+.. [4] Menon, E. S. (2005). Gas Pipeline Hydraulics. CRC Press. Ch. 2 (transmission factors,
+   Weymouth, Panhandle A and B equations; elevation adjustment).
+.. [5] Weymouth, T. R. (1912). Problems in natural gas engineering. Trans. ASME 34, 185-234.
+.. [6] Haaland, S. E. (1983). Simple and explicit formulas for the friction factor in turbulent pipe
+   flow. J. Fluids Eng. 105(1), 89-90 (starting value for Colebrook).
+
+Examples
+--------
+>>> round(float(colebrook(1e5, 1e-4)), 12)
+0.018513866077
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "CORRELATIONS",
+    "colebrook",
+    "colebrook_derivative",
+    "haaland",
+    "hofer",
+    "hofer_derivative",
+    "laminar",
+    "nikuradse",
+    "panhandle_a",
+    "panhandle_a_derivative",
+    "panhandle_b",
+    "panhandle_b_derivative",
+    "weymouth",
+]
+
+FloatArray = NDArray[np.float64]
+_LN10 = float(np.log(10.0))
+_INCH_M = 0.0254
+
+
+def laminar(re: ArrayLike) -> FloatArray:
+    """Hagen-Poiseuille laminar friction factor ``f = 64 / Re``.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    """
+    return 64.0 / np.asarray(re, dtype=np.float64)
+
+
+def haaland(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
+    """Haaland (1983) explicit friction factor [6], used as the start of the Colebrook iteration.
+
+    ``1/sqrt(f) = -1.8 log10((eps/D / 3.7)^1.11 + 6.9 / Re)``
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    """
+    re_, ed = np.broadcast_arrays(
+        np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
+    )
+    x = -1.8 * np.log10((ed / 3.7) ** 1.11 + 6.9 / re_)
+    return 1.0 / (x * x)
+
+
+def colebrook(re: ArrayLike, rel_roughness: ArrayLike, iterations: int = 4) -> FloatArray:
+    """Colebrook-White (1939) friction factor [1], solved implicitly.
+
+    ``1/sqrt(f) = -2 log10(eps/(3.7 D) + 2.51 / (Re sqrt(f)))``
+
+    Newton's method on ``x = 1/sqrt(f)`` from Haaland's explicit value converges quadratically;
+    four steps reach machine precision for ``Re`` in 2e3..1e9 and ``eps/D`` in 0..0.05.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    iterations
+        Newton steps [-].
+    """
+    re_, ed = np.broadcast_arrays(
+        np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
+    )
+    a = ed / 3.7
+    b = 2.51 / re_
+    x = 1.0 / np.sqrt(haaland(re_, ed))
+    for _ in range(iterations):
+        u = a + b * x
+        g = x + 2.0 * np.log10(u)
+        dg = 1.0 + 2.0 * b / (_LN10 * u)
+        x = x - g / dg
+    return 1.0 / (x * x)
+
+
+def colebrook_derivative(re: ArrayLike, rel_roughness: ArrayLike, f: ArrayLike | None = None) -> FloatArray:
+    """``df/dRe`` of the Colebrook-White friction factor, by implicit differentiation [1].
+
+    With ``x = 1/sqrt(f)``, ``G = x + 2 log10(a + b x / Re) = 0``, ``a = eps/(3.7 D)``, ``b = 2.51``:
+    ``dx/dRe = -G_Re / G_x`` and ``df/dRe = -2 x^-3 dx/dRe``.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    f
+        Friction factor at ``re`` if already known [-].
+    """
+    re_, ed = np.broadcast_arrays(
+        np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
+    )
+    f_ = colebrook(re_, ed) if f is None else np.asarray(f, dtype=np.float64)
+    x = 1.0 / np.sqrt(f_)
+    u = ed / 3.7 + 2.51 * x / re_
+    g_x = 1.0 + 2.0 * (2.51 / re_) / (_LN10 * u)
+    g_re = 2.0 * (-2.51 * x / re_**2) / (_LN10 * u)
+    dx = -g_re / g_x
+    return -2.0 * dx / x**3
+
+
+def nikuradse(rel_roughness: ArrayLike) -> FloatArray:
+    """Nikuradse (1933) fully rough (Prandtl-von Karman) friction factor [2]; independent of Re.
+
+    ``1/sqrt(f) = 2 log10(3.7 D / eps)``
+
+    Parameters
+    ----------
+    rel_roughness
+        Relative roughness eps/D, > 0 [-].
+    """
+    ed = np.asarray(rel_roughness, dtype=np.float64)
+    x = 2.0 * np.log10(3.7 / ed)
+    return 1.0 / (x * x)
+
+
+def hofer(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
+    """Hofer (1973) explicit approximation of Colebrook-White [3] (DVGW practice).
+
+    ``1/sqrt(f) = -2 log10(4.518 / Re * log10(Re / 7) + eps / (3.71 D))``
+
+    Parameters
+    ----------
+    re
+        Reynolds number, > 7 [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    """
+    re_, ed = np.broadcast_arrays(
+        np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
+    )
+    u = 4.518 / re_ * np.log10(re_ / 7.0) + ed / 3.71
+    x = -2.0 * np.log10(u)
+    return 1.0 / (x * x)
+
+
+def hofer_derivative(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
+    """``df/dRe`` of :func:`hofer` [3].
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    """
+    re_, ed = np.broadcast_arrays(
+        np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
+    )
+    u = 4.518 / re_ * np.log10(re_ / 7.0) + ed / 3.71
+    du = 4.518 * (1.0 / _LN10 - np.log10(re_ / 7.0)) / re_**2
+    x = -2.0 * np.log10(u)
+    dx = -2.0 * du / (_LN10 * u)
+    return -2.0 * dx / x**3
+
+
+def weymouth(diameter_m: ArrayLike) -> FloatArray:
+    """Weymouth (1912) friction factor [5] in the Darcy form of Menon (2005), ch. 2 [4].
+
+    Weymouth's transmission factor ``F = 11.18 D^(1/6)`` (D in inches) gives, with ``F = 2/sqrt(f)``,
+    ``f = 0.032 / D_in^(1/3)``; it depends on the diameter only.
+
+    Parameters
+    ----------
+    diameter_m
+        Inner diameter [m].
+    """
+    d_in = np.asarray(diameter_m, dtype=np.float64) / _INCH_M
+    return 4.0 / (11.18 * d_in ** (1.0 / 6.0)) ** 2
+
+
+def panhandle_a(re: ArrayLike) -> FloatArray:
+    """Panhandle A friction factor (Darcy form, Menon 2005 [4]).
+
+    The Panhandle A transmission factor ``F = 7.2111 E (G Q / D)^0.07305`` corresponds, at
+    ``E = 1``, to ``F = 7.211 Re^0.07305`` and so ``f = 4 / F^2 = 0.07692 / Re^0.1461``.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    """
+    return (4.0 / 7.2111**2) * np.asarray(re, dtype=np.float64) ** (-0.1461)
+
+
+def panhandle_a_derivative(re: ArrayLike) -> FloatArray:
+    """``df/dRe`` of :func:`panhandle_a`.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    """
+    re_ = np.asarray(re, dtype=np.float64)
+    return -0.1461 * panhandle_a(re_) / re_
+
+
+def panhandle_b(re: ArrayLike) -> FloatArray:
+    """Panhandle B friction factor (Darcy form, Menon 2005 [4]).
+
+    The Panhandle B transmission factor ``F = 16.70 E Re^0.01961`` gives at ``E = 1``
+    ``f = 4 / F^2 = 0.01434 / Re^0.03922``.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    """
+    return (4.0 / 16.70**2) * np.asarray(re, dtype=np.float64) ** (-0.03922)
+
+
+def panhandle_b_derivative(re: ArrayLike) -> FloatArray:
+    """``df/dRe`` of :func:`panhandle_b`.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    """
+    re_ = np.asarray(re, dtype=np.float64)
+    return -0.03922 * panhandle_b(re_) / re_
+
+
+def friction_and_derivative(
+    name: str, re: FloatArray, rel_roughness: FloatArray, diameter_m: FloatArray, fixed: float | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Turbulent friction factor of correlation ``name`` and its ``df/dRe`` at ``re``.
+
+    Parameters
+    ----------
+    name
+        One of :data:`CORRELATIONS` [-].
+    re
+        Reynolds number, > 0 [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    diameter_m
+        Inner diameter (Weymouth only) [m].
+    fixed
+        Friction factor for ``name == "fixed"`` [-].
+    """
+    if name == "colebrook":
+        f = colebrook(re, rel_roughness)
+        return f, colebrook_derivative(re, rel_roughness, f)
+    if name == "hofer":
+        return hofer(re, rel_roughness), hofer_derivative(re, rel_roughness)
+    if name == "nikuradse":
+        return nikuradse(rel_roughness) * np.ones_like(re), np.zeros_like(re)
+    if name == "weymouth":
+        return weymouth(diameter_m) * np.ones_like(re), np.zeros_like(re)
+    if name == "panhandle_a":
+        return panhandle_a(re), panhandle_a_derivative(re)
+    if name == "panhandle_b":
+        return panhandle_b(re), panhandle_b_derivative(re)
+    if name == "fixed":
+        if fixed is None:
+            raise ValueError("friction 'fixed' needs a friction factor")
+        return np.full_like(re, fixed), np.zeros_like(re)
+    raise ValueError(f"unknown friction correlation {name!r}")
+
+
+CORRELATIONS: tuple[str, ...] = (
+    "colebrook",
+    "nikuradse",
+    "hofer",
+    "weymouth",
+    "panhandle_a",
+    "panhandle_b",
+    "fixed",
+)
+"""Names accepted by :class:`pos2.hydraulics.SteadyOptions` ``friction``."""

@@ -1,0 +1,980 @@
+"""Steady-state gas network solver: Newton-Raphson on an analytic sparse Jacobian.
+
+Formulation
+-----------
+Unknowns are the squared pressures ``pi = p^2`` [Pa^2] of all nodes (user junctions and the
+internal nodes of pipes split into segments no longer than ``max_segment_length_m``) and the mass
+flows [kg/s] of all branches. Equations:
+
+* **Mass balance** at every node without a pressure source:
+  ``sum(inflows) - sum(outflows) + injections - offtakes = 0``; at a pressure source ``pi = p_set^2``.
+* **Momentum of a pipe segment** (length L, diameter D, area A, elevation rise dh), the integrated
+  isothermal steady gas-flow equation with the elevation adjustment of Menon (2005, eqs. 2.9-2.12)
+  and Osiadacz (1987, ch. 2)::
+
+      p1^2 - e^s p2^2 = f(Re) L_e Z_m R_s T_m m|m| / (D A^2),
+      s = 2 g dh / (Z_m R_s T_m),   L_e = L (e^s - 1) / s.
+
+  It follows from ``dp/dx = -f rho v|v| / (2 D) - rho g dh/dx`` with ``rho = p / (Z R_s T)``:
+  multiplying by ``2p`` gives ``d(p^2)/dx = -a - b p^2`` (``a = f Z R_s T m|m| / (D A^2)``,
+  ``b = 2 g (dh/dx) / (Z R_s T)``), which integrates exactly over a segment with constant
+  coefficients; ``Z_m = Z(p_m, T_m)`` at the mean pressure
+  ``p_m = 2/3 (p1 + p2 - p1 p2 / (p1 + p2))``. Kinetic-energy change is neglected. Splitting pipes
+  into segments resolves the variation of Z, T and elevation along them.
+  Friction follows :mod:`pos2.hydraulics.correlations`; below the laminar crossing
+  (``64/Re`` above the turbulent value) the Hagen-Poiseuille law is used, which also keeps the
+  Jacobian regular at zero flow.
+* **Compressor station**: ``p_out = p_set``, ``p_out = ratio p_in`` or ``m_in = m_set``. Fuel gas is
+  taken at the inlet: of the inlet flow ``m_in`` the compressors get ``m_c = m_in / (1 + a)`` and burn
+  ``m_in a / (1 + a)``, with ``a = W / (m_c eta_driver LHV)``, shaft power
+  ``W = m_c Z_in R_s T_in (r^e - 1) / (e eta)``, ``e = (kappa-1)/kappa`` (isentropic efficiency) or
+  ``e = (kappa-1)/(kappa eta_p)`` (polytropic), ``r = p_out / p_in`` (real-gas head with the inlet Z,
+  Menon 2005 ch. 10; GPSA Engineering Data Book sec. 13).
+* **Regulator**: ``p_out = p_set``. **Valve**: open ``p1^2 - p2^2 = zeta Z R_s T m|m| / A^2``
+  (``dp = zeta rho v^2 / 2`` at the mean density); closed ``m = 0``.
+
+Rows are scaled (node rows by a reference flow, pressure rows by a reference ``p^2``) and the
+iteration stops when the largest scaled residual is below ``tol``. A backtracking line search damps
+the Newton step. The first step solves the network with a linearised friction law (flows at a
+typical velocity) to get a start that satisfies mass balance and the pressure set points.
+
+Temperatures: isothermal mode gives every connected part the mean temperature of its sources
+(unset = ambient). Thermal mode marches the gas temperature along segments in flow direction with
+heat exchange to the ground (``U`` on the inner wall area ``pi D L``), Joule-Thomson cooling
+``mu_JT dp`` and the work against gravity ``-g dh / cp``, mixes at nodes, heats through
+compressors (discharge temperature, optional after-cooler) and throttles through regulators and
+valves; hydraulics and temperatures are iterated to a fixed point.
+
+References
+----------
+.. [1] Menon, E. S. (2005). Gas Pipeline Hydraulics. CRC Press (ch. 2 general flow equation and
+   elevation adjustment; ch. 10 compressor head and power).
+.. [2] Osiadacz, A. J. (1987). Simulation and Analysis of Gas Networks. E. & F. N. Spon
+   (ch. 2 steady flow equations; ch. 3 Newton nodal/loop methods).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix, csc_matrix
+from scipy.sparse.linalg import splu
+
+from pos2.errors import ConvergenceError, InfeasibleError, NetworkError
+from pos2.gas.model import GasModel
+from pos2.hydraulics.correlations import CORRELATIONS, friction_and_derivative
+from pos2.hydraulics.topology import (
+    MODE_FLOW,
+    MODE_OUTLET,
+    MODE_RATIO,
+    FloatArray,
+    IntArray,
+    Topology,
+    build_topology,
+)
+from pos2.network.model import Network
+from pos2.units import G, R
+
+__all__ = ["DEFAULT_LHV_J_PER_KG", "SteadyOptions", "SteadyResult", "solve_steady"]
+
+DEFAULT_LHV_J_PER_KG: float = 49.0e6
+"""Lower heating value of the fuel gas when neither the station nor the gas model gives one [J/kg].
+
+Assumption (confidence INF): lean West-Siberian gas is mostly methane, whose LHV is 50.0 MJ/kg
+(802.3 kJ/mol / 16.043 g/mol); the heavier components and inerts bring pipeline gas to about
+47-49 MJ/kg. 49 MJ/kg is the value used in engineering_facts.md §1d for fuel per station.
+"""
+
+_P_MIN_PROPS = 1.0e3  # pressures below this [Pa] are clamped for property evaluation only
+
+
+@dataclass(frozen=True)
+class SteadyOptions:
+    """Settings of :func:`solve_steady`.
+
+    Parameters
+    ----------
+    friction
+        Friction correlation: ``colebrook`` (default), ``nikuradse``, ``hofer``, ``weymouth``,
+        ``panhandle_a``, ``panhandle_b`` or ``fixed`` (needs ``fixed_friction_factor``) [-].
+    thermal
+        Non-isothermal mode (heat exchange, Joule-Thomson, compressor heating) [-].
+    max_segment_length_m
+        Longest internal pipe segment [m].
+    tol
+        Convergence tolerance on the largest scaled residual [-].
+    max_iter
+        Newton iterations allowed (per hydraulic solve) [-].
+    ambient_temperature_k
+        Temperature of sources and ground when not given [K].
+    fixed_friction_factor
+        Darcy friction factor for ``friction="fixed"`` [-].
+    thermal_tol_k
+        Convergence of the hydraulics-temperature iteration on node temperatures [K].
+    max_thermal_iter
+        Hydraulics-temperature iterations allowed [-].
+    permc_spec
+        Column ordering of the sparse LU (SuperLU): ``COLAMD``, ``MMD_AT_PLUS_A``, ``MMD_ATA``,
+        ``NATURAL`` [-].
+    check_limits
+        Raise :class:`InfeasibleError` when a station limit is exceeded [-].
+    """
+
+    friction: str = "colebrook"
+    thermal: bool = False
+    max_segment_length_m: float = 10_000.0
+    tol: float = 1e-8
+    max_iter: int = 100
+    ambient_temperature_k: float = 288.15
+    fixed_friction_factor: float | None = None
+    thermal_tol_k: float = 1e-4
+    max_thermal_iter: int = 50
+    permc_spec: str = "COLAMD"
+    check_limits: bool = True
+
+    def __post_init__(self) -> None:
+        def bad(fld: str, value: Any, why: str) -> NetworkError:
+            return NetworkError(why, element="SteadyOptions", field=fld, value=value)
+
+        if self.friction not in CORRELATIONS:
+            raise bad("friction", self.friction, f"must be one of {', '.join(CORRELATIONS)}")
+        if self.friction == "fixed" and not (
+            self.fixed_friction_factor is not None and 0.0 < self.fixed_friction_factor < 1.0
+        ):
+            raise bad("fixed_friction_factor", self.fixed_friction_factor, "friction 'fixed' needs 0 < f < 1")
+        for name in ("max_segment_length_m", "tol", "ambient_temperature_k", "thermal_tol_k"):
+            v = getattr(self, name)
+            if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
+                raise bad(name, v, "must be a positive finite number")
+        for name in ("max_iter", "max_thermal_iter"):
+            if int(getattr(self, name)) < 1:
+                raise bad(name, getattr(self, name), "must be >= 1")
+        if self.permc_spec not in ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL"):
+            raise bad("permc_spec", self.permc_spec, "unknown ordering")
+
+
+@dataclass(frozen=True, eq=False)
+class SteadyResult:
+    """Converged steady state of a network: tidy tables plus the settings that produced them.
+
+    Tables (SI units, absolute pressure; pipe ``in``/``out`` mean its ``from``/``to`` end, flows
+    are positive from ``from`` to ``to``):
+
+    * ``nodes``: name, p_pa, t_k, elevation_m (user junctions).
+    * ``pipes``: name, from_junction, to_junction, flow_kg_per_s, v_in_m_per_s, v_out_m_per_s,
+      v_mean_m_per_s, p_in_pa, p_out_pa, dp_pa, t_in_k, t_out_k, linepack_kg.
+    * ``compressors``: name, flow_kg_per_s (entering, fuel included), p_in_pa, p_out_pa, ratio,
+      t_in_k, t_out_k (after the after-cooler), power_w (shaft), fuel_kg_per_s, driver_power_w
+      (fuel heat input, ``fuel * LHV``).
+    * ``sources``: name, kind (``pressure``/``flow``), junction, flow_kg_per_s, p_pa, t_k.
+    * ``sinks``: name, junction, flow_kg_per_s, p_pa.
+    * ``regulators`` / ``valves``: name, flow_kg_per_s, p_in_pa, p_out_pa.
+    * ``segments``: pipe, x_m, p_pa, t_k, rho_kg_per_m3, v_m_per_s at every discretisation point.
+    """
+
+    network: str
+    nodes: pd.DataFrame
+    pipes: pd.DataFrame
+    compressors: pd.DataFrame
+    sources: pd.DataFrame
+    sinks: pd.DataFrame
+    regulators: pd.DataFrame
+    valves: pd.DataFrame
+    segments: pd.DataFrame
+    iterations: int
+    residual: float
+    options: SteadyOptions
+    thermal_iterations: int = 0
+    solve_time_s: float = 0.0
+    converged: bool = True
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def linepack_kg(self) -> float:
+        """Gas mass in all pipes [kg]."""
+        return float(self.pipes["linepack_kg"].sum()) if len(self.pipes) else 0.0
+
+    @property
+    def total_power_w(self) -> float:
+        """Shaft power of all compressor stations [W]."""
+        return float(self.compressors["power_w"].sum()) if len(self.compressors) else 0.0
+
+    @property
+    def total_fuel_kg_per_s(self) -> float:
+        """Fuel gas burnt by all compressor stations [kg/s]."""
+        return float(self.compressors["fuel_kg_per_s"].sum()) if len(self.compressors) else 0.0
+
+
+# ------------------------------------------------------------------------------------------------
+# evaluation of residual and Jacobian
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    """Per-solve constants and last evaluated quantities."""
+
+    topo: Topology
+    gas: GasModel
+    opts: SteadyOptions
+    r_s: float
+    p_ref: float
+    m_ref: float
+    t_node: FloatArray
+    t_seg: FloatArray
+    lhv: FloatArray
+    fixed_pi: FloatArray
+    c_set_pi: FloatArray
+    r_set_pi: FloatArray
+    names: dict[str, list[str]] = field(default_factory=dict)
+    lin_coef: FloatArray | None = None
+    # filled by evaluate
+    z_seg: FloatArray = field(default_factory=lambda: np.zeros(0))
+    comp_a: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+
+def _phi(s: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """phi(s) = (e^s - 1)/s and its derivative, with series near s = 0."""
+    small = np.abs(s) < 1e-6
+    s_safe = np.where(small, 1.0, s)
+    phi = np.where(small, 1.0 + s / 2.0 + s * s / 6.0, np.expm1(s_safe) / s_safe)
+    dphi = np.where(small, 0.5 + s / 3.0, (np.exp(s_safe) * s_safe - np.expm1(s_safe)) / s_safe**2)
+    return phi, dphi
+
+
+def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, FloatArray | None]:
+    """Scaled residual and (optionally) the COO values of the Jacobian at ``x``."""
+    topo, gas, r_s = st.topo, st.gas, st.r_s
+    nn, ns = topo.n_nodes, topo.n_segments
+    nc, nr = topo.c_from.size, topo.r_from.size
+    pi = x[:nn]
+    m = x[nn:]
+    p = np.sqrt(np.maximum(pi, _P_MIN_PROPS**2))
+    pref2 = st.p_ref * st.p_ref
+
+    # ---- segments
+    sf, stt = topo.seg_from, topo.seg_to
+    ms = m[:ns]
+    p1, p2 = p[sf], p[stt]
+    psum = p1 + p2
+    pm = (2.0 / 3.0) * (psum - p1 * p2 / psum)
+    ts = st.t_seg
+    z = gas.z(pm, ts)
+    st.z_seg = z
+    mu = gas.viscosity(pm, ts)
+    d = topo.seg_diameter_m
+    area = topo.seg_area_m2
+    c0 = topo.seg_length_m * r_s * ts / (d * area * area)
+    sigma = 2.0 * G * topo.seg_dh_m / (r_s * ts)
+    s = sigma / z
+    es = np.exp(s)
+    phi, dphi = _phi(s)
+    am = np.abs(ms)
+    lam_fm = 16.0 * np.pi * d * mu  # f|m| of the laminar law (64/Re)
+    if st.lin_coef is not None:
+        h = st.lin_coef * ms
+        dh = st.lin_coef
+    else:
+        re = np.maximum(4.0 * am / (np.pi * d * mu), 1e-9)
+        f_t, df_t = friction_and_derivative(
+            st.opts.friction, re, topo.seg_rel_roughness, d, st.opts.fixed_friction_factor
+        )
+        laminar = re * f_t < 64.0
+        fm = np.where(laminar, lam_fm, f_t * am)
+        h = fm * ms
+        dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t))
+    pi1, pi2 = p1 * p1, p2 * p2
+    f_seg = pi1 - es * pi2 - c0 * z * phi * h
+
+    # ---- compressors (fuel factor a, outflow m/(1+a))
+    cf, ct = topo.c_from, topo.c_to
+    mc = m[ns : ns + nc]
+    a = np.zeros(nc)
+    da_dpi_in = np.zeros(nc)
+    da_dpi_out = np.zeros(nc)
+    if nc:
+        pin, pout = p[cf], p[ct]
+        tin = st.t_node[cf]
+        zin = gas.z(pin, tin)
+        kappa = gas.isentropic_exponent(pin, tin)
+        e = (kappa - 1.0) / kappa
+        e = np.where(topo.c_polytropic, e / topo.c_eff, e)
+        y = (pout / pin) ** e
+        coef = np.where(topo.c_fuel, zin * r_s * tin / (e * topo.c_eff * topo.c_driver_eff * st.lhv), 0.0)
+        a = coef * (y - 1.0)
+        da_dpi_out = coef * 0.5 * e * y / (pout * pout)
+        da_dpi_in = -coef * 0.5 * e * y / (pin * pin)
+    st.comp_a = a
+
+    # ---- node balance
+    inflow_w = np.ones(topo.n_branches)
+    inflow_w[ns : ns + nc] = 1.0 / (1.0 + a)
+    bal = (
+        np.bincount(topo.br_to, weights=m * inflow_w, minlength=nn).astype(np.float64)
+        - np.bincount(topo.br_from, weights=m, minlength=nn)
+        + topo.injection_kg_per_s
+    )
+    res_nodes = bal / st.m_ref
+    res_nodes[topo.fixed_nodes] = (pi[topo.fixed_nodes] - st.fixed_pi) / pref2
+
+    # ---- branch rows
+    res_br = np.empty(topo.n_branches)
+    res_br[:ns] = f_seg / pref2
+    if nc:
+        pi_in, pi_out = p[cf] ** 2, p[ct] ** 2
+        rc = np.where(
+            topo.c_mode == MODE_OUTLET,
+            (pi_out - st.c_set_pi) / pref2,
+            np.where(topo.c_mode == MODE_RATIO, (pi_out - st.c_set_pi * pi_in) / pref2, 0.0),
+        )
+        rc = np.where(topo.c_mode == MODE_FLOW, (mc - topo.c_set) / st.m_ref, rc)
+        res_br[ns : ns + nc] = rc
+    o = ns + nc
+    if nr:
+        res_br[o : o + nr] = (pi[topo.r_to] - st.r_set_pi) / pref2
+    o += nr
+    nv = topo.v_from.size
+    v_k = np.zeros(nv)
+    if nv:
+        mv = m[o : o + nv]
+        pvm = 0.5 * (p[topo.v_from] + p[topo.v_to])
+        tv = 0.5 * (st.t_node[topo.v_from] + st.t_node[topo.v_to])
+        v_k = topo.v_zeta * gas.z(pvm, tv) * r_s * tv / topo.v_area_m2**2
+        rv = np.where(
+            topo.v_open, (pi[topo.v_from] - pi[topo.v_to] - v_k * mv * np.abs(mv)) / pref2, mv / st.m_ref
+        )
+        res_br[o : o + nv] = rv
+    res = np.concatenate([res_nodes, res_br])
+    if not jac:
+        return res, None
+
+    # ---- Jacobian values, in the order of topology.jac_rows/jac_cols
+    nb = topo.n_branches
+    out_w = np.ones(nb) / st.m_ref
+    out_w[ns : ns + nc] = inflow_w[ns : ns + nc] / st.m_ref
+    vals_from = -np.ones(nb)[topo.inc_mask_from] / st.m_ref
+    vals_to = out_w[topo.inc_mask_to]
+    fm_ = topo.fuel_mask
+    dout_da = -mc / (1.0 + a) ** 2
+    vals_fuel_in = (dout_da * da_dpi_in)[fm_] / st.m_ref
+    vals_fuel_out = (dout_da * da_dpi_out)[fm_] / st.m_ref
+    vals_fixed = np.full(topo.fixed_nodes.size, 1.0 / pref2)
+
+    # branch rows: (d/dpi_from, d/dpi_to, d/dm)
+    b3 = np.zeros((nb, 3))
+    dz = gas.dz_dp(pm, ts)
+    df_dz = pi2 * es * s / z - c0 * h * (phi - s * dphi)
+    dpm1 = (2.0 / 3.0) * (1.0 - p2 * p2 / (psum * psum))
+    dpm2 = (2.0 / 3.0) * (1.0 - p1 * p1 / (psum * psum))
+    b3[:ns, 0] = (1.0 + df_dz * dz * dpm1 / (2.0 * p1)) / pref2
+    b3[:ns, 1] = (-es + df_dz * dz * dpm2 / (2.0 * p2)) / pref2
+    b3[:ns, 2] = -c0 * z * phi * dh / pref2
+    if nc:
+        mode = topo.c_mode
+        b3[ns : ns + nc, 0] = np.where(mode == MODE_RATIO, -st.c_set_pi / pref2, 0.0)
+        b3[ns : ns + nc, 1] = np.where(mode == MODE_FLOW, 0.0, 1.0 / pref2)
+        b3[ns : ns + nc, 2] = np.where(mode == MODE_FLOW, 1.0 / st.m_ref, 0.0)
+    if nr:
+        b3[ns + nc : o, 1] = 1.0 / pref2
+    if nv:
+        mv = m[o : o + nv]
+        b3[o:, 0] = np.where(topo.v_open, 1.0 / pref2, 0.0)
+        b3[o:, 1] = np.where(topo.v_open, -1.0 / pref2, 0.0)
+        b3[o:, 2] = np.where(topo.v_open, -2.0 * v_k * np.abs(mv) / pref2, 1.0 / st.m_ref)
+    vals = np.concatenate([vals_from, vals_to, vals_fuel_in, vals_fuel_out, vals_fixed, b3.ravel()])
+    return res, vals
+
+
+def _jacobian(topo: Topology, vals: FloatArray) -> csc_matrix:
+    data = np.bincount(topo.csc_inverse, weights=vals, minlength=topo.csc_nnz)
+    n = topo.n_unknowns
+    return csc_matrix((data, topo.csc_indices, topo.csc_indptr), shape=(n, n))
+
+
+def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
+    """Damped Newton-Raphson; returns the solution, iterations and final residual."""
+    topo, opts = st.topo, st.opts
+    x = x0.copy()
+    res, vals = _evaluate(st, x, jac=True)
+    norm = float(np.max(np.abs(res)))
+    it = 0
+    while norm > opts.tol:
+        if it >= opts.max_iter:
+            _raise_if_negative_pressure(st, x)
+            raise ConvergenceError(
+                f"steady solver did not converge within max_iter={opts.max_iter}",
+                iterations=it,
+                residual=norm,
+            )
+        assert vals is not None
+        try:
+            lu = splu(_jacobian(topo, vals), permc_spec=opts.permc_spec)
+            dx = lu.solve(-res)
+        except RuntimeError as exc:  # singular Jacobian
+            raise ConvergenceError(f"singular Jacobian ({exc})", iterations=it, residual=norm) from exc
+        if not np.all(np.isfinite(dx)):
+            raise ConvergenceError("Newton step is not finite", iterations=it, residual=norm)
+        it += 1
+        l2 = float(np.dot(res, res))
+        alpha = 1.0
+        for _ in range(12):
+            xt = x + alpha * dx
+            rt, _v = _evaluate(st, xt, jac=False)
+            if np.all(np.isfinite(rt)) and float(np.dot(rt, rt)) <= (1.0 - 1e-4 * alpha) * l2:
+                break
+            alpha *= 0.5
+        x = xt
+        res, vals = _evaluate(st, x, jac=True)
+        norm = float(np.max(np.abs(res))) if np.all(np.isfinite(res)) else math.inf
+    return x, it, norm
+
+
+def _raise_if_negative_pressure(st: _State, x: FloatArray) -> None:
+    """InfeasibleError naming the pipe (or junction) where the pressure is <= 0."""
+    topo = st.topo
+    pi = x[: topo.n_nodes]
+    if np.min(pi) > 0.0:
+        return
+    i = int(np.argmin(pi))
+    names = st.names
+    q = int(topo.node_pipe[i])
+    if q < 0:
+        # a junction: name a pipe attached to it when there is one
+        hit = np.flatnonzero((topo.pipe_from == i) | (topo.pipe_to == i))
+        q = int(hit[0]) if hit.size else -1
+    element = names["pipe"][q] if q >= 0 else names["junction"][i]
+    raise InfeasibleError(
+        f"pressure falls to zero or below in '{element}': the network cannot deliver the demanded flows "
+        f"(p^2 = {pi[i]:.3e} Pa^2 at the lowest point)",
+        element=element,
+        constraint="pressure > 0",
+        value=float(np.sign(pi[i]) * math.sqrt(abs(pi[i]))),
+    )
+
+
+def _lhv(topo: Topology, gas: GasModel) -> FloatArray:
+    gas_lhv = getattr(gas, "lhv_j_per_kg", None)
+    default = float(gas_lhv) if isinstance(gas_lhv, int | float) and gas_lhv > 0 else DEFAULT_LHV_J_PER_KG
+    return np.where(np.isnan(topo.c_lhv), default, topo.c_lhv)
+
+
+def _isothermal_temperatures(topo: Topology, opts: SteadyOptions) -> FloatArray:
+    """Each connected part at the mean temperature of its sources (ambient when unset)."""
+    amb = opts.ambient_temperature_k
+    nodes = np.concatenate([topo.fixed_nodes, topo.fs_node])
+    temps = np.concatenate([topo.fixed_t_k, topo.fs_t_k])
+    temps = np.where(np.isnan(temps), amb, temps)
+    nparts = int(topo.part.max()) + 1 if topo.part.size else 0
+    tot = np.bincount(topo.part[nodes], weights=temps, minlength=nparts)
+    cnt = np.bincount(topo.part[nodes], minlength=nparts)
+    t_part = np.where(cnt > 0, tot / np.maximum(cnt, 1), amb)
+    return t_part[topo.part].astype(np.float64)
+
+
+def _initial_state(st: _State) -> FloatArray:
+    """Uniform pressure, then one linear solve with friction linearised at a typical velocity."""
+    topo = st.topo
+    x = np.zeros(topo.n_unknowns)
+    x[: topo.n_nodes] = st.p_ref**2
+    rho0 = st.gas.density(np.full(topo.n_segments, st.p_ref), st.t_seg)
+    st.lin_coef = 0.015 * rho0 * 5.0 * topo.seg_area_m2  # f0 * m at 5 m/s
+    res, vals = _evaluate(st, x, jac=True)
+    assert vals is not None
+    lu = splu(_jacobian(topo, vals), permc_spec=st.opts.permc_spec)
+    x = x + lu.solve(-res)
+    st.lin_coef = None
+    # keep the start in the physical range
+    pi = x[: topo.n_nodes]
+    x[: topo.n_nodes] = np.clip(pi, (0.05 * st.p_ref) ** 2, 4.0 * st.p_ref**2)
+    return x
+
+
+# ------------------------------------------------------------------------------------------------
+# temperatures (thermal mode)
+# ------------------------------------------------------------------------------------------------
+
+
+def _compressor_factor(st: _State, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Discharge/suction temperature ratio and shaft power per compressor at ``x``."""
+    topo, gas = st.topo, st.gas
+    nn, ns = topo.n_nodes, topo.n_segments
+    nc = topo.c_from.size
+    if nc == 0:
+        return np.zeros(0), np.zeros(0)
+    p = np.sqrt(np.maximum(x[:nn], _P_MIN_PROPS**2))
+    pin, pout = p[topo.c_from], p[topo.c_to]
+    tin = st.t_node[topo.c_from]
+    kappa = gas.isentropic_exponent(pin, tin)
+    zin = gas.z(pin, tin)
+    e = (kappa - 1.0) / kappa
+    r = pout / pin
+    poly = topo.c_polytropic
+    e_eff = np.where(poly, e / topo.c_eff, e)
+    factor = np.where(poly, r**e_eff, 1.0 + (r**e - 1.0) / topo.c_eff)
+    mc = x[nn + ns : nn + ns + nc]
+    m_comp = mc / (1.0 + st.comp_a)
+    power = m_comp * zin * st.r_s * tin * (r**e_eff - 1.0) / (e_eff * topo.c_eff)
+    return factor, power
+
+
+def _march_temperatures(st: _State, x: FloatArray) -> FloatArray:
+    """Node temperatures for the flows and pressures in ``x`` (one sparse linear solve)."""
+    topo, gas, opts = st.topo, st.gas, st.opts
+    nn, ns, nc = topo.n_nodes, topo.n_segments, topo.c_from.size
+    amb = opts.ambient_temperature_k
+    p = np.sqrt(np.maximum(x[:nn], _P_MIN_PROPS**2))
+    m = x[nn:]
+    t_old = st.t_node
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    w_list: list[FloatArray] = []
+    alpha_list: list[FloatArray] = []
+    gamma_list: list[FloatArray] = []
+
+    # segments
+    ms = m[:ns]
+    fwd = ms >= 0.0
+    up = np.where(fwd, topo.seg_from, topo.seg_to)
+    dn = np.where(fwd, topo.seg_to, topo.seg_from)
+    pu, pd_ = p[up], p[dn]
+    tm = st.t_seg
+    pm = 0.5 * (pu + pd_)
+    cp = gas.cp(pm, tm)
+    mu_jt = gas.joule_thomson(pm, tm)
+    am = np.maximum(np.abs(ms), 1e-12)
+    bl = topo.seg_u_w_per_m2k * np.pi * topo.seg_diameter_m * topo.seg_length_m / (am * cp)
+    alpha = np.exp(-bl)
+    psi = np.where(bl > 1e-10, -np.expm1(-bl) / np.maximum(bl, 1e-300), 1.0)
+    tg = np.where(np.isnan(topo.seg_ground_k), amb, topo.seg_ground_k)
+    dh = topo.node_elevation_m[dn] - topo.node_elevation_m[up]
+    gamma = tg * (1.0 - alpha) + (mu_jt * (pd_ - pu) - G * dh / cp) * psi
+    rows.append(dn)
+    cols.append(up)
+    w_list.append(np.abs(ms))
+    alpha_list.append(alpha)
+    gamma_list.append(gamma)
+
+    # compressors: inflow at the outlet with the discharge temperature (or the after-cooler)
+    if nc:
+        factor, _ = _compressor_factor(st, x)
+        mc = m[ns : ns + nc]
+        t_dis = factor * t_old[topo.c_from]
+        cool = ~np.isnan(topo.c_aftercooler_k) & (t_dis > np.nan_to_num(topo.c_aftercooler_k, nan=np.inf))
+        rows.append(topo.c_to)
+        cols.append(topo.c_from)
+        w_list.append(np.maximum(mc, 0.0) / (1.0 + st.comp_a))
+        alpha_list.append(np.where(cool, 0.0, factor))
+        gamma_list.append(np.where(cool, topo.c_aftercooler_k, 0.0))
+
+    # regulators and open valves: isenthalpic throttling
+    o = ns + nc
+    thr_from = np.concatenate([topo.r_from, topo.v_from])
+    thr_to = np.concatenate([topo.r_to, topo.v_to])
+    if thr_from.size:
+        mt = m[o:]
+        mt = np.where(np.concatenate([np.ones(topo.r_from.size, bool), topo.v_open]), mt, 0.0)
+        f2 = mt >= 0.0
+        u2 = np.where(f2, thr_from, thr_to)
+        d2 = np.where(f2, thr_to, thr_from)
+        mu2 = gas.joule_thomson(p[u2], t_old[u2])
+        rows.append(d2)
+        cols.append(u2)
+        w_list.append(np.abs(mt))
+        alpha_list.append(np.ones(thr_from.size))
+        gamma_list.append(mu2 * (p[d2] - p[u2]))
+
+    r_all = np.concatenate(rows).astype(np.int64)
+    c_all = np.concatenate(cols).astype(np.int64)
+    w = np.concatenate(w_list)
+    al = np.concatenate(alpha_list)
+    ga = np.concatenate(gamma_list)
+
+    # sources injecting gas
+    src_nodes = np.concatenate([topo.fixed_nodes, topo.fs_node])
+    src_t = np.concatenate([topo.fixed_t_k, topo.fs_t_k])
+    src_t = np.where(np.isnan(src_t), amb, src_t)
+    src_flow = np.concatenate([_pressure_source_flows(st, x), topo.fs_flow])
+    src_w = np.maximum(src_flow, 0.0)
+
+    wsum = np.bincount(r_all, weights=w, minlength=nn) + np.bincount(src_nodes, weights=src_w, minlength=nn)
+    rhs = np.bincount(r_all, weights=w * ga, minlength=nn) + np.bincount(
+        src_nodes, weights=src_w * src_t, minlength=nn
+    )
+    stagnant = wsum <= 1e-9 * st.m_ref
+    diag = np.where(stagnant, 1.0, wsum)
+    rhs = np.where(stagnant, amb, rhs)
+    keep = ~stagnant[r_all]
+    a = coo_matrix(
+        (
+            np.concatenate([diag, -(w * al)[keep]]),
+            (np.concatenate([np.arange(nn), r_all[keep]]), np.concatenate([np.arange(nn), c_all[keep]])),
+        ),
+        shape=(nn, nn),
+    ).tocsc()
+    t_new = splu(a, permc_spec=opts.permc_spec).solve(rhs)
+    if not np.all(np.isfinite(t_new)) or np.any(t_new <= 0.0):
+        raise ConvergenceError(
+            "temperature march produced non-physical temperatures", iterations=0, residual=math.inf
+        )
+    return np.asarray(t_new, dtype=np.float64)
+
+
+def _pressure_source_flows(st: _State, x: FloatArray) -> FloatArray:
+    """Mass flow each pressure source supplies (negative = takes) [kg/s]."""
+    topo = st.topo
+    nn, ns, nc = topo.n_nodes, topo.n_segments, topo.c_from.size
+    m = x[nn:]
+    w = np.ones(topo.n_branches)
+    if nc:
+        w[ns : ns + nc] = 1.0 / (1.0 + st.comp_a)
+    bal = (
+        np.bincount(topo.br_to, weights=m * w, minlength=nn).astype(np.float64)
+        - np.bincount(topo.br_from, weights=m, minlength=nn)
+        + topo.injection_kg_per_s
+    )
+    # a junction may have at most one pressure source, so the imbalance is its flow
+    return np.asarray(-bal[topo.fixed_nodes], dtype=np.float64)
+
+
+def _segment_temperatures(topo: Topology, t_node: FloatArray) -> FloatArray:
+    return 0.5 * (t_node[topo.seg_from] + t_node[topo.seg_to])
+
+
+# ------------------------------------------------------------------------------------------------
+# public entry point
+# ------------------------------------------------------------------------------------------------
+
+
+def solve_steady(net: Network, gas: GasModel, opts: SteadyOptions | None = None) -> SteadyResult:
+    """Solve the steady state of a gas network.
+
+    Parameters
+    ----------
+    net
+        Validated network (:class:`pos2.network.Network`) [-].
+    gas
+        Gas property model (:class:`pos2.gas.model.GasModel`) [-].
+    opts
+        Solver settings; defaults to :class:`SteadyOptions()` [-].
+
+    Returns
+    -------
+    SteadyResult
+        Tidy tables, iterations, final residual and the options used.
+
+    Raises
+    ------
+    ConvergenceError
+        Newton or the hydraulics-temperature iteration did not converge (iterations, residual).
+    InfeasibleError
+        A pressure falls to zero or below (naming the pipe), or a station set point or limit cannot be
+        met (naming the station and the constraint).
+    NetworkError
+        Invalid options.
+    """
+    opts = opts or SteadyOptions()
+    t_start = time.perf_counter()
+    topo = build_topology(net, opts.max_segment_length_m)
+    r_s = R / gas.molar_mass_kg_per_mol
+    p_sets = [s.p_pa for s in net.pressure_sources] + [
+        c.outlet_pressure_pa for c in net.compressors if c.outlet_pressure_pa is not None
+    ]
+    p_ref = float(max(p_sets))
+    demand = float(np.sum(np.abs(topo.injection_kg_per_s)))
+    flow_sets = float(np.sum(topo.c_set[topo.c_mode == MODE_FLOW])) if topo.c_from.size else 0.0
+    m_ref = max(demand, flow_sets, 1.0)
+    t_node = _isothermal_temperatures(topo, opts)
+    c_set_pi = np.where(topo.c_mode == MODE_FLOW, 0.0, topo.c_set**2)  # p_set^2 or ratio^2
+    st = _State(
+        topo=topo,
+        gas=gas,
+        opts=opts,
+        r_s=r_s,
+        p_ref=p_ref,
+        m_ref=m_ref,
+        t_node=t_node,
+        t_seg=_segment_temperatures(topo, t_node),
+        lhv=_lhv(topo, gas),
+        fixed_pi=topo.fixed_p_pa**2,
+        c_set_pi=c_set_pi,
+        r_set_pi=topo.r_set_pa**2,
+        names={"pipe": [q.name for q in net.pipes], "junction": [j.name for j in net.junctions]},
+    )
+    x = _initial_state(st)
+    x, iterations, residual = _newton(st, x)
+    thermal_iter = 0
+    if opts.thermal:
+        while True:
+            thermal_iter += 1
+            t_new = _march_temperatures(st, x)
+            dt = float(np.max(np.abs(t_new - st.t_node)))
+            st.t_node = t_new
+            st.t_seg = _segment_temperatures(topo, t_new)
+            x, it, residual = _newton(st, x)
+            iterations += it
+            if dt < opts.thermal_tol_k and it <= 1:
+                break
+            if thermal_iter >= opts.max_thermal_iter:
+                raise ConvergenceError(
+                    f"hydraulics-temperature iteration did not converge within max_thermal_iter="
+                    f"{opts.max_thermal_iter} (last change {dt:.3e} K)",
+                    iterations=thermal_iter,
+                    residual=dt,
+                )
+    _raise_if_negative_pressure(st, x)
+    _evaluate(st, x, jac=False)  # refresh z and fuel factors at the solution
+    return _results(net, st, x, iterations, residual, thermal_iter, time.perf_counter() - t_start)
+
+
+# ------------------------------------------------------------------------------------------------
+# results and limit checks
+# ------------------------------------------------------------------------------------------------
+
+
+def _results(
+    net: Network, st: _State, x: FloatArray, iterations: int, residual: float, thermal_iter: int, dt_s: float
+) -> SteadyResult:
+    topo, gas = st.topo, st.gas
+    nn, ns, nc, nr = topo.n_nodes, topo.n_segments, topo.c_from.size, topo.r_from.size
+    p = np.sqrt(x[:nn])
+    m = x[nn:]
+    t = st.t_node
+    nj = topo.n_junctions
+
+    nodes = pd.DataFrame(
+        {
+            "name": [j.name for j in net.junctions],
+            "p_pa": p[:nj],
+            "t_k": t[:nj],
+            "elevation_m": topo.node_elevation_m[:nj],
+        }
+    )
+
+    # segments table: each segment's start point, plus the end point of each pipe
+    ms = m[:ns]
+    last_seg = topo.pipe_first_seg + topo.pipe_nseg - 1
+    pt_node = np.concatenate([topo.seg_from, topo.seg_to[last_seg]])
+    pt_seg = np.concatenate([np.arange(ns), last_seg])
+    pt_x = np.concatenate([topo.seg_x0_m, topo.seg_x0_m[last_seg] + topo.seg_length_m[last_seg]])
+    order = np.lexsort((pt_x, topo.seg_pipe[pt_seg]))
+    pt_node, pt_seg, pt_x = pt_node[order], pt_seg[order], pt_x[order]
+    rho_pt = gas.density(p[pt_node], t[pt_node])
+    v_pt = ms[pt_seg] / (rho_pt * topo.seg_area_m2[pt_seg])
+    pipe_names = np.array([q.name for q in net.pipes], dtype=object)
+    segments = pd.DataFrame(
+        {
+            "pipe": pipe_names[topo.seg_pipe[pt_seg]] if ns else np.array([], dtype=object),
+            "x_m": pt_x,
+            "p_pa": p[pt_node],
+            "t_k": t[pt_node],
+            "rho_kg_per_m3": rho_pt,
+            "v_m_per_s": v_pt,
+        }
+    )
+
+    # pipes
+    p1, p2 = p[topo.seg_from], p[topo.seg_to]
+    pm = (2.0 / 3.0) * (p1 + p2 - p1 * p2 / (p1 + p2))
+    rho_m = gas.density(pm, st.t_seg)
+    pack = np.bincount(
+        topo.seg_pipe, weights=rho_m * topo.seg_area_m2 * topo.seg_length_m, minlength=topo.n_pipes
+    )
+    first = topo.pipe_first_seg
+    flow = ms[first] if ns else np.zeros(0)
+    area = topo.seg_area_m2[first] if ns else np.zeros(0)
+    pin, pout = p[topo.pipe_from], p[topo.pipe_to]
+    tin, tout = t[topo.pipe_from], t[topo.pipe_to]
+    rho_in = gas.density(pin, tin) if ns else np.zeros(0)
+    rho_out = gas.density(pout, tout) if ns else np.zeros(0)
+    length = np.bincount(topo.seg_pipe, weights=topo.seg_length_m, minlength=topo.n_pipes)
+    rho_mean = pack / np.maximum(area * length, 1e-300)
+    pipes = pd.DataFrame(
+        {
+            "name": [q.name for q in net.pipes],
+            "from_junction": [q.from_junction for q in net.pipes],
+            "to_junction": [q.to_junction for q in net.pipes],
+            "flow_kg_per_s": flow,
+            "v_in_m_per_s": flow / (rho_in * area) if ns else flow,
+            "v_out_m_per_s": flow / (rho_out * area) if ns else flow,
+            "v_mean_m_per_s": flow / (rho_mean * area) if ns else flow,
+            "p_in_pa": pin,
+            "p_out_pa": pout,
+            "dp_pa": pin - pout,
+            "t_in_k": tin,
+            "t_out_k": tout,
+            "linepack_kg": pack,
+        }
+    )
+
+    # compressors
+    mc = m[ns : ns + nc]
+    factor, power = _compressor_factor(st, x)
+    fuel = mc * st.comp_a / (1.0 + st.comp_a)
+    cin, cout = p[topo.c_from], p[topo.c_to]
+    t_dis = factor * t[topo.c_from] if nc else np.zeros(0)
+    t_out = (
+        np.where(np.isnan(topo.c_aftercooler_k), t_dis, np.fmin(t_dis, topo.c_aftercooler_k)) if nc else t_dis
+    )
+    compressors = pd.DataFrame(
+        {
+            "name": [c.name for c in net.compressors],
+            "flow_kg_per_s": mc,
+            "p_in_pa": cin,
+            "p_out_pa": cout,
+            "ratio": cout / cin if nc else np.zeros(0),
+            "t_in_k": t[topo.c_from],
+            "t_out_k": t_out,
+            "power_w": power,
+            "fuel_kg_per_s": fuel,
+            "driver_power_w": fuel * st.lhv,
+        }
+    )
+
+    ps_flow = _pressure_source_flows(st, x)
+    amb = st.opts.ambient_temperature_k
+    sources = pd.DataFrame(
+        {
+            "name": [s.name for s in net.pressure_sources] + [s.name for s in net.flow_sources],
+            "kind": ["pressure"] * len(net.pressure_sources) + ["flow"] * len(net.flow_sources),
+            "junction": [s.junction for s in net.pressure_sources] + [s.junction for s in net.flow_sources],
+            "flow_kg_per_s": np.concatenate([ps_flow, topo.fs_flow]),
+            "p_pa": np.concatenate([p[topo.fixed_nodes], p[topo.fs_node]]),
+            "t_k": np.concatenate(
+                [
+                    np.where(np.isnan(topo.fixed_t_k), amb, topo.fixed_t_k),
+                    np.where(np.isnan(topo.fs_t_k), amb, topo.fs_t_k),
+                ]
+            ),
+        }
+    )
+    jidx = {j.name: i for i, j in enumerate(net.junctions)}
+    sinks = pd.DataFrame(
+        {
+            "name": [s.name for s in net.sinks],
+            "junction": [s.junction for s in net.sinks],
+            "flow_kg_per_s": [s.flow_kg_per_s for s in net.sinks],
+            "p_pa": [float(p[jidx[s.junction]]) for s in net.sinks],
+        }
+    )
+    o = ns + nc
+    regulators = pd.DataFrame(
+        {
+            "name": [r.name for r in net.regulators],
+            "flow_kg_per_s": m[o : o + nr],
+            "p_in_pa": p[topo.r_from],
+            "p_out_pa": p[topo.r_to],
+        }
+    )
+    o += nr
+    valves = pd.DataFrame(
+        {
+            "name": [v.name for v in net.valves],
+            "open": [v.open for v in net.valves],
+            "flow_kg_per_s": m[o:],
+            "p_in_pa": p[topo.v_from],
+            "p_out_pa": p[topo.v_to],
+        }
+    )
+    if st.opts.check_limits:
+        _check_stations(net, compressors, regulators)
+    return SteadyResult(
+        network=net.name,
+        nodes=nodes,
+        pipes=pipes,
+        compressors=compressors,
+        sources=sources,
+        sinks=sinks,
+        regulators=regulators,
+        valves=valves,
+        segments=segments,
+        iterations=iterations,
+        residual=residual,
+        options=st.opts,
+        thermal_iterations=thermal_iter,
+        solve_time_s=dt_s,
+        info={"n_nodes": nn, "n_segments": ns, "n_unknowns": topo.n_unknowns},
+    )
+
+
+_REL = 1e-9
+
+
+@dataclass(frozen=True)
+class _Row:
+    flow_kg_per_s: float
+    p_in_pa: float
+    p_out_pa: float
+    ratio: float = 1.0
+    power_w: float = 0.0
+
+
+def _check_stations(net: Network, comp: pd.DataFrame, regs: pd.DataFrame) -> None:
+    """InfeasibleError when a station cannot meet its set point within its limits."""
+    cols = ("flow_kg_per_s", "ratio", "power_w", "p_in_pa", "p_out_pa")
+    carr = {k: comp[k].to_numpy(dtype=np.float64) for k in cols}
+    rarr = {k: regs[k].to_numpy(dtype=np.float64) for k in ("flow_kg_per_s", "p_in_pa", "p_out_pa")}
+    for i, c in enumerate(net.compressors):
+        row = _Row(**{k: float(v[i]) for k, v in carr.items()})
+        if row.flow_kg_per_s < -1e-9:
+            raise InfeasibleError(
+                f"compressor station '{c.name}': gas would have to flow backwards "
+                f"({row.flow_kg_per_s:.6g} kg/s); constraint 'flow direction'",
+                element=c.name,
+                constraint="flow direction",
+                value=float(row.flow_kg_per_s),
+            )
+        if row.ratio < 1.0 - _REL:
+            raise InfeasibleError(
+                f"compressor station '{c.name}': suction pressure {row.p_in_pa:.6g} Pa is above the "
+                f"discharge pressure {row.p_out_pa:.6g} Pa (ratio {row.ratio:.6g} < 1); "
+                "constraint 'min ratio'",
+                element=c.name,
+                constraint="min ratio",
+                value=float(row.ratio),
+            )
+        if row.ratio > c.max_ratio * (1.0 + _REL):
+            raise InfeasibleError(
+                f"compressor station '{c.name}': ratio {row.ratio:.6g} exceeds max_ratio {c.max_ratio:.6g}",
+                element=c.name,
+                constraint="max_ratio",
+                value=float(row.ratio),
+            )
+        if row.power_w > c.max_power_w * (1.0 + _REL):
+            raise InfeasibleError(
+                f"compressor station '{c.name}': shaft power {row.power_w / 1e6:.6g} MW exceeds max_power_w "
+                f"{c.max_power_w / 1e6:.6g} MW",
+                element=c.name,
+                constraint="max_power_w",
+                value=float(row.power_w),
+            )
+        if row.p_out_pa > c.max_discharge_pa * (1.0 + _REL):
+            raise InfeasibleError(
+                f"compressor station '{c.name}': discharge pressure {row.p_out_pa:.6g} Pa exceeds "
+                f"max_discharge_pa {c.max_discharge_pa:.6g} Pa",
+                element=c.name,
+                constraint="max_discharge_pa",
+                value=float(row.p_out_pa),
+            )
+    for i, r in enumerate(net.regulators):
+        row = _Row(**{k: float(v[i]) for k, v in rarr.items()})
+        if row.p_in_pa < row.p_out_pa * (1.0 - _REL):
+            raise InfeasibleError(
+                f"regulator '{r.name}': inlet pressure {row.p_in_pa:.6g} Pa is below its outlet set point "
+                f"{r.outlet_pressure_pa:.6g} Pa; constraint 'inlet pressure >= set point'",
+                element=r.name,
+                constraint="inlet pressure >= set point",
+                value=float(row.p_in_pa),
+            )
+        if row.flow_kg_per_s < -1e-9:
+            raise InfeasibleError(
+                f"regulator '{r.name}': gas would flow backwards ({row.flow_kg_per_s:.6g} kg/s); "
+                "constraint 'flow direction'",
+                element=r.name,
+                constraint="flow direction",
+                value=float(row.flow_kg_per_s),
+            )

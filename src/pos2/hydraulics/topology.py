@@ -1,0 +1,305 @@
+"""Index arrays of a network for the solver: discretised pipes, branches and the Jacobian pattern.
+
+Built once per (network, maximum segment length) and reused by every Newton iteration, so the
+assembly is pure vectorised numpy.
+
+Unknowns ``x = [pi (n_nodes), m (n_branches)]``: ``pi = p^2`` [Pa^2] at every node (user junctions
+first, then the internal nodes of the discretised pipes) and the mass flow [kg/s] of every branch
+(pipe segments, then compressors, regulators, valves; positive from ``from`` to ``to``).
+Equations: one row per node (mass balance, or ``pi = p_set^2`` at a pressure source), one row per
+branch (momentum of a segment, set point of a station, valve law).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from pos2.network.model import Network
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+MODE_OUTLET, MODE_RATIO, MODE_FLOW = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Solver view of a network (all arrays, SI units)."""
+
+    n_junctions: int
+    n_nodes: int
+    node_elevation_m: FloatArray
+    node_pipe: IntArray  # pipe index of an internal node, -1 for a junction
+    part: IntArray  # connected-part label of each node
+    # pipes and segments
+    n_pipes: int
+    pipe_from: IntArray
+    pipe_to: IntArray
+    pipe_nseg: IntArray
+    pipe_first_seg: IntArray
+    seg_pipe: IntArray
+    seg_from: IntArray
+    seg_to: IntArray
+    seg_length_m: FloatArray
+    seg_x0_m: FloatArray
+    seg_dh_m: FloatArray
+    seg_diameter_m: FloatArray
+    seg_area_m2: FloatArray
+    seg_rel_roughness: FloatArray
+    seg_u_w_per_m2k: FloatArray
+    seg_ground_k: FloatArray  # NaN = ambient
+    # compressors
+    c_from: IntArray
+    c_to: IntArray
+    c_mode: IntArray
+    c_set: FloatArray
+    c_eff: FloatArray
+    c_polytropic: NDArray[np.bool_]
+    c_driver_eff: FloatArray
+    c_fuel: NDArray[np.bool_]
+    c_lhv: FloatArray  # NaN = from the gas / default
+    c_aftercooler_k: FloatArray  # NaN = none
+    # regulators
+    r_from: IntArray
+    r_to: IntArray
+    r_set_pa: FloatArray
+    # valves
+    v_from: IntArray
+    v_to: IntArray
+    v_open: NDArray[np.bool_]
+    v_zeta: FloatArray
+    v_area_m2: FloatArray
+    # all branches
+    br_from: IntArray
+    br_to: IntArray
+    # boundary conditions
+    fixed_nodes: IntArray
+    fixed_p_pa: FloatArray
+    fixed_t_k: FloatArray  # NaN = ambient
+    injection_kg_per_s: FloatArray  # flow sources minus sinks per node
+    fs_node: IntArray
+    fs_flow: FloatArray
+    fs_t_k: FloatArray  # NaN = ambient
+    # Jacobian pattern (COO order used by the assembly) and its CSC compression
+    jac_rows: IntArray
+    jac_cols: IntArray
+    csc_inverse: IntArray
+    csc_indices: NDArray[np.int32]
+    csc_indptr: NDArray[np.int32]
+    csc_nnz: int
+    inc_mask_from: NDArray[np.bool_]
+    inc_mask_to: NDArray[np.bool_]
+    fuel_mask: NDArray[np.bool_]
+
+    @property
+    def n_segments(self) -> int:
+        """Number of pipe segments."""
+        return int(self.seg_from.size)
+
+    @property
+    def n_branches(self) -> int:
+        """Number of branches (segments, compressors, regulators, valves)."""
+        return int(self.br_from.size)
+
+    @property
+    def n_unknowns(self) -> int:
+        """Size of the Newton system."""
+        return self.n_nodes + self.n_branches
+
+
+def _nan(x: float | None) -> float:
+    return math.nan if x is None else float(x)
+
+
+def build_topology(net: Network, max_segment_length_m: float) -> Topology:
+    """Discretise the pipes and build all index arrays of ``net``.
+
+    Parameters
+    ----------
+    net
+        Validated network [-].
+    max_segment_length_m
+        Longest internal segment [m].
+    """
+    jindex = {j.name: i for i, j in enumerate(net.junctions)}
+    nj = len(jindex)
+    elev_j = np.array([j.elevation_m for j in net.junctions], dtype=np.float64)
+
+    pipes = net.pipes
+    npipe = len(pipes)
+    p_from = np.array([jindex[p.from_junction] for p in pipes], dtype=np.int64)
+    p_to = np.array([jindex[p.to_junction] for p in pipes], dtype=np.int64)
+    p_len = np.array([p.length_m for p in pipes], dtype=np.float64)
+    p_d = np.array([p.inner_diameter_m for p in pipes], dtype=np.float64)
+    p_eps = np.array([p.roughness_m for p in pipes], dtype=np.float64)
+    p_u = np.array([p.u_w_per_m2k for p in pipes], dtype=np.float64)
+    p_tg = np.array([_nan(p.ground_temperature_k) for p in pipes], dtype=np.float64)
+
+    nseg = np.maximum(1, np.ceil(p_len / max_segment_length_m - 1e-9)).astype(np.int64)
+    first = np.concatenate([[0], np.cumsum(nseg)[:-1]]).astype(np.int64)
+    ns = int(nseg.sum())
+    seg_pipe = np.repeat(np.arange(npipe, dtype=np.int64), nseg)
+    k = np.arange(ns, dtype=np.int64) - first[seg_pipe]
+    n_int = nseg - 1
+    int_first = nj + np.concatenate([[0], np.cumsum(n_int)[:-1]]).astype(np.int64)
+    n_nodes = nj + int(n_int.sum())
+    last = k == nseg[seg_pipe] - 1
+    seg_from = np.where(k == 0, p_from[seg_pipe], int_first[seg_pipe] + k - 1)
+    seg_to = np.where(last, p_to[seg_pipe], int_first[seg_pipe] + k)
+    seg_len = p_len[seg_pipe] / nseg[seg_pipe]
+    seg_x0 = k * seg_len
+
+    node_elev = np.empty(n_nodes, dtype=np.float64)
+    node_elev[:nj] = elev_j
+    node_pipe = np.full(n_nodes, -1, dtype=np.int64)
+    # internal node i of pipe q sits at x = (i+1) L/n
+    inner = ~last
+    ip = seg_pipe[inner]
+    frac = (k[inner] + 1) / nseg[ip]
+    node_elev[seg_to[inner]] = elev_j[p_from[ip]] + frac * (elev_j[p_to[ip]] - elev_j[p_from[ip]])
+    node_pipe[seg_to[inner]] = ip
+    seg_dh = node_elev[seg_to] - node_elev[seg_from]
+    seg_d = p_d[seg_pipe]
+
+    comps = net.compressors
+    c_from = np.array([jindex[c.from_junction] for c in comps], dtype=np.int64)
+    c_to = np.array([jindex[c.to_junction] for c in comps], dtype=np.int64)
+    mode_of = {"outlet_pressure": MODE_OUTLET, "ratio": MODE_RATIO, "flow": MODE_FLOW}
+    c_mode = np.array([mode_of[c.set_point] for c in comps], dtype=np.int64)
+    c_set = np.array(
+        [
+            c.outlet_pressure_pa
+            if c.outlet_pressure_pa is not None
+            else (c.ratio if c.ratio is not None else c.flow_kg_per_s)
+            for c in comps
+        ],
+        dtype=np.float64,
+    )
+    regs = net.regulators
+    r_from = np.array([jindex[r.from_junction] for r in regs], dtype=np.int64)
+    r_to = np.array([jindex[r.to_junction] for r in regs], dtype=np.int64)
+    valves = net.valves
+    v_from = np.array([jindex[v.from_junction] for v in valves], dtype=np.int64)
+    v_to = np.array([jindex[v.to_junction] for v in valves], dtype=np.int64)
+    v_open = np.array([v.open for v in valves], dtype=bool)
+    v_d = np.array([v.diameter_m if v.diameter_m is not None else 1.0 for v in valves], dtype=np.float64)
+
+    br_from = np.concatenate([seg_from, c_from, r_from, v_from]).astype(np.int64)
+    br_to = np.concatenate([seg_to, c_to, r_to, v_to]).astype(np.int64)
+    nb = br_from.size
+
+    fixed = np.array([jindex[s.junction] for s in net.pressure_sources], dtype=np.int64)
+    fixed_p = np.array([s.p_pa for s in net.pressure_sources], dtype=np.float64)
+    fixed_t = np.array([_nan(s.t_k) for s in net.pressure_sources], dtype=np.float64)
+    inj = np.zeros(n_nodes, dtype=np.float64)
+    fs_node = np.array([jindex[s.junction] for s in net.flow_sources], dtype=np.int64)
+    fs_flow = np.array([s.flow_kg_per_s for s in net.flow_sources], dtype=np.float64)
+    np.add.at(inj, fs_node, fs_flow)
+    sk_node = np.array([jindex[s.junction] for s in net.sinks], dtype=np.int64)
+    np.add.at(inj, sk_node, -np.array([s.flow_kg_per_s for s in net.sinks], dtype=np.float64))
+
+    # connected parts (closed valves cut)
+    keep = np.ones(nb, dtype=bool)
+    keep[nb - len(valves) :] = v_open
+    g = coo_matrix((np.ones(int(keep.sum())), (br_from[keep], br_to[keep])), shape=(n_nodes, n_nodes))
+    _, part = connected_components(g, directed=False)
+
+    # ---- Jacobian pattern ----------------------------------------------------------------------
+    is_fixed = np.zeros(n_nodes, dtype=bool)
+    is_fixed[fixed] = True
+    inc_mask_from = ~is_fixed[br_from]
+    inc_mask_to = ~is_fixed[br_to]
+    bcol = n_nodes + np.arange(nb, dtype=np.int64)
+    nc = c_from.size
+    fuel_mask = ~is_fixed[c_to]
+    rows = [
+        br_from[inc_mask_from],
+        br_to[inc_mask_to],
+        c_to[fuel_mask],
+        c_to[fuel_mask],
+        fixed,
+        np.repeat(bcol, 3),
+    ]
+    cols = [
+        bcol[inc_mask_from],
+        bcol[inc_mask_to],
+        c_from[fuel_mask],
+        c_to[fuel_mask],
+        fixed,
+        np.stack([br_from, br_to, bcol], axis=1).ravel(),
+    ]
+    jr = np.concatenate(rows).astype(np.int64)
+    jc = np.concatenate(cols).astype(np.int64)
+    n = n_nodes + nb
+    key = jc * n + jr
+    uniq, inverse = np.unique(key, return_inverse=True)
+    indices = (uniq % n).astype(np.int32)
+    counts = np.bincount((uniq // n).astype(np.int64), minlength=n)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    del nc
+
+    return Topology(
+        n_junctions=nj,
+        n_nodes=n_nodes,
+        node_elevation_m=node_elev,
+        node_pipe=node_pipe,
+        part=part.astype(np.int64),
+        n_pipes=npipe,
+        pipe_from=p_from,
+        pipe_to=p_to,
+        pipe_nseg=nseg,
+        pipe_first_seg=first,
+        seg_pipe=seg_pipe,
+        seg_from=seg_from.astype(np.int64),
+        seg_to=seg_to.astype(np.int64),
+        seg_length_m=seg_len,
+        seg_x0_m=seg_x0.astype(np.float64),
+        seg_dh_m=seg_dh,
+        seg_diameter_m=seg_d,
+        seg_area_m2=np.pi * seg_d**2 / 4.0,
+        seg_rel_roughness=p_eps[seg_pipe] / seg_d,
+        seg_u_w_per_m2k=p_u[seg_pipe],
+        seg_ground_k=p_tg[seg_pipe],
+        c_from=c_from,
+        c_to=c_to,
+        c_mode=c_mode,
+        c_set=c_set,
+        c_eff=np.array([c.efficiency for c in comps], dtype=np.float64),
+        c_polytropic=np.array([c.efficiency_kind == "polytropic" for c in comps], dtype=bool),
+        c_driver_eff=np.array([c.driver_efficiency for c in comps], dtype=np.float64),
+        c_fuel=np.array([c.fuel for c in comps], dtype=bool),
+        c_lhv=np.array([_nan(c.fuel_lhv_j_per_kg) for c in comps], dtype=np.float64),
+        c_aftercooler_k=np.array([_nan(c.aftercooler_outlet_k) for c in comps], dtype=np.float64),
+        r_from=r_from,
+        r_to=r_to,
+        r_set_pa=np.array([r.outlet_pressure_pa for r in regs], dtype=np.float64),
+        v_from=v_from,
+        v_to=v_to,
+        v_open=v_open,
+        v_zeta=np.array([v.loss_coefficient for v in valves], dtype=np.float64),
+        v_area_m2=np.pi * v_d**2 / 4.0,
+        br_from=br_from,
+        br_to=br_to,
+        fixed_nodes=fixed,
+        fixed_p_pa=fixed_p,
+        fixed_t_k=fixed_t,
+        injection_kg_per_s=inj,
+        fs_node=fs_node,
+        fs_flow=fs_flow,
+        fs_t_k=np.array([_nan(s.t_k) for s in net.flow_sources], dtype=np.float64),
+        jac_rows=jr,
+        jac_cols=jc,
+        csc_inverse=inverse.astype(np.int64).ravel(),
+        csc_indices=indices,
+        csc_indptr=indptr,
+        csc_nnz=int(uniq.size),
+        inc_mask_from=inc_mask_from,
+        inc_mask_to=inc_mask_to,
+        fuel_mask=fuel_mask,
+    )

@@ -1,0 +1,238 @@
+"""TOML network files: units in the key names, converted to SI at load.
+
+The format is documented in ``docs/network_format.md`` (generated from the schema tables)::
+
+    [network]
+    name = "example"
+
+    [[junction]]
+    name = "A"
+    elevation_m = 120
+
+    [[pipe]]
+    name = "A-B"
+    from_junction = "A"
+    to_junction = "B"
+    length_km = 80
+    inner_diameter_mm = 1000
+    roughness_mm = 0.02
+
+Every element may also carry the metadata keys ``source``, ``confidence``, ``note`` and
+``assumption`` (kept out of the solver). Errors name the file, the line, the element, the key as
+written and its value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pos2.errors import NetworkError
+from pos2.network.builder import NetworkBuilder
+from pos2.network.model import Network
+from pos2.network.schema import COMPONENTS, FieldSpec, check_value
+from pos2.scenario.locate import find_line, key_lines
+
+__all__ = ["METADATA_KEYS", "NetworkFileError", "load_network", "loads_network"]
+
+METADATA_KEYS = frozenset({"source", "confidence", "note", "assumption"})
+"""Keys allowed on every element to record where its numbers come from (not used by the solver)."""
+
+
+class NetworkFileError(NetworkError):
+    """A network file is invalid; ``path`` and ``line`` locate the offending key."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str,
+        line: int | None,
+        element: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+    ) -> None:
+        super().__init__(message, element=element, field=field, value=value)
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line else path
+        self.args = (f"{where}: {self.args[0]}",)
+
+
+def load_network(path: str | Path) -> Network:
+    """Read a TOML network file and return the validated network (SI units inside).
+
+    Parameters
+    ----------
+    path
+        File to read [-].
+
+    Raises
+    ------
+    NetworkError
+        (a :class:`NetworkFileError`) naming file, line, element, key and value.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NetworkFileError(
+            f"cannot read the network file ({exc.strerror})", path=str(p), line=None
+        ) from exc
+    return loads_network(text, str(p))
+
+
+def loads_network(text: str, path: str = "<string>") -> Network:
+    """Parse a network from TOML text; ``path`` is used in error messages.
+
+    Parameters
+    ----------
+    text
+        TOML document [-].
+    path
+        Name shown in errors [-].
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise NetworkFileError(f"not valid TOML ({exc})", path=path, line=line) from exc
+    lines = key_lines(text)
+    meta = doc.get("network", {})
+    if not isinstance(meta, dict):
+        raise NetworkFileError("[network] must be a table", path=path, line=find_line(lines, "network"))
+    for key in meta:
+        if key not in {"name", "description"} | METADATA_KEYS:
+            raise NetworkFileError(
+                "unknown key in [network] (known: name, description, source, note)",
+                path=path,
+                line=find_line(lines, f"network.{key}"),
+                field=key,
+            )
+    nb = NetworkBuilder(str(meta.get("name", Path(path).stem)))
+    for kind, entries in doc.items():
+        if kind == "network":
+            continue
+        if kind not in COMPONENTS:
+            close = difflib.get_close_matches(kind, list(COMPONENTS), n=1)
+            hint = f" (did you mean [[{close[0]}]]?)" if close else f" (known: {', '.join(COMPONENTS)})"
+            raise NetworkFileError(
+                f"unknown component table [[{kind}]]{hint}",
+                path=path,
+                line=find_line(lines, kind),
+                field=kind,
+            )
+        if not isinstance(entries, list):
+            raise NetworkFileError(
+                f"write components as an array of tables: [[{kind}]]",
+                path=path,
+                line=find_line(lines, kind),
+                field=kind,
+            )
+        for i, entry in enumerate(entries):
+            _add_entry(nb, kind, i, entry, path, lines)
+    try:
+        return nb.build()
+    except NetworkError as exc:
+        line = _line_of_element(lines, doc, exc.element)
+        raise NetworkFileError(
+            _bare(exc),
+            path=path,
+            line=line,
+            element=exc.element,
+            field=exc.field,
+            value=exc.value,
+        ) from exc
+
+
+def _bare(exc: NetworkError) -> str:
+    """The message of a NetworkError without its element/field/value prefix."""
+    text = str(exc.args[0])
+    parts = []
+    if exc.element:
+        parts.append(f"'{exc.element}'")
+    if exc.field:
+        parts.append(f"field '{exc.field}'")
+    if exc.value is not None:
+        parts.append(f"value {exc.value!r}")
+    prefix = ", ".join(parts) + ": "
+    return text[len(prefix) :] if parts and text.startswith(prefix) else text
+
+
+def _line_of_element(lines: dict[str, int], doc: dict[str, Any], element: str | None) -> int | None:
+    if element is None:
+        return None
+    for kind, entries in doc.items():
+        if kind in COMPONENTS and isinstance(entries, list):
+            for i, e in enumerate(entries):
+                if isinstance(e, dict) and e.get("name") == element:
+                    return find_line(lines, f"{kind}[{i}].name")
+    return None
+
+
+def _add_entry(nb: NetworkBuilder, kind: str, i: int, entry: Any, path: str, lines: dict[str, int]) -> None:
+    schema = COMPONENTS[kind]
+    where = f"{kind}[{i}]"
+    if not isinstance(entry, dict):
+        raise NetworkFileError("each element must be a table", path=path, line=find_line(lines, where))
+    element = str(entry.get("name", f"{kind} #{i + 1}"))
+    by_key: dict[str, tuple[FieldSpec, float, float]] = {}
+    for spec in schema.fields:
+        by_key[spec.name] = (spec, 1.0, 0.0)
+        for key, scale, offset in spec.toml_keys:
+            by_key[key] = (spec, scale, offset)
+    values: dict[str, Any] = {}
+    written: dict[str, str] = {}
+    for key, raw in entry.items():
+        line = find_line(lines, f"{where}.{key}")
+        if key in METADATA_KEYS:
+            continue
+        if key not in by_key:
+            close = difflib.get_close_matches(key, list(by_key), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise NetworkFileError(
+                f"unknown key for a {kind}{hint}", path=path, line=line, element=element, field=key, value=raw
+            )
+        spec, scale, offset = by_key[key]
+        if spec.name in written:
+            raise NetworkFileError(
+                f"'{spec.name}' given twice (as '{written[spec.name]}' and '{key}')",
+                path=path,
+                line=line,
+                element=element,
+                field=key,
+                value=raw,
+            )
+        written[spec.name] = key
+        value = raw
+        if spec.type == "float" and isinstance(raw, int | float) and not isinstance(raw, bool):
+            value = float(raw) * scale + offset
+        try:
+            values[spec.name] = check_value(kind, element, spec, value)
+        except NetworkError as exc:
+            msg = _bare(exc)
+            raise NetworkFileError(msg, path=path, line=line, element=element, field=key, value=raw) from exc
+    for spec in schema.fields:
+        if spec.required and spec.name not in values:
+            keys = " or ".join(f"'{k}'" for k in spec.all_keys())
+            raise NetworkFileError(
+                f"{kind} needs {keys}",
+                path=path,
+                line=find_line(lines, where),
+                element=element,
+                field=spec.name,
+            )
+    try:
+        nb.add(kind, values)
+    except NetworkError as exc:
+        raise NetworkFileError(
+            _bare(exc),
+            path=path,
+            line=find_line(lines, f"{where}.{written.get(exc.field or '', exc.field or '')}")
+            or find_line(lines, where),
+            element=element,
+            field=written.get(exc.field or "", exc.field),
+            value=exc.value,
+        ) from exc
