@@ -1,0 +1,66 @@
+"""``pos2 report``: twin, economics and deal on one scenario -> ``report.html`` plus CSV tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from pos2.cli import app
+from pos2.cli.common import (
+    DebugOpt,
+    ForceOpt,
+    OutOpt,
+    QuietOpt,
+    ScenarioOpt,
+    SetOpt,
+    err_console,
+    get_scenario,
+    handle_errors,
+)
+from pos2.scenario import DEFAULT_SCENARIO
+
+
+@app.command()
+def report(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    paths: int = typer.Option(2000, "--paths", min=10, max=200_000, help="Monte Carlo price paths."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Random seed of the price paths."),
+    force: ForceOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Run twin, economics and deal and write one self-contained report.html (plus CSV tables)."""
+    from pos2.report.render import STEPS, check_outputs, render_report
+
+    with handle_errors(debug):
+        out_dir = out if out is not None else Path("out")
+        check_outputs(out_dir, force)
+        scn = get_scenario(scenario, set_)
+        if quiet:
+            path = render_report(scn, out_dir, force, None, paths=paths, seed=seed)
+        else:
+            columns = (
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=err_console, transient=False) as bar:
+                task = bar.add_task("starting", total=STEPS)
+                started = [False]
+
+                def step(msg: str) -> None:
+                    if started[0]:
+                        bar.advance(task)
+                    started[0] = True
+                    bar.update(task, description=msg)
+
+                path = render_report(scn, out_dir, force, step, paths=paths, seed=seed)
+                bar.update(task, completed=STEPS, description="done")
+        if not quiet:
+            err_console.print(f"report: {path}")

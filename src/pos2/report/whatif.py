@@ -1,0 +1,150 @@
+"""What would close the gap? Re-run economics and deal with one lever moved at a time.
+
+The levers are the sticking points of the source documents: price terms, volume flexibility,
+cost sharing, a longer or likelier Hormuz closure, and the LNG price level. Each move is applied
+alone to the scenario; the twin is reused from the cache (none of these levers is a twin key,
+except throughput, which is not moved here). The gap is China's highest acceptable price minus
+Russia's lowest acceptable price: a zone of agreement exists when it is >= 0.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pos2.errors import Pos2Error
+from pos2.report.extract import deal_numbers, dig, price_gap_usd_per_kcm
+from pos2.report.stages import INTERACTIVE_PATHS, TwinCache, run_chain
+from pos2.scenario import Scenario, schema_table
+
+
+@dataclass(frozen=True)
+class Move:
+    """One lever setting to try."""
+
+    key: str
+    label: str
+    value: float
+    why: str
+
+
+def candidate_moves(scenario: Scenario) -> list[Move]:
+    """Lever settings that the source documents discuss, clipped to the schema ranges."""
+    rows = {r.key: r for r in schema_table()}
+
+    def clip(key: str, v: float) -> float:
+        r = rows[key]
+        lo = r.ge if r.ge is not None else v
+        hi = r.le if r.le is not None else v
+        return float(min(max(v, lo), hi))
+
+    cur = {k: float(scenario.get(k)) for k in rows if k in _KEYS}
+    raw = [
+        (
+            "contract.flex_band",
+            "Volume flexibility band",
+            max(0.3, cur["contract.flex_band"] * 2),
+            "flexibility",
+        ),
+        ("contract.take_or_pay", "Take-or-pay share", min(0.6, cur["contract.take_or_pay"]), "flexibility"),
+        ("finance.china_share", "China's share of capex", 0.5, "cost sharing"),
+        ("finance.china_share", "China's share of capex", 1.0, "cost sharing"),
+        ("hormuz.closure_months", "Hormuz closure, months", 6.0, "a longer Hormuz closure"),
+        ("hormuz.closure_months", "Hormuz closure, months", 12.0, "a longer Hormuz closure"),
+        ("hormuz.closure_probability", "Hormuz closure probability", 0.25, "a likelier Hormuz closure"),
+        ("lng.price_usd_per_mmbtu", "Asian LNG price level", 20.0, "an LNG price shock"),
+        ("contract.slope", "Brent slope of the price", cur["contract.slope"] * 0.8, "price"),
+        ("transit.fee_usd_per_kcm_100km", "Mongolian transit fee", 0.0, "transit terms"),
+        ("demand.growth_per_year", "China demand growth", 0.04, "demand"),
+    ]
+    moves = []
+    for key, label, value, why in raw:
+        if key not in rows:
+            continue
+        v = clip(key, value)
+        if abs(v - cur[key]) > 1e-12:
+            moves.append(Move(key, label, v, why))
+    return moves
+
+
+_KEYS = {
+    "contract.flex_band",
+    "contract.take_or_pay",
+    "finance.china_share",
+    "hormuz.closure_months",
+    "hormuz.closure_probability",
+    "lng.price_usd_per_mmbtu",
+    "contract.slope",
+    "transit.fee_usd_per_kcm_100km",
+    "demand.growth_per_year",
+}
+
+
+def _row(label: str, key: str, value: Any, why: str, deal: dict[str, Any] | None, error: str | None) -> dict:
+    nums = deal_numbers(deal) or {}
+    p = nums.get("p_agreement_by_year") or {}
+    last = max(p, key=lambda y: int(y)) if p else None
+    return {
+        "lever": key,
+        "label": label,
+        "value": value,
+        "value_text": value if isinstance(value, str) else f"{value:g}",
+        "why": why,
+        "gap_usd_per_kcm": price_gap_usd_per_kcm(nums) if deal else None,
+        "zopa_low_usd_per_kcm": dig(nums, "zopa_usd_per_kcm", 0),
+        "zopa_high_usd_per_kcm": dig(nums, "zopa_usd_per_kcm", 1),
+        "nash_price_usd_per_kcm": nums.get("nash_price_usd_per_kcm"),
+        "p_agreement_last_year": p.get(last) if last else None,
+        "last_year": last,
+        "error": error,
+    }
+
+
+def explore_levers(
+    scenario: Scenario,
+    *,
+    twin_cache: TwinCache,
+    paths: int = INTERACTIVE_PATHS,
+    seed: int = 0,
+    budget_s: float = 25.0,
+) -> tuple[pd.DataFrame, list[Move]]:
+    """Baseline and one-lever-at-a-time re-runs of economics and deal.
+
+    Parameters
+    ----------
+    scenario
+        The scenario of the report [-].
+    twin_cache
+        Twin results to reuse [-].
+    paths
+        Monte Carlo paths of each re-run (the baseline row uses the same, so rows compare) [-].
+    seed
+        Random seed, the same for every row [-].
+    budget_s
+        Stop trying further moves after this wall time [s].
+
+    Returns
+    -------
+    table, skipped
+        One row per run (the first is the baseline) and the moves not tried for lack of time.
+    """
+    t0 = time.perf_counter()
+    base = run_chain(scenario, paths=paths, seed=seed, twin_cache=twin_cache)
+    rows = [_row("As in the scenario", "baseline", "scenario", "", base.deal.data, base.deal.error)]
+    moves = candidate_moves(scenario)
+    skipped: list[Move] = []
+    for i, mv in enumerate(moves):
+        if time.perf_counter() - t0 > budget_s:
+            skipped = moves[i:]
+            break
+        try:
+            scn = scenario.with_overrides({mv.key: mv.value})
+        except Pos2Error as e:
+            rows.append(_row(mv.label, mv.key, mv.value, mv.why, None, f"{type(e).__name__}: {e}"))
+            continue
+        chain = run_chain(scn, paths=paths, seed=seed, twin_cache=twin_cache)
+        rows.append(_row(mv.label, mv.key, mv.value, mv.why, chain.deal.data, chain.deal.error))
+    return pd.DataFrame(rows), skipped
