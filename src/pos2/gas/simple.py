@@ -37,15 +37,15 @@ from pos2.units import R
 __all__ = ["ConstantZ", "IdealGas", "LinearZ"]
 
 
-def _state(p_pa: ArrayLike, t_k: ArrayLike) -> tuple[FloatArray, FloatArray]:
+def _state(p_pa: ArrayLike, t_k: ArrayLike, name: str) -> tuple[FloatArray, FloatArray]:
     """Broadcast pressure and temperature to float arrays and check they are positive."""
     p, t = np.broadcast_arrays(np.asarray(p_pa, dtype=np.float64), np.asarray(t_k, dtype=np.float64))
     if not np.all(p > 0.0):
-        bad = p[~(p > 0.0)].flat[0]
-        raise GasError(f"absolute pressure p_pa must be > 0, got {bad!r} Pa")
+        bad = float(p[~(p > 0.0)].flat[0])
+        raise GasError(f"{name}: absolute pressure p_pa must be > 0, got {bad!r} Pa")
     if not np.all(t > 0.0):
-        bad = t[~(t > 0.0)].flat[0]
-        raise GasError(f"temperature t_k must be > 0, got {bad!r} K")
+        bad = float(t[~(t > 0.0)].flat[0])
+        raise GasError(f"{name}: temperature t_k must be > 0, got {bad!r} K")
     return p, t
 
 
@@ -89,13 +89,13 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, _ = _state(p_pa, t_k)
+        p, _ = _state(p_pa, t_k, self.name)
         z = self._z(p)
         if not np.all(z > 0.0):
             i = int(np.argmax(~(z > 0.0)))
             raise GasError(
-                f"{self.name}: compressibility factor Z = {z.flat[i]!r} <= 0 at p_pa = {p.flat[i]!r} Pa; "
-                "pressure outside the model's range"
+                f"{self.name}: compressibility factor Z = {float(z.flat[i])!r} <= 0 at "
+                f"p_pa = {float(p.flat[i])!r} Pa; pressure outside the model's range"
             )
         return z
 
@@ -109,7 +109,7 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, _ = _state(p_pa, t_k)
+        p, _ = _state(p_pa, t_k, self.name)
         return self._dz_dp(p)
 
     def density(self, p_pa: ArrayLike, t_k: ArrayLike) -> FloatArray:
@@ -122,7 +122,7 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, t = _state(p_pa, t_k)
+        p, t = _state(p_pa, t_k, self.name)
         return p * self.molar_mass_kg_per_mol / (self.z(p, t) * R * t)
 
     def viscosity(self, p_pa: ArrayLike, t_k: ArrayLike) -> FloatArray:
@@ -135,7 +135,7 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, _ = _state(p_pa, t_k)
+        p, _ = _state(p_pa, t_k, self.name)
         return np.full(p.shape, self.viscosity_pa_s)
 
     def cp(self, p_pa: ArrayLike, t_k: ArrayLike) -> FloatArray:
@@ -148,7 +148,7 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, _ = _state(p_pa, t_k)
+        p, _ = _state(p_pa, t_k, self.name)
         return np.full(p.shape, self.cp_j_per_kg_k)
 
     def joule_thomson(self, p_pa: ArrayLike, t_k: ArrayLike) -> FloatArray:
@@ -164,7 +164,7 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, t = _state(p_pa, t_k)
+        p, t = _state(p_pa, t_k, self.name)
         v = self.z(p, t) * R * t / (self.molar_mass_kg_per_mol * p)
         dv_dt = self.z(p, t) * R / (self.molar_mass_kg_per_mol * p)  # (dZ/dT)_p = 0
         return (t * dv_dt - v) / self.cp_j_per_kg_k
@@ -179,7 +179,7 @@ class _ConstantPropertiesGas:
         t_k
             Temperature [K].
         """
-        p, _ = _state(p_pa, t_k)
+        p, _ = _state(p_pa, t_k, self.name)
         return np.full(p.shape, self.kappa)
 
     def reference_density(self, t_k: float, p_pa: float) -> float:
