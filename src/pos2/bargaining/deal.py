@@ -1,0 +1,589 @@
+"""The deal stage: China's value of PoS2, Russia's reservation price, bargaining, delay, hindcast.
+
+:func:`negotiate` wires the pure pieces together for one scenario (and the economics result when
+there is one); :func:`run_deal` runs twin -> economics -> deal when those stages exist and falls back
+to this package's cost-plus breakeven (saying so in the result) when they do not.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pos2.bargaining.delay import DelayResult, solve_delay
+from pos2.bargaining.history import Round, load_rounds
+from pos2.bargaining.reservation import RussiaReservation, reservation_price
+from pos2.bargaining.solutions import (
+    discount_factor,
+    nash_price,
+    rubinstein_share,
+    rubinstein_with_outside_options,
+    shapley_values,
+    transit_game,
+    zopa,
+)
+from pos2.bargaining.supply import (
+    Deck,
+    SupplyResult,
+    china_max_price,
+    demand_path,
+    pos2_volume_path,
+    solve_supply,
+)
+from pos2.errors import BargainingError, Pos2Error
+from pos2.scenario import Scenario, ScenarioModel, load_scenario
+from pos2.units import MMBTU_PER_KCM_GAZPROM
+
+PARTIES = ("russia", "mongolia", "china")
+SCENARIO_DECK = "scenario"
+
+
+@dataclass(frozen=True)
+class HindcastRound:
+    """The model's reading of one negotiation round next to what happened."""
+
+    round: Round
+    china_max_usd_per_kcm: float
+    russia_min_usd_per_kcm: float
+    zopa_usd_per_kcm: tuple[float, float] | None
+    nash_price_usd_per_kcm: float | None
+    sign_now: bool
+    model_verdict: str
+    explanation: str
+
+    def to_json(self) -> dict[str, Any]:
+        """One element of the ``hindcast`` list of ``pos2 deal --json``."""
+        r = self.round
+        return {
+            "date": r.date.isoformat(),
+            "venue": r.venue,
+            "project": r.project,
+            "model_verdict": self.model_verdict,
+            "actual_outcome": r.actual_outcome,
+            "match": self.model_verdict == r.actual_outcome,
+            "zopa_usd_per_kcm": list(self.zopa_usd_per_kcm) if self.zopa_usd_per_kcm else None,
+            "nash_price_usd_per_kcm": self.nash_price_usd_per_kcm,
+            "china_max_price_usd_per_kcm": self.china_max_usd_per_kcm,
+            "russia_min_price_usd_per_kcm": self.russia_min_usd_per_kcm,
+            "china_signs_now": self.sign_now,
+            "explanation": self.explanation,
+            "who_said": r.who_said,
+            "agreed": r.agreed,
+            "market": {
+                "brent_usd_per_bbl": r.brent_usd_per_bbl,
+                "lng_usd_per_mmbtu": r.lng_usd_per_mmbtu,
+                "hormuz_status": r.hormuz_status,
+                "pos1_price_usd_per_kcm": r.pos1_price_usd_per_kcm,
+                "europe_outlet": r.europe_outlet,
+                "europe_price_usd_per_kcm": r.europe_price_usd_per_kcm,
+                "sources": list(r.market_sources),
+                "notes": r.market_notes,
+            },
+            "sources": list(r.sources),
+        }
+
+
+@dataclass(frozen=True)
+class DealResult:
+    """Result of the deal stage for one scenario (prices at the Chinese border, USD 2025 / 1,000 m3)."""
+
+    scenario: str
+    china_max_usd_per_kcm: float
+    china_cost_saving_usd_per_kcm: float
+    china_security_value_usd_per_kcm: float
+    russia: RussiaReservation
+    zopa_usd_per_kcm: tuple[float, float] | None
+    nash_price_usd_per_kcm: float | None
+    rubinstein_price_usd_per_kcm: float | None
+    rubinstein_limit_price_usd_per_kcm: float | None
+    contract_price_usd_per_kcm: float
+    shapley: dict[str, float]
+    shapley_transit_usd_per_kcm: float
+    delay: DelayResult
+    by_year: pd.DataFrame
+    nash_vs_beta: pd.DataFrame
+    hindcast: tuple[HindcastRound, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def hindcast_table(self) -> pd.DataFrame:
+        """The hindcast as a tidy table (one row per round)."""
+        rows = []
+        for h in self.hindcast:
+            j = h.to_json()
+            rows.append(
+                {
+                    "date": j["date"],
+                    "venue": j["venue"],
+                    "project": j["project"],
+                    "brent_usd_per_bbl": j["market"]["brent_usd_per_bbl"],
+                    "lng_usd_per_mmbtu": j["market"]["lng_usd_per_mmbtu"],
+                    "hormuz_status": j["market"]["hormuz_status"],
+                    "pos1_price_usd_per_kcm": j["market"]["pos1_price_usd_per_kcm"],
+                    "russia_min_price_usd_per_kcm": j["russia_min_price_usd_per_kcm"],
+                    "china_max_price_usd_per_kcm": j["china_max_price_usd_per_kcm"],
+                    "nash_price_usd_per_kcm": j["nash_price_usd_per_kcm"],
+                    "model_verdict": j["model_verdict"],
+                    "actual_outcome": j["actual_outcome"],
+                    "match": j["match"],
+                    "explanation": j["explanation"],
+                    "sources": "; ".join(j["sources"]),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``pos2 deal --json`` object (issue 6 contract plus details)."""
+        by_year = self.by_year.replace({np.nan: None})
+        return {
+            "scenario": self.scenario,
+            "zopa_usd_per_kcm": list(self.zopa_usd_per_kcm) if self.zopa_usd_per_kcm else None,
+            "nash_price_usd_per_kcm": self.nash_price_usd_per_kcm,
+            "china_max_price_usd_per_kcm": self.china_max_usd_per_kcm,
+            "russia_min_price_usd_per_kcm": self.russia.min_price_usd_per_kcm,
+            "p_agreement_by_year": {str(y): p for y, p in self.delay.p_agreement_by_year.items()},
+            "shapley": dict(self.shapley),
+            "hindcast": [h.to_json() for h in self.hindcast],
+            "china": {
+                "max_price_usd_per_kcm": self.china_max_usd_per_kcm,
+                "cost_saving_usd_per_kcm": self.china_cost_saving_usd_per_kcm,
+                "security_value_usd_per_kcm": self.china_security_value_usd_per_kcm,
+                "by_year": by_year.to_dict(orient="records"),
+            },
+            "russia": {
+                "min_price_usd_per_kcm": self.russia.min_price_usd_per_kcm,
+                "view": self.russia.view,
+                "breakeven_usd_per_kcm": self.russia.breakeven_usd_per_kcm,
+                "breakeven_source": self.russia.breakeven_source,
+                "opportunity_usd_per_kcm": self.russia.opportunity_usd_per_kcm,
+                "gas_value_usd_per_kcm": self.russia.gas_value_usd_per_kcm,
+                "transit_usd_per_kcm": self.russia.transit_usd_per_kcm,
+            },
+            "rubinstein_price_usd_per_kcm": self.rubinstein_price_usd_per_kcm,
+            "rubinstein_limit_price_usd_per_kcm": self.rubinstein_limit_price_usd_per_kcm,
+            "contract_price_usd_per_kcm": self.contract_price_usd_per_kcm,
+            "shapley_transit_usd_per_kcm": self.shapley_transit_usd_per_kcm,
+            "delay": {
+                "expected_price_usd_per_kcm": self.delay.expected_price_usd_per_kcm,
+                "p_agreement_total": self.delay.p_agreement_total,
+                "china_signs_now": self.delay.sign_now,
+                "value_sign_now_usd_per_kcm": self.delay.value_sign_now_usd_per_kcm,
+                "value_wait_usd_per_kcm": self.delay.value_wait_usd_per_kcm,
+            },
+            "nash_vs_beta": self.nash_vs_beta.replace({np.nan: None}).to_dict(orient="records"),
+            "settings": self.settings,
+        }
+
+
+# -- decks -----------------------------------------------------------------------------------------
+
+
+def closure_weight(probability_per_year: float, months: float) -> float:
+    """Expected share of a year with the strait closed [-].
+
+    Parameters
+    ----------
+    probability_per_year
+        Probability of a closure in a year [1/yr].
+    months
+        Months closed in a year of closure [months].
+    """
+    return float(np.clip(probability_per_year * months / 12.0, 0.0, 1.0))
+
+
+def scenario_deck(m: ScenarioModel) -> Deck:
+    """The scenario's own flat deck (``lng.price_usd_per_mmbtu``, ``lng.brent_usd_per_bbl``)."""
+    return Deck(
+        SCENARIO_DECK,
+        m.lng.brent_usd_per_bbl,
+        m.lng.price_usd_per_mmbtu,
+        closure_weight(m.hormuz.closure_probability, m.hormuz.closure_months),
+        m.hormuz.closure_lng_price_usd_per_mmbtu,
+    )
+
+
+def round_deck(m: ScenarioModel, rnd: Round) -> Deck:
+    """Deck seen from a round's date: Brent held, the spot LNG premium decaying to its long-run level.
+
+    ``LNG_t = LR + (spot - LR) exp(-kappa (t - round year))`` with ``LR = long_run_slope x Brent``; the
+    same rule for every round (no per-round tuning). A round held during a closure uses
+    ``hormuz.closure_probability_when_closed``.
+    """
+    years = np.arange(m.supply.first_year, m.supply.last_year + 1)
+    lr = m.lng.long_run_slope * rnd.brent_usd_per_bbl
+    lead = np.maximum(years - (rnd.year + 0.5), 0.0)
+    path = lr + (rnd.lng_usd_per_mmbtu - lr) * np.exp(-m.lng.spot_reversion_per_year * lead)
+    prob = (
+        m.hormuz.closure_probability_when_closed
+        if rnd.hormuz_status == "closed"
+        else m.hormuz.closure_probability
+    )
+    return Deck(
+        rnd.date.isoformat(),
+        rnd.brent_usd_per_bbl,
+        tuple(float(v) for v in path),
+        closure_weight(prob, m.hormuz.closure_months),
+        m.hormuz.closure_lng_price_usd_per_mmbtu,
+    )
+
+
+@lru_cache(maxsize=32)
+def _solve_cached(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int, ...]) -> SupplyResult:
+    years = list(range(m.supply.first_year, m.supply.last_year + 1))
+    demand = demand_path(m.demand, years)
+    paths = np.stack(
+        [
+            pos2_volume_path(years, m.contract.acq_bcm_per_year, fg, m.bargaining.ramp_years)
+            for fg in first_gas
+        ]
+    )
+    return solve_supply(m.supply, demand, paths, list(decks), discount_rate=m.bargaining.china_discount_rate)
+
+
+def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int, ...]) -> SupplyResult:
+    """China's supply LP for a scenario and decks (cached: sweeps repeat the same inputs).
+
+    Parameters
+    ----------
+    m
+        Scenario content [-].
+    decks
+        Price decks [-].
+    first_gas
+        First-gas year of PoS2 for each deck [yr].
+    """
+    try:
+        return _solve_cached(m, decks, first_gas)
+    except TypeError:  # an unhashable user value: solve without the cache
+        return _solve_cached.__wrapped__(m, decks, first_gas)
+
+
+# -- the stage ---------------------------------------------------------------------------------------
+
+
+def _breakeven_of(economics_result: Any) -> float | None:
+    """Russia's breakeven from an economics result, if it carries one [USD/1,000 m3]."""
+    if economics_result is None:
+        return None
+    for name in ("breakeven_price_usd_per_kcm", "breakeven_usd_per_kcm"):
+        v = getattr(economics_result, name, None)
+        if v is None and isinstance(economics_result, dict):
+            v = economics_result.get(name)
+        if isinstance(v, int | float) and math.isfinite(v):
+            return float(v)
+    to_json = getattr(economics_result, "to_json", None)
+    if callable(to_json):
+        v = to_json().get("breakeven_price_usd_per_kcm")
+        if isinstance(v, int | float) and math.isfinite(v):
+            return float(v)
+    return None
+
+
+def contract_price(m: ScenarioModel, brent_usd_per_bbl: float) -> float:
+    """PoS2 contract price at a Brent level from the scenario's formula [USD/1,000 m3].
+
+    Parameters
+    ----------
+    m
+        Scenario content (``contract.slope``, ``contract.constant_usd_per_mmbtu``) [-].
+    brent_usd_per_bbl
+        Brent [USD/bbl].
+    """
+    return (m.contract.slope * brent_usd_per_bbl + m.contract.constant_usd_per_mmbtu) * MMBTU_PER_KCM_GAZPROM
+
+
+def _russia(m: ScenarioModel, breakeven: float | None, europe_price: float | None) -> RussiaReservation:
+    return reservation_price(
+        m.russia,
+        acq_bcm_per_year=m.contract.acq_bcm_per_year,
+        transit_fee_usd_per_kcm_100km=m.transit.fee_usd_per_kcm_100km,
+        view=m.bargaining.russia_view,
+        breakeven_usd_per_kcm=breakeven,
+        europe_price_usd_per_kcm=europe_price,
+    )
+
+
+def _delay(m: ScenarioModel, v: float, r: float, first_year: int) -> DelayResult:
+    b = m.bargaining
+    horizon = b.last_round_year - b.first_round_year
+    return solve_delay(
+        max(v, 1e-6),
+        max(r, 1e-6),
+        china_power=b.china_power,
+        china_discount_rate=b.china_discount_rate,
+        volatility=b.china_value_volatility,
+        drift=b.china_value_drift,
+        russia_drift=b.russia_reservation_drift,
+        first_year=first_year,
+        last_year=first_year + horizon,
+        interval_years=b.round_interval_years,
+    )
+
+
+def _explain(verdict: str, actual: str, v: float, r: float, d: DelayResult) -> str:
+    gap = v - r
+    if verdict == actual == "deal":
+        return (
+            f"Zone of agreement {gap:.0f} USD/kcm wide and China gains more by signing now than by waiting."
+        )
+    if verdict == actual:
+        if gap < 0:
+            return (
+                f"No zone of agreement: China's highest price is {-gap:.0f} USD/kcm below "
+                "Russia's reservation price."
+            )
+        return (
+            f"Zone of agreement {gap:.0f} USD/kcm wide, but China's value of waiting "
+            f"({d.value_wait_usd_per_kcm:.0f}) exceeds its surplus from signing now "
+            f"({d.value_sign_now_usd_per_kcm:.0f})."
+        )
+    if verdict == "deal":
+        return (
+            f"MISMATCH: the model finds a {gap:.0f} USD/kcm zone of agreement and no gain from waiting, "
+            "yet no contract was signed. Prices alone do not explain the stall: the model leaves out "
+            "China's cap on dependence on one supplier, Russia's insistence on PoS1-parity 'market "
+            "formulas' (a reservation price above its cost) and the unresolved financing and volume "
+            "flexibility (see docs/deal.md)."
+        )
+    why = "no zone of agreement" if gap < 0 else "a gain from waiting"
+    return (
+        f"MISMATCH: a contract was signed although the model finds {why} (China max {v:.0f}, "
+        f"Russia min {r:.0f} USD/kcm); politics or terms outside the model closed the gap."
+    )
+
+
+def _project_model(scenario: Scenario, project: str) -> ScenarioModel:
+    if project == "pos2" or scenario.name == project:
+        return scenario.model
+    return _load_project(project, scenario.overrides)
+
+
+@lru_cache(maxsize=8)
+def _load_project_cached(project: str, overrides: tuple[tuple[str, Any], ...]) -> ScenarioModel:
+    return load_scenario(project, dict(overrides)).model
+
+
+def _load_project(project: str, overrides: tuple[tuple[str, Any], ...]) -> ScenarioModel:
+    try:
+        return _load_project_cached(project, overrides)
+    except TypeError:
+        return load_scenario(project, dict(overrides)).model
+
+
+def hindcast(
+    scenario: Scenario,
+    rounds: tuple[Round, ...],
+    breakeven_by_project: dict[str, float | None] | None = None,
+) -> tuple[HindcastRound, ...]:
+    """The model's verdict for each negotiation round, with one fixed rule for all rounds.
+
+    Verdict "deal" when the zone of agreement is not empty and China's optimal action at that round
+    is to sign (the delay model); "no deal" otherwise.
+
+    Parameters
+    ----------
+    scenario
+        Scenario whose parameters the model uses (PoS1 rounds use the embedded ``pos1`` scenario with
+        the same overrides) [-].
+    rounds
+        Negotiation rounds [-].
+    breakeven_by_project
+        Russia's breakeven per project from the economics stage (``None``: fallback) [USD/1,000 m3].
+    """
+    be = breakeven_by_project or {}
+    out: list[HindcastRound] = []
+    by_project: dict[str, list[Round]] = {}
+    for r in rounds:
+        by_project.setdefault(r.project, []).append(r)
+    for project, rs in by_project.items():
+        m = _project_model(scenario, project)
+        decks = tuple(round_deck(m, r) for r in rs)
+        first_gas = tuple(r.year + m.bargaining.first_gas_lag_years for r in rs)
+        sup = solve_china(m, decks, first_gas)
+        for r, deck in zip(rs, decks, strict=True):
+            china = china_max_price(sup, deck.name, m.bargaining.china_discount_rate, r.year)
+            v = china["max_price_usd_per_kcm"]
+            rus = _russia(m, be.get(project), r.europe_price_usd_per_kcm if r.europe_outlet else None)
+            rmin = rus.min_price_usd_per_kcm
+            z = zopa(rmin, v)
+            nash = nash_price(rmin, v, m.bargaining.china_power)
+            d = _delay(m, v, rmin, r.year)
+            verdict = "deal" if (z is not None and d.sign_now) else "no deal"
+            out.append(
+                HindcastRound(
+                    r, v, rmin, z, nash, d.sign_now, verdict, _explain(verdict, r.actual_outcome, v, rmin, d)
+                )
+            )
+    return tuple(sorted(out, key=lambda h: h.round.date))
+
+
+def negotiate(
+    scenario: Scenario,
+    economics_result: Any = None,
+    twin_summary: Any = None,
+    *,
+    rounds: tuple[Round, ...] | None = None,
+    breakeven_by_project: dict[str, float | None] | None = None,
+) -> DealResult:
+    """Run the deal model on a scenario.
+
+    Parameters
+    ----------
+    scenario
+        Loaded scenario [-].
+    economics_result
+        Result of the economics stage; its ``breakeven_price_usd_per_kcm`` is Russia's project
+        breakeven. ``None``: the cost-plus fallback of :mod:`pos2.bargaining.reservation` [-].
+    twin_summary
+        Twin summary (not needed by the deal itself; accepted for the stage runner) [-].
+    rounds
+        Negotiation rounds for the hindcast; ``None`` loads the shipped dataset [-].
+    breakeven_by_project
+        Breakeven per project for the hindcast (``pos1``, ``pos2``) [USD/1,000 m3].
+
+    Returns
+    -------
+    DealResult
+    """
+    m = scenario.model
+    b = m.bargaining
+    if not 0.0 <= b.china_power <= 1.0:
+        raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {b.china_power}")
+    for name in ("china_discount_rate", "russia_discount_rate"):
+        if getattr(b, name) < 0:
+            raise BargainingError(f"bargaining.{name} must be >= 0, got {getattr(b, name)}")
+    breakeven = _breakeven_of(economics_result)
+    deck = scenario_deck(m)
+    first_gas = b.first_round_year + b.first_gas_lag_years
+    sup = solve_china(m, (deck,), (first_gas,))
+    china = china_max_price(sup, SCENARIO_DECK, b.china_discount_rate, b.first_round_year)
+    v = china["max_price_usd_per_kcm"]
+    rus = _russia(m, breakeven, None)
+    rmin = rus.min_price_usd_per_kcm
+    z = zopa(rmin, v)
+    nash = nash_price(rmin, v, b.china_power)
+
+    # Rubinstein: pie above the gas's opportunity price; Russia's outside option is keeping its capital
+    d_r = discount_factor(b.russia_discount_rate, b.round_interval_years)
+    d_c = discount_factor(b.china_discount_rate, b.round_interval_years)
+    pie = v - rus.opportunity_usd_per_kcm
+    w_r = (
+        max(rus.breakeven_usd_per_kcm - rus.opportunity_usd_per_kcm, 0.0)
+        if rus.view != "opportunity"
+        else 0.0
+    )
+    split = rubinstein_with_outside_options(pie, d_r, d_c, w_r, 0.0) if pie > 0 else None
+    rub = rus.opportunity_usd_per_kcm + split[0] if split else None
+    r_sum = b.russia_discount_rate + b.china_discount_rate
+    rub_lim = None
+    if z is not None and r_sum > 0:
+        lim_share = b.china_discount_rate / r_sum  # Russia's share as offers become frequent
+        rub_lim = rmin + lim_share * (v - rmin)
+
+    # Shapley: the project's surplus excluding the transit transfer; direct route costs more
+    base_cost = rmin - rus.transit_usd_per_kcm / (1.0 - m.russia.export_duty)
+    b_surplus = v - base_cost
+    a_surplus = v - base_cost - b.direct_route_extra_cost_usd_per_kcm
+    if b_surplus > 0:
+        phi = shapley_values(PARTIES, transit_game(b_surplus, a_surplus))
+        shares = {p: phi[p] / b_surplus for p in PARTIES}
+        transit_fee = phi["mongolia"]
+    else:
+        shares = dict.fromkeys(PARTIES, 1.0 / 3.0)  # limit of an empty game: symmetric
+        transit_fee = 0.0
+
+    delay = _delay(m, v, rmin, b.first_round_year)
+    betas = np.round(np.linspace(0.0, 1.0, 21), 3)
+    nvb = pd.DataFrame(
+        {"china_power": betas, "nash_price_usd_per_kcm": [nash_price(rmin, v, float(x)) for x in betas]}
+    )
+    by_year = sup.value[sup.value["deck"] == SCENARIO_DECK].drop(columns=["deck"]).reset_index(drop=True)
+    by_year["russia_min_price_usd_per_kcm"] = [
+        rmin * math.exp(b.russia_reservation_drift * (y - b.first_round_year)) for y in by_year["year"]
+    ]
+    rounds_ = load_rounds() if rounds is None else rounds
+    bep = {"pos2": breakeven} if breakeven_by_project is None else breakeven_by_project
+    hc = hindcast(scenario, rounds_, bep)
+    return DealResult(
+        scenario=scenario.name,
+        china_max_usd_per_kcm=v,
+        china_cost_saving_usd_per_kcm=china["cost_saving_usd_per_kcm"],
+        china_security_value_usd_per_kcm=china["security_value_usd_per_kcm"],
+        russia=rus,
+        zopa_usd_per_kcm=z,
+        nash_price_usd_per_kcm=nash,
+        rubinstein_price_usd_per_kcm=rub,
+        rubinstein_limit_price_usd_per_kcm=rub_lim,
+        contract_price_usd_per_kcm=contract_price(m, m.lng.brent_usd_per_bbl),
+        shapley=shares,
+        shapley_transit_usd_per_kcm=transit_fee,
+        delay=delay,
+        by_year=by_year,
+        nash_vs_beta=nvb,
+        hindcast=hc,
+        settings={
+            "china_power": b.china_power,
+            "russia_view": b.russia_view,
+            "rubinstein_proposer": "russia",
+            "rubinstein_share_russia": rubinstein_share(d_r, d_c),
+            "first_gas_year": first_gas,
+            "closure_weight": deck.closure_weight,
+            "lp_seconds": sup.solve_seconds,
+            "breakeven_source": rus.breakeven_source,
+        },
+    )
+
+
+def _upstream_breakeven(scenario: Scenario, twin_summary: Any = None) -> float | None:
+    """Russia's breakeven from the economics stage, or ``None`` when that stage is not built."""
+    try:
+        from pos2 import economics
+    except ImportError:  # pragma: no cover - the package always exists
+        return None
+    fn = getattr(economics, "breakeven_price", None)
+    if fn is None:
+        return None
+    if twin_summary is None:
+        try:
+            from pos2 import twin as twin_mod
+        except ImportError:  # pragma: no cover
+            return None
+        run_twin = getattr(twin_mod, "run_twin", None)
+        if run_twin is None:
+            return None
+        twin_summary = run_twin(scenario).summary
+    return float(fn(scenario, twin_summary))
+
+
+def run_deal(
+    scenario: Scenario,
+    *,
+    twin_summary: Any = None,
+    economics_result: Any = None,
+) -> DealResult:
+    """Run twin -> economics -> deal: Russia's breakeven from the economics when it exists.
+
+    Parameters
+    ----------
+    scenario
+        Loaded scenario [-].
+    twin_summary
+        Twin summary if already computed [-].
+    economics_result
+        Economics result if already computed [-].
+    """
+    breakeven = _breakeven_of(economics_result)
+    if breakeven is None:
+        try:
+            breakeven = _upstream_breakeven(scenario, twin_summary)
+        except Pos2Error:
+            raise
+        except Exception as e:
+            raise BargainingError(
+                f"the economics stage failed while computing Russia's breakeven: {e}"
+            ) from e
+    return negotiate(scenario, {"breakeven_price_usd_per_kcm": breakeven} if breakeven is not None else None)

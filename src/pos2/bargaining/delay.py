@@ -1,0 +1,152 @@
+"""Why the deal stalls: China's option to wait, solved by backward induction on a lattice.
+
+Each summit is a round. At a round China either signs, at the generalized Nash price of that round,
+or waits. Its highest acceptable price ``V`` (the value of its outside options) follows a geometric
+random walk on a Cox-Ross-Rubinstein lattice; Russia's reservation price ``R`` drifts
+deterministically (a weakening seller: negative drift). Signing pays China ``beta * (V - R)`` per
+1,000 m3 when the zone of agreement is not empty; waiting is worth the discounted expectation of the
+next round. Signing is the optimal stopping rule of this American-option-like problem; the
+probability of agreement by each year follows by propagating the lattice's probabilities forward.
+
+References
+----------
+Cox, J. C., Ross, S. A. and Rubinstein, M. (1979). Option pricing: a simplified approach. *J. Financial
+Economics* 7, 229-263. Dixit, A. K. and Pindyck, R. S. (1994). *Investment under Uncertainty*.
+Princeton University Press, ch. 5 (optimal stopping, value of waiting).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from pos2.bargaining.solutions import discount_factor
+from pos2.errors import BargainingError
+
+
+@dataclass(frozen=True)
+class DelayResult:
+    """Outcome of the delay model."""
+
+    years: tuple[int, ...]
+    """Calendar year of each round [yr]."""
+    p_agreement_by_year: dict[int, float]
+    """Cumulative probability of agreement by the end of each year [-]."""
+    expected_price_usd_per_kcm: float | None
+    """Expected Nash price given agreement within the horizon [USD/1,000 m3]."""
+    p_agreement_total: float
+    sign_now: bool
+    """Whether China's optimal action at the first round is to sign [-]."""
+    value_sign_now_usd_per_kcm: float
+    value_wait_usd_per_kcm: float
+    """China's surplus from signing now vs its value of waiting, at the first round [USD/1,000 m3]."""
+
+
+def solve_delay(
+    china_max_usd_per_kcm: float,
+    russia_min_usd_per_kcm: float,
+    *,
+    china_power: float,
+    china_discount_rate: float,
+    volatility: float,
+    drift: float,
+    russia_drift: float,
+    first_year: int,
+    last_year: int,
+    interval_years: float = 1.0,
+) -> DelayResult:
+    """Solve China's sign-or-wait problem over the rounds ``first_year .. last_year``.
+
+    Parameters
+    ----------
+    china_max_usd_per_kcm
+        China's highest acceptable price at the first round [USD/1,000 m3], > 0.
+    russia_min_usd_per_kcm
+        Russia's reservation price at the first round [USD/1,000 m3], > 0.
+    china_power
+        China's Nash bargaining power beta [-].
+    china_discount_rate
+        China's rate of time preference [1/yr], >= 0.
+    volatility
+        Volatility of log V [1/sqrt(yr)], >= 0.
+    drift
+        Expected growth of V [1/yr].
+    russia_drift
+        Growth of R per year [1/yr] (negative: Russia's price falls).
+    first_year, last_year
+        Years of the first and last round [yr].
+    interval_years
+        Time between rounds [yr].
+    """
+    if not 0.0 <= china_power <= 1.0:
+        raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {china_power}")
+    if volatility < 0:
+        raise BargainingError(f"volatility must be >= 0, got {volatility}")
+    if china_max_usd_per_kcm <= 0 or russia_min_usd_per_kcm <= 0:
+        raise BargainingError("the delay model needs positive prices")
+    if last_year < first_year:
+        raise BargainingError(f"last round {last_year} is before the first round {first_year}")
+    dt = interval_years
+    delta = discount_factor(china_discount_rate, dt)
+    n = math.floor((last_year - first_year) / dt) + 1
+    years = tuple(round(first_year + i * dt) for i in range(n))
+    if volatility > 0:
+        u = math.exp(volatility * math.sqrt(dt))
+        d = 1.0 / u
+        p = (math.exp(drift * dt) - d) / (u - d)
+        if not 0.0 <= p <= 1.0:
+            raise BargainingError(
+                f"drift {drift}/yr too large for volatility {volatility}/sqrt(yr): "
+                f"lattice probability {p:.3f}"
+            )
+    else:
+        u = d = math.exp(drift * dt)
+        p = 1.0
+    beta = china_power
+    # node (t, j): j up-moves out of t; V = V0 u^j d^(t - j)
+    values: list[np.ndarray] = []
+    for t in range(n):
+        j = np.arange(t + 1)
+        values.append(china_max_usd_per_kcm * u**j * d ** (t - j))
+    r = [russia_min_usd_per_kcm * math.exp(russia_drift * t * dt) for t in range(n)]
+    payoff = [np.where(values[t] > r[t], beta * (values[t] - r[t]), 0.0) for t in range(n)]
+    stop: list[np.ndarray] = [np.zeros(t + 1, dtype=bool) for t in range(n)]
+    w = payoff[-1].copy()
+    stop[-1] = payoff[-1] > 0
+    cont0 = 0.0
+    for t in range(n - 2, -1, -1):
+        cont = delta * (p * w[1:] + (1 - p) * w[:-1])
+        stop[t] = (payoff[t] > 0) & (payoff[t] >= cont)
+        w = np.where(stop[t], payoff[t], cont)
+        if t == 0:
+            cont0 = float(cont[0])
+    if n == 1:
+        cont0 = 0.0
+    # forward pass: probability of reaching each node without having signed
+    reach = np.array([1.0])
+    cum = 0.0
+    price_sum = 0.0
+    by_year: dict[int, float] = {}
+    for t in range(n):
+        signed = reach * stop[t]
+        mass = float(signed.sum())
+        cum += mass
+        price = r[t] + (1.0 - beta) * (values[t] - r[t])
+        price_sum += float((signed * price).sum())
+        by_year[years[t]] = min(cum, 1.0)
+        left = reach * ~stop[t]
+        nxt = np.zeros(t + 2)
+        nxt[1:] += p * left
+        nxt[:-1] += (1 - p) * left
+        reach = nxt
+    return DelayResult(
+        years=years,
+        p_agreement_by_year=by_year,
+        expected_price_usd_per_kcm=price_sum / cum if cum > 0 else None,
+        p_agreement_total=min(cum, 1.0),
+        sign_now=bool(stop[0][0]),
+        value_sign_now_usd_per_kcm=float(payoff[0][0]),
+        value_wait_usd_per_kcm=cont0,
+    )
