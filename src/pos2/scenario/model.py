@@ -5,7 +5,14 @@ from __future__ import annotations
 from pydantic import Field
 
 from pos2.scenario.base import Section
-from pos2.scenario.sections_deal import BargainingSection, DemandSection, HormuzSection, LngSection
+from pos2.scenario.sections_deal import (
+    BargainingSection,
+    DemandSection,
+    HormuzSection,
+    LngSection,
+    RussiaSection,
+    SupplySection,
+)
 from pos2.scenario.sections_economics import ContractSection, FinanceSection, TransitSection
 from pos2.scenario.sections_twin import PipelineSection
 
@@ -26,3 +33,5 @@ class ScenarioModel(Section):
     bargaining: BargainingSection
     demand: DemandSection
     lng: LngSection
+    supply: SupplySection
+    russia: RussiaSection
