@@ -13,7 +13,15 @@ from pos2.scenario.sections_deal import (
     RussiaSection,
     SupplySection,
 )
-from pos2.scenario.sections_economics import ContractSection, FinanceSection, TransitSection
+from pos2.scenario.sections_economics import (
+    ContractSection,
+    CostsSection,
+    FinanceSection,
+    MonteCarloSection,
+    PricesSection,
+    TaxesSection,
+    TransitSection,
+)
 from pos2.scenario.sections_twin import PipelineSection
 
 
@@ -28,6 +36,10 @@ class ScenarioModel(Section):
     contract: ContractSection
     finance: FinanceSection
     transit: TransitSection
+    costs: CostsSection
+    taxes: TaxesSection
+    prices: PricesSection
+    montecarlo: MonteCarloSection
     # deal (issue 6)
     hormuz: HormuzSection
     bargaining: BargainingSection
