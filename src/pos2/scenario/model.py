@@ -22,7 +22,13 @@ from pos2.scenario.sections_economics import (
     TaxesSection,
     TransitSection,
 )
-from pos2.scenario.sections_twin import PipelineSection
+from pos2.scenario.sections_twin import (
+    GasSection,
+    PipelineSection,
+    RouteSection,
+    StationsSection,
+    ThermalSection,
+)
 
 
 class ScenarioModel(Section):
@@ -32,6 +38,10 @@ class ScenarioModel(Section):
     description: str = Field("", description="One line describing the scenario.")
     # twin (issue 4)
     pipeline: PipelineSection
+    gas: GasSection
+    route: RouteSection
+    stations: StationsSection
+    thermal: ThermalSection
     # economics (issue 5)
     contract: ContractSection
     finance: FinanceSection

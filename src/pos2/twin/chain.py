@@ -1,0 +1,588 @@
+"""Build the pipeline as a chain network and solve it: the twin at one operating point.
+
+The line is a chain of pipes between route nodes (waypoints, stations, loop starts). Each compressor
+station is a compressor element whose outlet-pressure set point is the section's maximum operating
+pressure (MAOP); the head station takes gas from a fixed-pressure source (the feeder system); the
+delivery point is a sink with the throughput. Fuel gas is taken from the line at each station.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pos2.errors import InfeasibleError, NetworkError, ScenarioError
+from pos2.gas.model import GasModel
+from pos2.scenario import Scenario
+from pos2.scenario.sections_twin import STEEL_SMYS_MPA
+from pos2.twin.route import RouteGeometry, StationSite, build_route
+from pos2.twin.summary import SectionSummary, StationSummary, TwinSummary
+from pos2.units import SECONDS_PER_YEAR, ReferenceConditions, celsius_to_k
+
+MAX_HOOP_UTILISATION = 0.80
+"""Largest accepted hoop stress / SMYS at MAOP [-] (Gazprom lines run at ~0.66, eng §1b)."""
+
+
+@cache
+def gas_for(composition: str) -> GasModel:
+    """The fast tabulated gas model of a composition preset (cached)."""
+    from pos2.gas import default_gas
+    from pos2.gas.composition import PURE_METHANE
+
+    if composition == "west_siberian":
+        gas: GasModel = default_gas()
+        return gas
+    if composition == "pure_methane":
+        from pos2.gas.tables import TabulatedGas
+
+        return TabulatedGas.from_composition(PURE_METHANE)
+    raise ScenarioError("unknown gas composition preset", field="gas.composition", value=composition)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A limit a result breaks: which element, which constraint, the value and the limit."""
+
+    element: str
+    constraint: str
+    value: float
+    limit: float
+    unit: str
+
+    def message(self) -> str:
+        """Human-readable description."""
+        return (
+            f"{self.element}: {self.constraint} {self.value:.3f} {self.unit} "
+            f"(limit {self.limit:.3f} {self.unit})"
+        )
+
+
+@dataclass(frozen=True)
+class TwinResult:
+    """The twin at one operating point: summary, tidy tables and the limits it breaks."""
+
+    summary: TwinSummary
+    profile: pd.DataFrame
+    """Along the route: chainage_km, section, pipe, elevation_m, p_mpa, t_c, rho_kg_per_m3, v_m_per_s."""
+    stations: pd.DataFrame
+    """One row per station: name, section, chainage_km, near, suction/discharge pressure, ratio, power."""
+    route: pd.DataFrame
+    """Waypoints with chainage."""
+    geometry: RouteGeometry
+    violations: tuple[Violation, ...] = ()
+    warnings: tuple[str, ...] = ()
+    solver: dict[str, Any] = field(default_factory=dict)
+    """Iterations, residual and run time of the steady solve."""
+
+    @property
+    def feasible(self) -> bool:
+        """True when no limit is broken."""
+        return not self.violations
+
+
+@dataclass(frozen=True)
+class ChainOptions:
+    """Variations of the scenario that are not scenario keys (used by the analyses)."""
+
+    flat_terrain: bool = False
+    """Set every elevation to that of the first waypoint (to isolate the effect of the terrain)."""
+    section: str | None = None
+    """Solve only this section (``None`` = the whole line)."""
+    inlet_pressure_mpa: float | None = None
+    """Section-only runs of a downstream section: suction pressure at its start [MPa]; default
+    MAOP / max ratio (the lowest suction its head station accepts)."""
+    end_min_pressure_mpa: float | None = None
+    """Lowest acceptable pressure at the end of the solved part [MPa]; default: the delivery minimum
+    for the last section, MAOP / max ratio of the next section for the upstream section."""
+
+
+def _where(scenario: Scenario, key: str) -> tuple[str | None, int | None]:
+    for s in scenario.sources:
+        if s.key == key:
+            return s.path, s.line
+    return scenario.origin, None
+
+
+def check_scenario(scenario: Scenario) -> None:
+    """Checks across sections that the section models cannot do alone.
+
+    Raises
+    ------
+    ScenarioError
+        A waypoint's region missing from ``thermal.regions``; a wall too thin for the MAOP.
+    """
+    m = scenario.model
+    regions = {r.name for r in m.thermal.regions}
+    for i, w in enumerate(m.route.waypoints):
+        if w.region not in regions:
+            path, line = _where(scenario, "thermal.regions")
+            raise ScenarioError(
+                f"waypoint '{w.name}': region not defined in thermal.regions ({', '.join(sorted(regions))})",
+                path=path,
+                line=line,
+                field=f"route.waypoints[{i}].region",
+                value=w.region,
+            )
+    for which in ("upstream", "downstream"):
+        spec = getattr(m.route, which)
+        util = spec.hoop_stress_mpa / STEEL_SMYS_MPA[spec.steel_grade]
+        if util > MAX_HOOP_UTILISATION:
+            path, line = _where(scenario, f"route.{which}.wall_thickness_mm")
+            raise ScenarioError(
+                f"hoop stress {spec.hoop_stress_mpa:.0f} MPa at {spec.max_pressure_mpa} MPa is "
+                f"{util:.0%} of the {spec.steel_grade} yield strength (limit {MAX_HOOP_UTILISATION:.0%})",
+                path=path,
+                line=line,
+                field=f"route.{which}.wall_thickness_mm",
+                value=spec.wall_thickness_mm,
+            )
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A built chain network with the bookkeeping to read its results."""
+
+    network: Any
+    geometry: RouteGeometry
+    stations: tuple[StationSite, ...]
+    pipe_start_m: dict[str, float]
+    pipe_section: dict[str, str]
+    station_limits: dict[str, tuple[float, float]]
+    """Station name -> (max ratio, installed power [W])."""
+    delivered_kg_per_s: float
+    rho_ref_kg_per_m3: float
+    end_node: str
+    end_name: str
+    end_min_pressure_mpa: float
+
+
+def stations_of(scenario: Scenario, geometry: RouteGeometry) -> list[StationSite]:
+    """All stations of the scenario, in route order."""
+    sites: list[StationSite] = []
+    for which in ("upstream", "downstream"):
+        spec = getattr(scenario.model.route, which)
+        try:
+            sites += geometry.place_stations(
+                spec.name, spec.station_count, spec.station_chainages_km, spec.station_names
+            )
+        except ScenarioError as e:
+            key = f"route.{which}.station_chainages_km"
+            path, line = _where(scenario, key)
+            raise ScenarioError(
+                str(e).split(": ", 1)[-1], path=path, line=line, field=key, value=e.value
+            ) from None
+    return sites
+
+
+def build_chain(
+    scenario: Scenario,
+    throughput_bcm_per_year: float,
+    options: ChainOptions | None = None,
+    geometry: RouteGeometry | None = None,
+) -> Chain:
+    """Build the chain network of a scenario at a throughput.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario.
+    throughput_bcm_per_year
+        Delivered throughput [bcm/yr at the scenario's reference conditions].
+    options
+        Variations that are not scenario keys.
+    geometry
+        The route geometry, if already built.
+    """
+    from pos2.network import NetworkBuilder
+
+    opts = options or ChainOptions()
+    m = scenario.model
+    check_scenario(scenario)
+    geo = geometry or build_route(m.route, scenario)
+    gas = gas_for(m.gas.composition)
+    ref = ReferenceConditions(
+        "scenario", celsius_to_k(m.gas.reference_temperature_c), m.gas.reference_pressure_kpa * 1e3
+    )
+    rho_ref = float(gas.reference_density(ref.t_k, ref.p_pa))
+    to_kg_s = rho_ref * 1e9 / SECONDS_PER_YEAR
+    delivered = throughput_bcm_per_year * to_kg_s
+    sites = stations_of(scenario, geo)
+    specs = {m.route.upstream.name: m.route.upstream, m.route.downstream.name: m.route.downstream}
+    points = list(enumerate(geo.points))
+    first_section = geo.sections[0].name
+    if opts.section is not None:
+        if opts.section not in specs:
+            raise ScenarioError(
+                f"no such section (known: {', '.join(specs)})", field="section", value=opts.section
+            )
+        sg = geo.section(opts.section)
+        points = [(i, p) for i, p in points if sg.start_m - 1e-6 <= p.chainage_m <= sg.end_m + 1e-6]
+        sites = [s for s in sites if s.section == opts.section]
+    st = m.stations
+    season = m.pipeline.season
+    z0 = geo.points[0].elevation_m
+
+    def elev(x_m: float) -> float:
+        return z0 if opts.flat_terrain else float(geo.elevation_m(x_m))
+
+    # nodes along the route: waypoints, station sites, loop starts
+    node_x: dict[float, str] = {}
+    for i, p in points:
+        node_x.setdefault(round(p.chainage_m, 3), f"wp{i:02d}")
+    for sec in geo.sections:
+        if opts.section is not None and sec.name != opts.section:
+            continue
+        if sec.spec.loop_length_km > 0:
+            x = round(sec.end_m - sec.spec.loop_length_km * 1000.0, 3)
+            node_x.setdefault(x, f"loop_{sec.name}")
+    for s in sites:
+        node_x.setdefault(round(s.chainage_m, 3), f"node_{s.name}")
+    xs = sorted(node_x)
+    nb = NetworkBuilder(m.name)
+    for x in xs:
+        nb.junction(node_x[x], elevation_m=elev(x))
+    # a station splits its node into suction (the node) and discharge
+    discharge: dict[float, str] = {}
+    limits: dict[str, tuple[float, float]] = {}
+    for s in sites:
+        x = round(s.chainage_m, 3)
+        out = f"{s.name}_out"
+        nb.junction(out, elevation_m=elev(x))
+        spec = specs[s.section]
+        nb.compressor(
+            s.name,
+            node_x[x],
+            out,
+            outlet_pressure_pa=spec.max_pressure_mpa * 1e6,
+            efficiency=st.efficiency,
+            efficiency_kind=st.efficiency_kind,
+            driver_efficiency=st.driver_efficiency,
+            aftercooler_outlet_k=celsius_to_k(st.aftercooler_outlet_c),
+        )
+        discharge[x] = out
+        limits[s.name] = (st.max_ratio, st.installed_power_mw * 1e6)
+    pipe_start: dict[str, float] = {}
+    pipe_section: dict[str, str] = {}
+    regions = {r.name: r for r in m.thermal.regions}
+    for k, (a, b) in enumerate(itertools.pairwise(xs)):
+        sec = geo.section_at(0.5 * (a + b))
+        spec = sec.spec
+        di = spec.inner_diameter_m
+        # the norm's U refers to the outer surface; the solver wants the inner-wall value
+        u_inner = m.thermal.u_w_per_m2k * spec.outer_diameter_mm / 1000.0 / di
+        t_ground = celsius_to_k(regions[geo.region_at(0.5 * (a + b))].temperature_c(season))
+        start = discharge.get(a, node_x[a])
+        name = f"p{k:03d}"
+        nb.pipe(
+            name,
+            start,
+            node_x[b],
+            length_m=b - a,
+            inner_diameter_m=di,
+            roughness_m=spec.roughness_um * 1e-6,
+            u_w_per_m2k=u_inner if m.pipeline.thermal else 0.0,
+            ground_temperature_k=t_ground,
+        )
+        pipe_start[name] = a
+        pipe_section[name] = sec.name
+        loop = spec.loop_length_km * 1000.0
+        if loop > 0 and a >= sec.end_m - loop - 1.0:
+            nb.pipe(
+                f"{name}_loop",
+                start,
+                node_x[b],
+                length_m=b - a,
+                inner_diameter_m=di,
+                roughness_m=spec.roughness_um * 1e-6,
+                u_w_per_m2k=u_inner if m.pipeline.thermal else 0.0,
+                ground_temperature_k=t_ground,
+            )
+            pipe_start[f"{name}_loop"] = a
+            pipe_section[f"{name}_loop"] = sec.name
+    head = node_x[xs[0]]
+    t_head = celsius_to_k(m.pipeline.head_temperature_c)
+    share = m.pipeline.upstream_share
+    if opts.section is None or opts.section == first_section:
+        nb.pressure_source("feeder", head, m.pipeline.head_pressure_mpa * 1e6, t_head)
+    else:
+        spec = specs[opts.section]
+        p_in = opts.inlet_pressure_mpa or spec.max_pressure_mpa / st.max_ratio
+        nb.pressure_source("section_inlet", head, p_in * 1e6, t_head)
+    if share < 1.0 and opts.section is None:
+        x_in = round(geo.sections[1].start_m, 3)
+        nb.flow_source("downstream_supply", node_x[x_in], (1.0 - share) * delivered, t_head)
+    end_flow = delivered
+    if opts.section == first_section:
+        end_flow = share * delivered
+    if m.pipeline.offtakes:
+        for i, p in points:
+            if p.offtake_bcm_per_year > 0 and i < len(geo.points) - 1:
+                nb.sink(f"offtake_{i:02d}", node_x[round(p.chainage_m, 3)], p.offtake_bcm_per_year * to_kg_s)
+        if opts.section == first_section:
+            end_flow += (
+                sum(p.offtake_bcm_per_year for p in geo.points if p.section != first_section) * to_kg_s
+            )
+    nb.sink("delivery", node_x[xs[-1]], end_flow)
+    end_min = opts.end_min_pressure_mpa
+    if end_min is None:
+        if opts.section == first_section:
+            nxt = geo.sections[1].spec
+            end_min = (
+                nxt.max_pressure_mpa / st.max_ratio
+                if nxt.station_count
+                else m.pipeline.min_delivery_pressure_mpa
+            )
+        else:
+            end_min = m.pipeline.min_delivery_pressure_mpa
+    return Chain(
+        nb.build(),
+        geo,
+        tuple(sites),
+        pipe_start,
+        pipe_section,
+        limits,
+        delivered,
+        rho_ref,
+        node_x[xs[-1]],
+        points[-1][1].name,
+        end_min,
+    )
+
+
+def _section_summaries(scenario: Scenario, geo: RouteGeometry) -> tuple[SectionSummary, ...]:
+    out = []
+    seg = geo.segments(10_000.0)
+    for sec in geo.sections:
+        spec = sec.spec
+        part = seg[seg["section"] == sec.name]
+        terrain: dict[str, float] = {}
+        for _, r in part.iterrows():
+            cls = terrain_class(str(r["region"]), r["elevation_start_m"], r["elevation_end_m"], r["length_m"])
+            terrain[cls] = terrain.get(cls, 0.0) + float(r["length_m"]) / 1000.0
+        out.append(
+            SectionSummary(
+                name=sec.name,
+                length_km=sec.length_m / 1000.0,
+                outer_diameter_mm=spec.outer_diameter_mm,
+                wall_thickness_mm=spec.wall_thickness_mm,
+                roughness_um=spec.roughness_um,
+                max_pressure_mpa=spec.max_pressure_mpa,
+                terrain_km={k: round(v, 1) for k, v in sorted(terrain.items())},
+            )
+        )
+    return tuple(out)
+
+
+_REGION_TERRAIN = {"west_siberia": "west_siberian_lowland", "gobi": "gobi", "ub_darkhan": "steppe"}
+
+
+def terrain_class(region: str, z_start_m: float, z_end_m: float, length_m: float) -> str:
+    """Terrain class of a route segment for cost purposes.
+
+    ``mountain`` where the ground rises or falls more than 10 m per km; otherwise by region:
+    ``west_siberian_lowland`` (bog and lowland), ``steppe`` (UB-Darkhan), ``gobi``; everything else
+    ``taiga`` (forested hills of East Siberia, Buryatia, Yakutia, Amur).
+    """
+    if length_m > 0 and abs(z_end_m - z_start_m) / (length_m / 1000.0) > 10.0:
+        return "mountain"
+    return _REGION_TERRAIN.get(region, "taiga")
+
+
+def solve_chain(
+    scenario: Scenario,
+    throughput_bcm_per_year: float | None = None,
+    options: ChainOptions | None = None,
+    geometry: RouteGeometry | None = None,
+) -> TwinResult:
+    """Solve the scenario's line at one throughput and collect the results and broken limits.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario.
+    throughput_bcm_per_year
+        Delivered throughput [bcm/yr]; default ``pipeline.throughput_bcm_per_year``.
+    options
+        Variations that are not scenario keys.
+    geometry
+        The route geometry, if already built.
+
+    Raises
+    ------
+    InfeasibleError
+        When the steady solver cannot meet a set point (pressure collapses before a station...).
+    ConvergenceError
+        When the steady solver does not converge.
+    """
+    import time
+
+    from pos2.hydraulics import SteadyOptions, solve_steady
+
+    m = scenario.model
+    q = m.pipeline.throughput_bcm_per_year if throughput_bcm_per_year is None else throughput_bcm_per_year
+    if not (math.isfinite(q) and q > 0):
+        raise ScenarioError("throughput must be a positive number", field="throughput_bcm_per_year", value=q)
+    chain = build_chain(scenario, q, options, geometry)
+    geo = chain.geometry
+    gas = gas_for(m.gas.composition)
+    mean_ground = float(np.mean([r.temperature_c(m.pipeline.season) for r in m.thermal.regions]))
+    sopts = SteadyOptions(
+        friction=m.pipeline.friction,
+        thermal=m.pipeline.thermal,
+        max_segment_length_m=m.pipeline.max_segment_km * 1000.0,
+        ambient_temperature_k=celsius_to_k(mean_ground),
+    )
+    t0 = time.perf_counter()
+    try:
+        res = solve_steady(chain.network, gas, sopts)
+    except NetworkError as e:  # a bug of the twin rather than of the user's data
+        raise InfeasibleError(f"twin network rejected by the solver: {e}", element=e.element) from e
+    elapsed = time.perf_counter() - t0
+
+    # profile along the route
+    seg = res.segments.copy()
+    seg["chainage_m"] = seg["pipe"].map(chain.pipe_start_m) + seg["x_m"]
+    seg = seg[~seg["pipe"].astype(str).str.endswith("_loop")]
+    seg = seg.sort_values(["chainage_m"], kind="stable")
+    profile = pd.DataFrame(
+        {
+            "chainage_km": seg["chainage_m"].to_numpy() / 1000.0,
+            "section": seg["pipe"].map(chain.pipe_section).to_numpy(),
+            "pipe": seg["pipe"].to_numpy(),
+            "elevation_m": (
+                np.full(len(seg), geo.points[0].elevation_m)
+                if (options and options.flat_terrain)
+                else geo.elevation_m(seg["chainage_m"].to_numpy())
+            ),
+            "p_mpa": seg["p_pa"].to_numpy() / 1e6,
+            "t_c": seg["t_k"].to_numpy() - 273.15,
+            "rho_kg_per_m3": seg["rho_kg_per_m3"].to_numpy(),
+            "v_m_per_s": seg["v_m_per_s"].to_numpy(),
+        }
+    ).reset_index(drop=True)
+
+    comp: dict[str, dict[Any, Any]] = {str(r["name"]): r for r in res.compressors.to_dict("records")}
+    rows: list[dict[str, Any]] = []
+    violations: list[Violation] = []
+    for s in chain.stations:
+        c = comp[s.name]
+        ratio_lim, p_lim = chain.station_limits[s.name]
+        power = float(c["power_w"])
+        ratio = float(c["ratio"])
+        rows.append(
+            {
+                "name": s.name,
+                "section": s.section,
+                "chainage_km": s.chainage_m / 1000.0,
+                "near": s.near,
+                "suction_pressure_mpa": float(c["p_in_pa"]) / 1e6,
+                "discharge_pressure_mpa": float(c["p_out_pa"]) / 1e6,
+                "ratio": ratio,
+                "suction_temperature_c": float(c["t_in_k"]) - 273.15,
+                "discharge_temperature_c": float(c["t_out_k"]) - 273.15,
+                "flow_kg_per_s": float(c["flow_kg_per_s"]),
+                "power_mw": power / 1e6,
+                "installed_mw": p_lim / 1e6,
+                "fuel_kg_per_s": float(c["fuel_kg_per_s"]),
+            }
+        )
+        if ratio > ratio_lim * (1 + 1e-9):
+            violations.append(Violation(s.name, "pressure ratio above the maximum", ratio, ratio_lim, "-"))
+        if power > p_lim * (1 + 1e-9):
+            violations.append(
+                Violation(s.name, "shaft power above the installed power", power / 1e6, p_lim / 1e6, "MW")
+            )
+    stations = pd.DataFrame(rows)
+    node_p = dict(zip(res.nodes["name"].astype(str), res.nodes["p_pa"].astype(float), strict=True))
+    delivery_p = float(node_p[chain.end_node])
+    if delivery_p < chain.end_min_pressure_mpa * 1e6 * (1 - 1e-9):
+        violations.append(
+            Violation(
+                f"delivery at {chain.end_name}",
+                "pressure below the minimum",
+                delivery_p / 1e6,
+                chain.end_min_pressure_mpa,
+                "MPa",
+            )
+        )
+    p_all = res.segments["p_pa"].to_numpy()
+    total_fuel = float(res.total_fuel_kg_per_s)
+    inflow = float(res.sources["flow_kg_per_s"].sum())
+    fuel_share = total_fuel / inflow if inflow > 0 else 0.0
+    rho_ref = chain.rho_ref_kg_per_m3
+    summary = TwinSummary(
+        scenario=m.name,
+        throughput_bcm_per_year=q,
+        sections=_section_summaries(scenario, geo),
+        stations=tuple(
+            StationSummary(
+                name=r["name"],
+                section=r["section"],
+                chainage_km=round(r["chainage_km"], 3),
+                suction_pressure_mpa=r["suction_pressure_mpa"],
+                discharge_pressure_mpa=r["discharge_pressure_mpa"],
+                power_mw=r["power_mw"],
+                installed_mw=r["installed_mw"],
+                fuel_kg_per_s=r["fuel_kg_per_s"],
+            )
+            for r in rows
+        ),
+        total_power_mw=float(stations["power_mw"].sum()) if rows else 0.0,
+        fuel_share=fuel_share,
+        linepack_mcm=float(res.linepack_kg) / rho_ref / 1e6,
+        min_pressure_mpa=float(p_all.min()) / 1e6,
+        max_pressure_mpa=float(p_all.max()) / 1e6,
+        delivery_pressure_mpa=delivery_p / 1e6,
+        fuel_bcm_per_year=total_fuel * SECONDS_PER_YEAR / rho_ref / 1e9,
+    )
+    return TwinResult(
+        summary=summary,
+        profile=profile,
+        stations=stations,
+        route=geo.table(),
+        geometry=geo,
+        violations=tuple(violations),
+        warnings=geo.warnings,
+        solver={
+            "iterations": int(res.iterations),
+            "residual": float(res.residual),
+            "seconds": elapsed,
+            "pipes": len(chain.pipe_start_m),
+            "segments": len(res.segments),
+        },
+    )
+
+
+def raise_if_infeasible(result: TwinResult) -> TwinResult:
+    """Raise :class:`InfeasibleError` naming the first broken limit (station and constraint)."""
+    if result.violations:
+        v = result.violations[0]
+        more = f" (and {len(result.violations) - 1} more)" if len(result.violations) > 1 else ""
+        raise InfeasibleError(
+            f"the line cannot carry {result.summary.throughput_bcm_per_year:g} bcm/yr: {v.message()}{more}",
+            element=v.element,
+            constraint=v.constraint,
+            value=v.value,
+        )
+    return result
+
+
+__all__ = [
+    "Chain",
+    "ChainOptions",
+    "TwinResult",
+    "Violation",
+    "build_chain",
+    "check_scenario",
+    "gas_for",
+    "raise_if_infeasible",
+    "solve_chain",
+    "stations_of",
+    "terrain_class",
+]
