@@ -20,7 +20,7 @@ Tables are cached per (composition, ranges, grid) with :func:`functools.lru_cach
 hashable on their mole fractions.
 
 Measured accuracy against GERG-2008 on random off-grid points, WEST_SIBERIAN, 0.1-15 MPa x 250-330 K:
-see ``docs/gas.md`` and ``tests/unit/gas/test_tables.py``.
+:func:`table_error`; figures in ``docs/gas.md`` and ``tests/unit/gas/test_gas_tables.py``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from pos2.gas.gerg import R_GERG2008, Gerg2008, GergState
 from pos2.gas.model import FloatArray
 from pos2.gas.viscosity import lee_gonzalez_eakin
 
-__all__ = ["DEFAULT_P_RANGE_PA", "DEFAULT_T_RANGE_K", "TabulatedGas", "default_gas"]
+__all__ = ["DEFAULT_P_RANGE_PA", "DEFAULT_T_RANGE_K", "TabulatedGas", "default_gas", "table_error"]
 
 DEFAULT_P_RANGE_PA: tuple[float, float] = (0.05e6, 16e6)
 """Default absolute-pressure range of the table [Pa]."""
@@ -432,6 +432,62 @@ def _build_table(
     for arr in (p_nodes, t_nodes, *coef.values()):
         arr.flags.writeable = False
     return TabulatedGas(composition, p_nodes, t_nodes, coef, time.perf_counter() - start)
+
+
+def table_error(
+    gas: TabulatedGas,
+    p_range_pa: tuple[float, float] = (0.1e6, 15e6),
+    t_range_k: tuple[float, float] = (250.0, 330.0),
+    n_points: int = 4000,
+    seed: int = 2026,
+) -> dict[str, float]:
+    """Measure a table's interpolation error against GERG-2008 on random off-grid points.
+
+    Parameters
+    ----------
+    gas
+        The table to check.
+    p_range_pa
+        Pressure range sampled uniformly [Pa].
+    t_range_k
+        Temperature range sampled uniformly [K].
+    n_points
+        Number of random points [-].
+    seed
+        Seed of numpy's default generator [-].
+
+    Returns
+    -------
+    dict
+        Maximum relative error per property (``z``, ``density``, ``cp``, ``cv``, ``joule_thomson``,
+        ``kappa``, ``speed_of_sound``, ``viscosity``) [-]; ``dz_dp`` as maximum absolute error over
+        the largest ``|dZ/dp|`` [-]; ``enthalpy_j_per_kg`` and ``entropy_j_per_kg_k`` as maximum
+        absolute errors [J/kg], [J/(kg K)].
+    """
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(p_range_pa[0], p_range_pa[1], n_points)
+    t = rng.uniform(t_range_k[0], t_range_k[1], n_points)
+    reference = Gerg2008(gas.composition)
+    s = reference.state(p, t)
+
+    def rel(a: FloatArray, b: FloatArray) -> float:
+        return float(np.max(np.abs(a / b - 1.0)))
+
+    return {
+        "z": rel(gas.z(p, t), s.z),
+        "density": rel(gas.density(p, t), s.density_kg_per_m3),
+        "cp": rel(gas.cp(p, t), s.cp_j_per_kg_k),
+        "cv": rel(gas.cv(p, t), s.cv_j_per_kg_k),
+        "joule_thomson": rel(gas.joule_thomson(p, t), s.joule_thomson_k_per_pa),
+        "kappa": rel(gas.isentropic_exponent(p, t), s.kappa),
+        "speed_of_sound": rel(gas.speed_of_sound(p, t), s.speed_of_sound_m_per_s),
+        "viscosity": rel(
+            gas.viscosity(p, t), lee_gonzalez_eakin(t, s.density_kg_per_m3, gas.molar_mass_kg_per_mol)
+        ),
+        "dz_dp": float(np.max(np.abs(gas.dz_dp(p, t) - s.dz_dp_per_pa)) / np.max(np.abs(s.dz_dp_per_pa))),
+        "enthalpy_j_per_kg": float(np.max(np.abs(gas.enthalpy(p, t) - s.enthalpy_j_per_kg))),
+        "entropy_j_per_kg_k": float(np.max(np.abs(gas.entropy(p, t) - s.entropy_j_per_kg_k))),
+    }
 
 
 def default_gas() -> TabulatedGas:
