@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import pickle
 
 import pyaga8
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pos2.errors import GasError
 from pos2.gas import PURE_METHANE, WEST_SIBERIAN, GasComposition
@@ -104,3 +107,30 @@ def test_wobbe_index_definition() -> None:
     # inert components lower the Wobbe index
     inert = GasComposition({"methane": 0.9, "nitrogen": 0.1})
     assert inert.wobbe_index_j_per_m3() < PURE_METHANE.wobbe_index_j_per_m3()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(list(COMPONENTS)),
+        st.floats(min_value=1e-6, max_value=1.0, allow_nan=False),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_normalised_mixture_is_accepted(raw: dict[str, float]) -> None:
+    total = math.fsum(raw.values())
+    gas = GasComposition({k: v / total for k, v in raw.items()})
+    assert math.fsum(gas.as_dict().values()) == pytest.approx(1.0, abs=1e-12)
+    masses = [COMPONENTS[c].molar_mass_kg_per_mol for c in raw]
+    assert min(masses) * (1 - 1e-12) <= gas.molar_mass_kg_per_mol <= max(masses) * (1 + 1e-12)
+    assert gas.lhv_j_per_mol <= gas.hhv_j_per_mol
+    # a sum off by 1e-4 is refused whatever the mixture
+    with pytest.raises(GasError, match="sum to"):
+        GasComposition({k: 1.0001 * v / total for k, v in raw.items()})
+
+
+def test_pickle_round_trip() -> None:
+    again = pickle.loads(pickle.dumps(WEST_SIBERIAN))
+    assert again == WEST_SIBERIAN
+    assert again.name == WEST_SIBERIAN.name

@@ -9,6 +9,8 @@ viscosity 4.9e-8. The bounds below are about 2-3x these measurements (the goal w
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -137,3 +139,13 @@ def test_invalid_table_arguments() -> None:
         TabulatedGas.from_composition(WEST_SIBERIAN, n_t=3)
     with pytest.raises(GasError, match="temperature"):
         TabulatedGas.from_composition(WEST_SIBERIAN, t_range_k=(240.0, 800.0))
+
+
+def test_models_pickle_for_parallel_runs() -> None:
+    # Monte Carlo and sweeps ship gas models to dask workers.
+    gas = default_gas()
+    again = pickle.loads(pickle.dumps(gas))
+    p = np.array([1e6, 9.8e6])
+    np.testing.assert_array_equal(again.z(p, 288.15), gas.z(p, 288.15))
+    gerg = pickle.loads(pickle.dumps(Gerg2008(WEST_SIBERIAN)))
+    assert float(gerg.z(9.8e6, 288.15)) == pytest.approx(float(gas.z(9.8e6, 288.15)), rel=2e-7)
