@@ -14,6 +14,7 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import json
+import math
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -87,8 +88,19 @@ def get_scenario(scenario: str = DEFAULT_SCENARIO, sets: list[str] | None = None
 
 def print_json(obj: Any) -> None:
     """Print one JSON object on stdout (numpy scalars and NaN handled)."""
-    sys.stdout.write(json.dumps(obj, indent=2, default=_json_default, allow_nan=False) + "\n")
+    sys.stdout.write(json.dumps(_no_nan(obj), indent=2, default=_json_default, allow_nan=False) + "\n")
     sys.stdout.flush()
+
+
+def _no_nan(o: Any) -> Any:
+    """NaN and infinities (e.g. missing cells of a table) become JSON ``null``."""
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {k: _no_nan(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_no_nan(v) for v in o]
+    return o
 
 
 def _json_default(o: Any) -> Any:

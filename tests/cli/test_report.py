@@ -1,0 +1,135 @@
+"""``pos2 report`` as a user runs it (``make demo``): one self-contained HTML file plus CSV tables."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pos2.report.render import REPORT_FILE
+from pos2.report.stages import stage_function
+
+POS2 = Path(sys.executable).parent / "pos2"
+SECTIONS = ("summary", "map", "profiles", "capacity", "costs", "npv", "zopa", "agreement", "hindcast",
+            "whatif", "sources")  # fmt: skip
+STAGE_SECTIONS = {
+    "twin": ("map", "profiles", "capacity"),
+    "economics": ("costs", "npv"),
+    "deal": ("zopa", "agreement", "hindcast"),
+}
+
+
+def run_pos2(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(POS2), *args], capture_output=True, text=True, timeout=timeout, env=env, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str], float]:
+    out = tmp_path_factory.mktemp("demo") / "out"
+    t0 = time.perf_counter()
+    r = run_pos2("report", "--out", str(out), "--force")
+    return out, r, time.perf_counter() - t0
+
+
+def _section(html: str, anchor: str) -> str:
+    m = re.search(rf"<section id='{anchor}'>(.*?)</section>", html, re.S)
+    assert m, f"section {anchor} missing"
+    return m.group(1)
+
+
+def test_demo_writes_the_report_within_a_minute(
+    demo: tuple[Path, subprocess.CompletedProcess[str], float],
+) -> None:
+    out, r, seconds = demo
+    assert r.returncode == 0, r.stderr
+    assert (out / REPORT_FILE).is_file()
+    assert (out / "sources.csv").is_file()
+    assert seconds <= 60, f"pos2 report took {seconds:.1f} s"
+    assert "report:" in r.stderr  # progress and the result go to stderr
+    assert r.stdout == ""
+
+
+def test_report_is_self_contained(demo: tuple[Path, subprocess.CompletedProcess[str], float]) -> None:
+    html = (demo[0] / REPORT_FILE).read_text(encoding="utf-8")
+    # plotly.js inlined exactly once, nothing loaded from elsewhere
+    assert len(re.findall(r"\* plotly\.js v\d", html)) == 1
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    # the plotly.js bundle itself names its CDN (for optional features); nothing outside it may
+    page = html.replace(_inlined_plotly(), "")
+    assert "cdn" not in page.lower()
+
+
+def _inlined_plotly() -> str:
+    from pos2.report.render import plotly_js
+
+    return plotly_js()
+
+
+def test_report_has_every_section(demo: tuple[Path, subprocess.CompletedProcess[str], float]) -> None:
+    html = (demo[0] / REPORT_FILE).read_text(encoding="utf-8")
+    for anchor in SECTIONS:
+        _section(html, anchor)
+    summary = _section(html, "summary")
+    for q in ("compressor stations", "tariff", "zone of agreement", "no deal", "close the gap"):
+        assert q in summary
+
+
+@pytest.mark.parametrize("stage", ["twin", "economics", "deal"])
+def test_sections_say_plainly_when_a_stage_is_missing(
+    stage: str, demo: tuple[Path, subprocess.CompletedProcess[str], float]
+) -> None:
+    html = (demo[0] / REPORT_FILE).read_text(encoding="utf-8")
+    for anchor in STAGE_SECTIONS[stage]:
+        body = _section(html, anchor)
+        order = ("twin", "economics", "deal")
+        needed = order[: order.index(stage) + 1]
+        if any(stage_function(s) is None for s in needed):
+            assert "Not available" in body
+            assert "stage" in body
+        else:
+            assert "Not available" not in body, body[:500]
+            assert "class='plotly-graph-div'" in body or "<table>" in body
+
+
+def test_sources_csv_lists_every_scenario_value(
+    demo: tuple[Path, subprocess.CompletedProcess[str], float],
+) -> None:
+    import pandas as pd
+
+    from pos2.scenario import load_scenario
+
+    df = pd.read_csv(demo[0] / "sources.csv")
+    assert set(df["key"]) == {s.key for s in load_scenario().sources}
+    assert set(df["confidence"].dropna()) <= {"H", "M", "L", "INF", "A"}
+    assert df.loc[df["assumption"], "note"].notna().all()
+
+
+def test_report_refuses_to_overwrite_without_force(
+    demo: tuple[Path, subprocess.CompletedProcess[str], float],
+) -> None:
+    report = demo[0] / REPORT_FILE
+    before = report.stat().st_mtime_ns
+    t0 = time.perf_counter()
+    r = run_pos2("report", "--out", str(demo[0]))
+    assert r.returncode == 3
+    assert "--force" in r.stderr
+    assert time.perf_counter() - t0 < 15  # refused before doing the work
+    assert report.stat().st_mtime_ns == before
+
+
+def test_report_with_set_records_the_override(tmp_path: Path) -> None:
+    r = run_pos2("report", "--out", str(tmp_path), "--set", "bargaining.china_power=0.5", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    assert r.stderr == ""
+    html = (tmp_path / REPORT_FILE).read_text(encoding="utf-8")
+    assert "bargaining.china_power = 0.5" in _section(html, "run")
