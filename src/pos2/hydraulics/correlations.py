@@ -213,17 +213,19 @@ def weymouth(diameter_m: ArrayLike) -> FloatArray:
 
 
 def panhandle_a(re: ArrayLike) -> FloatArray:
-    """Panhandle A friction factor (Darcy form, Menon 2005 [4]).
+    """Panhandle A friction factor in its Reynolds-number form (Menon 2005 [4], ch. 2).
 
-    The Panhandle A transmission factor ``F = 7.2111 E (G Q / D)^0.07305`` corresponds, at
-    ``E = 1``, to ``F = 7.211 Re^0.07305`` and so ``f = 4 / F^2 = 0.07692 / Re^0.1461``.
+    Transmission factor ``F = 6.872 E Re^0.07305``; at pipeline efficiency ``E = 1`` and with
+    ``F = 2/sqrt(f)``: ``f = 4 / 6.872^2 Re^-0.1461 = 0.08470 Re^-0.1461``. The field form
+    ``F = 7.2111 E (G Q / D)^0.07305`` (USCS) is the same law with a gas viscosity of about
+    7e-6 lb/(ft s) (1.04e-5 Pa s) built in.
 
     Parameters
     ----------
     re
         Reynolds number [-].
     """
-    return (4.0 / 7.2111**2) * np.asarray(re, dtype=np.float64) ** (-0.1461)
+    return (4.0 / 6.872**2) * np.asarray(re, dtype=np.float64) ** (-0.1461)
 
 
 def panhandle_a_derivative(re: ArrayLike) -> FloatArray:
@@ -239,17 +241,17 @@ def panhandle_a_derivative(re: ArrayLike) -> FloatArray:
 
 
 def panhandle_b(re: ArrayLike) -> FloatArray:
-    """Panhandle B friction factor (Darcy form, Menon 2005 [4]).
+    """Panhandle B friction factor in its Reynolds-number form (Menon 2005 [4], ch. 2).
 
-    The Panhandle B transmission factor ``F = 16.70 E Re^0.01961`` gives at ``E = 1``
-    ``f = 4 / F^2 = 0.01434 / Re^0.03922``.
+    Transmission factor ``F = 16.49 E Re^0.01961``; at ``E = 1``:
+    ``f = 4 / 16.49^2 Re^-0.03922 = 0.014710 Re^-0.03922``.
 
     Parameters
     ----------
     re
         Reynolds number [-].
     """
-    return (4.0 / 16.70**2) * np.asarray(re, dtype=np.float64) ** (-0.03922)
+    return (4.0 / 16.49**2) * np.asarray(re, dtype=np.float64) ** (-0.03922)
 
 
 def panhandle_b_derivative(re: ArrayLike) -> FloatArray:

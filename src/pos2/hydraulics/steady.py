@@ -74,6 +74,7 @@ from pos2.hydraulics.topology import (
     MODE_RATIO,
     FloatArray,
     IntArray,
+    Pattern,
     Topology,
     build_topology,
 )
@@ -247,7 +248,7 @@ def _phi(s: FloatArray) -> tuple[FloatArray, FloatArray]:
     return phi, dphi
 
 
-def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, FloatArray | None]:
+def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacParts | None]:
     """Scaled residual and (optionally) the COO values of the Jacobian at ``x``."""
     topo, gas, r_s = st.topo, st.gas, st.r_s
     nn, ns = topo.n_nodes, topo.n_segments
@@ -280,10 +281,13 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, FloatAr
         h = st.lin_coef * ms
         dh = st.lin_coef
     else:
-        re = np.maximum(4.0 * am / (np.pi * d * mu), 1e-9)
+        re = 4.0 * am / (np.pi * d * mu)
+        # turbulent laws are evaluated from Re = 1000 up; below the laminar law always wins
+        re_t = np.maximum(re, 1000.0)
         f_t, df_t = friction_and_derivative(
-            st.opts.friction, re, topo.seg_rel_roughness, d, st.opts.fixed_friction_factor
+            st.opts.friction, re_t, topo.seg_rel_roughness, d, st.opts.fixed_friction_factor
         )
+        df_t = np.where(re > 1000.0, df_t, 0.0)
         laminar = re * f_t < 64.0
         fm = np.where(laminar, lam_fm, f_t * am)
         h = fm * ms
@@ -353,17 +357,14 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, FloatAr
     if not jac:
         return res, None
 
-    # ---- Jacobian values, in the order of topology.jac_rows/jac_cols
+    # ---- Jacobian parts (assembled by _full_jacobian / _reduced_step)
     nb = topo.n_branches
     out_w = np.ones(nb) / st.m_ref
     out_w[ns : ns + nc] = inflow_w[ns : ns + nc] / st.m_ref
-    vals_from = -np.ones(nb)[topo.inc_mask_from] / st.m_ref
-    vals_to = out_w[topo.inc_mask_to]
     fm_ = topo.fuel_mask
     dout_da = -mc / (1.0 + a) ** 2
-    vals_fuel_in = (dout_da * da_dpi_in)[fm_] / st.m_ref
-    vals_fuel_out = (dout_da * da_dpi_out)[fm_] / st.m_ref
-    vals_fixed = np.full(topo.fixed_nodes.size, 1.0 / pref2)
+    fuel_in = (dout_da * da_dpi_in)[fm_] / st.m_ref
+    fuel_out = (dout_da * da_dpi_out)[fm_] / st.m_ref
 
     # branch rows: (d/dpi_from, d/dpi_to, d/dm)
     b3 = np.zeros((nb, 3))
@@ -386,52 +387,144 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, FloatAr
         b3[o:, 0] = np.where(topo.v_open, 1.0 / pref2, 0.0)
         b3[o:, 1] = np.where(topo.v_open, -1.0 / pref2, 0.0)
         b3[o:, 2] = np.where(topo.v_open, -2.0 * v_k * np.abs(mv) / pref2, 1.0 / st.m_ref)
-    vals = np.concatenate([vals_from, vals_to, vals_fuel_in, vals_fuel_out, vals_fixed, b3.ravel()])
-    return res, vals
+    return res, _JacParts(out_w=out_w, fuel_in=fuel_in, fuel_out=fuel_out, b3=b3)
 
 
-def _jacobian(topo: Topology, vals: FloatArray) -> csc_matrix:
-    data = np.bincount(topo.csc_inverse, weights=vals, minlength=topo.csc_nnz)
-    n = topo.n_unknowns
-    return csc_matrix((data, topo.csc_indices, topo.csc_indptr), shape=(n, n))
+@dataclass(frozen=True)
+class _JacParts:
+    """Jacobian entries by block: node-row weights of branch flows, fuel terms, branch rows."""
+
+    out_w: FloatArray  # d(node balance of the 'to' node)/dm per branch (scaled)
+    fuel_in: FloatArray  # d(outlet balance)/dpi_in per compressor (non-fixed outlets)
+    fuel_out: FloatArray  # d(outlet balance)/dpi_out
+    b3: FloatArray  # (n_branches, 3): d(branch row)/d(pi_from, pi_to, m)
+
+
+def _matrix(pattern: Pattern, vals: FloatArray) -> csc_matrix:
+    data = np.bincount(pattern.inverse, weights=vals, minlength=pattern.nnz)
+    return csc_matrix((data, pattern.indices, pattern.indptr), shape=(pattern.n, pattern.n))
+
+
+def _full_jacobian(st: _State, jp: _JacParts) -> csc_matrix:
+    """The whole Jacobian of the scaled residual with respect to ``x = [pi, m]``."""
+    topo = st.topo
+    vals = np.concatenate(
+        [
+            np.full(int(topo.inc_mask_from.sum()), -1.0 / st.m_ref),
+            jp.out_w[topo.inc_mask_to],
+            jp.fuel_in,
+            jp.fuel_out,
+            np.full(topo.fixed_nodes.size, 1.0 / st.p_ref**2),
+            jp.b3.ravel(),
+        ]
+    )
+    return _matrix(topo.full, vals)
+
+
+def _reduced_step(st: _State, res: FloatArray, jp: _JacParts) -> FloatArray:
+    """Newton step with the segment flows eliminated (Schur complement on a diagonal block).
+
+    Each segment row reads ``c1 dpi_from + c2 dpi_to + d dm = -r``, so ``dm = -(r + c1 dpi_from +
+    c2 dpi_to) / d`` (``d < 0`` always, as friction grows with flow). Substituting into the node
+    balances leaves a system in the node pressures and the station/valve flows only.
+    """
+    topo = st.topo
+    nn, ns = topo.n_nodes, topo.n_segments
+    mf, mt = topo.inc_mask_from, topo.inc_mask_to
+    b3s = jp.b3[:ns]
+    d = b3s[:, 2]
+    c12 = b3s[:, :2] / d[:, None] / st.m_ref
+    vals = np.concatenate(
+        [
+            np.full(int(mf[ns:].sum()), -1.0 / st.m_ref),
+            jp.out_w[ns:][mt[ns:]],
+            jp.fuel_in,
+            jp.fuel_out,
+            np.full(topo.fixed_nodes.size, 1.0 / st.p_ref**2),
+            jp.b3[ns:].ravel(),
+            c12[mf[:ns]].ravel(),
+            -c12[mt[:ns]].ravel(),
+        ]
+    )
+    r_seg = res[nn : nn + ns]
+    q = r_seg / d / st.m_ref
+    rhs_nodes = res[:nn].copy()
+    rhs_nodes += np.bincount(topo.seg_from[mf[:ns]], weights=q[mf[:ns]], minlength=nn)
+    rhs_nodes -= np.bincount(topo.seg_to[mt[:ns]], weights=q[mt[:ns]], minlength=nn)
+    rhs = np.concatenate([rhs_nodes, res[nn + ns :]])
+    try:
+        lu = splu(_matrix(topo.reduced, vals), permc_spec=st.opts.permc_spec)
+    except RuntimeError as exc:
+        raise _SingularError(str(exc)) from exc
+    dy = lu.solve(-rhs)
+    dpi = dy[:nn]
+    dm_seg = -(r_seg + b3s[:, 0] * dpi[topo.seg_from] + b3s[:, 1] * dpi[topo.seg_to]) / d
+    return np.concatenate([dpi, dm_seg, dy[nn:]])
+
+
+class _SingularError(Exception):
+    """The Newton matrix is singular."""
 
 
 def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
     """Damped Newton-Raphson; returns the solution, iterations and final residual."""
-    topo, opts = st.topo, st.opts
+    opts = st.opts
     x = x0.copy()
-    res, vals = _evaluate(st, x, jac=True)
+    res, jp = _evaluate(st, x, jac=True)
     norm = float(np.max(np.abs(res)))
     it = 0
     while norm > opts.tol:
         if it >= opts.max_iter:
             _raise_if_negative_pressure(st, x)
             raise ConvergenceError(
-                f"steady solver did not converge within max_iter={opts.max_iter}",
+                f"steady solver did not converge within max_iter={opts.max_iter}; {_lowest(st, x)}",
                 iterations=it,
                 residual=norm,
             )
-        assert vals is not None
+        assert jp is not None
         try:
-            lu = splu(_jacobian(topo, vals), permc_spec=opts.permc_spec)
-            dx = lu.solve(-res)
-        except RuntimeError as exc:  # singular Jacobian
+            dx = _reduced_step(st, res, jp)
+        except _SingularError as exc:
             raise ConvergenceError(f"singular Jacobian ({exc})", iterations=it, residual=norm) from exc
         if not np.all(np.isfinite(dx)):
             raise ConvergenceError("Newton step is not finite", iterations=it, residual=norm)
         it += 1
         l2 = float(np.dot(res, res))
         alpha = 1.0
+        best: tuple[float, FloatArray] | None = None
         for _ in range(12):
             xt = x + alpha * dx
             rt, _v = _evaluate(st, xt, jac=False)
-            if np.all(np.isfinite(rt)) and float(np.dot(rt, rt)) <= (1.0 - 1e-4 * alpha) * l2:
+            lt = float(np.dot(rt, rt)) if np.all(np.isfinite(rt)) else math.inf
+            if lt <= (1.0 - 1e-4 * alpha) * l2:
+                best = (lt, xt)
                 break
+            if best is None or lt < best[0]:
+                best = (lt, xt)
             alpha *= 0.5
-        x = xt
-        res, vals = _evaluate(st, x, jac=True)
+        if best is None or not math.isfinite(best[0]):
+            _raise_if_negative_pressure(st, x)
+            raise ConvergenceError("no finite Newton step found", iterations=it, residual=norm)
+        x = best[1]
+        res, jp = _evaluate(st, x, jac=True)
         norm = float(np.max(np.abs(res))) if np.all(np.isfinite(res)) else math.inf
     return x, it, norm
+
+
+def _where(st: _State, i: int) -> str:
+    """Name of the pipe holding node ``i`` (internal node) or of junction ``i``."""
+    q = int(st.topo.node_pipe[i])
+    return f"pipe '{st.names['pipe'][q]}'" if q >= 0 else f"junction '{st.names['junction'][i]}'"
+
+
+def _lowest(st: _State, x: FloatArray) -> str:
+    """Where the pressure is lowest, as a hint for a demand that may be infeasible."""
+    pi = x[: st.topo.n_nodes]
+    i = int(np.argmin(pi))
+    return (
+        f"lowest pressure {math.sqrt(max(pi[i], 0.0)) / 1e6:.4g} MPa at {_where(st, i)} "
+        "(if it keeps falling, the demanded flows may be infeasible)"
+    )
 
 
 def _raise_if_negative_pressure(st: _State, x: FloatArray) -> None:
@@ -483,10 +576,14 @@ def _initial_state(st: _State) -> FloatArray:
     x[: topo.n_nodes] = st.p_ref**2
     rho0 = st.gas.density(np.full(topo.n_segments, st.p_ref), st.t_seg)
     st.lin_coef = 0.015 * rho0 * 5.0 * topo.seg_area_m2  # f0 * m at 5 m/s
-    res, vals = _evaluate(st, x, jac=True)
-    assert vals is not None
-    lu = splu(_jacobian(topo, vals), permc_spec=st.opts.permc_spec)
-    x = x + lu.solve(-res)
+    res, jp = _evaluate(st, x, jac=True)
+    assert jp is not None
+    try:
+        x = x + _reduced_step(st, res, jp)
+    except _SingularError as exc:
+        raise ConvergenceError(
+            f"singular Jacobian at the start ({exc})", iterations=0, residual=math.inf
+        ) from exc
     st.lin_coef = None
     # keep the start in the physical range
     pi = x[: topo.n_nodes]
@@ -650,6 +747,37 @@ def _segment_temperatures(topo: Topology, t_node: FloatArray) -> FloatArray:
 # ------------------------------------------------------------------------------------------------
 
 
+def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
+    """Topology, scales, temperatures and set points of one solve."""
+    topo = build_topology(net, opts.max_segment_length_m)
+    r_s = R / gas.molar_mass_kg_per_mol
+    p_sets = [s.p_pa for s in net.pressure_sources] + [
+        c.outlet_pressure_pa for c in net.compressors if c.outlet_pressure_pa is not None
+    ]
+    p_ref = float(max(p_sets))
+    demand = float(np.sum(np.abs(topo.injection_kg_per_s)))
+    flow_sets = float(np.sum(topo.c_set[topo.c_mode == MODE_FLOW])) if topo.c_from.size else 0.0
+    m_ref = max(demand, flow_sets, 1.0)
+    t_node = _isothermal_temperatures(topo, opts)
+    c_set_pi = np.where(topo.c_mode == MODE_FLOW, 0.0, topo.c_set**2)  # p_set^2 or ratio^2
+    st = _State(
+        topo=topo,
+        gas=gas,
+        opts=opts,
+        r_s=r_s,
+        p_ref=p_ref,
+        m_ref=m_ref,
+        t_node=t_node,
+        t_seg=_segment_temperatures(topo, t_node),
+        lhv=_lhv(topo, gas),
+        fixed_pi=topo.fixed_p_pa**2,
+        c_set_pi=c_set_pi,
+        r_set_pi=topo.r_set_pa**2,
+        names={"pipe": [q.name for q in net.pipes], "junction": [j.name for j in net.junctions]},
+    )
+    return st
+
+
 def solve_steady(net: Network, gas: GasModel, opts: SteadyOptions | None = None) -> SteadyResult:
     """Solve the steady state of a gas network.
 
@@ -679,32 +807,8 @@ def solve_steady(net: Network, gas: GasModel, opts: SteadyOptions | None = None)
     """
     opts = opts or SteadyOptions()
     t_start = time.perf_counter()
-    topo = build_topology(net, opts.max_segment_length_m)
-    r_s = R / gas.molar_mass_kg_per_mol
-    p_sets = [s.p_pa for s in net.pressure_sources] + [
-        c.outlet_pressure_pa for c in net.compressors if c.outlet_pressure_pa is not None
-    ]
-    p_ref = float(max(p_sets))
-    demand = float(np.sum(np.abs(topo.injection_kg_per_s)))
-    flow_sets = float(np.sum(topo.c_set[topo.c_mode == MODE_FLOW])) if topo.c_from.size else 0.0
-    m_ref = max(demand, flow_sets, 1.0)
-    t_node = _isothermal_temperatures(topo, opts)
-    c_set_pi = np.where(topo.c_mode == MODE_FLOW, 0.0, topo.c_set**2)  # p_set^2 or ratio^2
-    st = _State(
-        topo=topo,
-        gas=gas,
-        opts=opts,
-        r_s=r_s,
-        p_ref=p_ref,
-        m_ref=m_ref,
-        t_node=t_node,
-        t_seg=_segment_temperatures(topo, t_node),
-        lhv=_lhv(topo, gas),
-        fixed_pi=topo.fixed_p_pa**2,
-        c_set_pi=c_set_pi,
-        r_set_pi=topo.r_set_pa**2,
-        names={"pipe": [q.name for q in net.pipes], "junction": [j.name for j in net.junctions]},
-    )
+    st = _prepare(net, gas, opts)
+    topo = st.topo
     x = _initial_state(st)
     x, iterations, residual = _newton(st, x)
     thermal_iter = 0

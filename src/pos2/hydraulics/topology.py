@@ -29,6 +29,45 @@ MODE_OUTLET, MODE_RATIO, MODE_FLOW = 0, 1, 2
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """A fixed sparsity pattern: COO positions in assembly order and their CSC compression."""
+
+    n: int
+    rows: IntArray
+    cols: IntArray
+    inverse: IntArray
+    indices: NDArray[np.int32]
+    indptr: NDArray[np.int32]
+    nnz: int
+
+
+def make_pattern(rows: IntArray, cols: IntArray, n: int) -> Pattern:
+    """Compress COO positions (duplicates allowed, they are summed) into a CSC pattern.
+
+    Parameters
+    ----------
+    rows
+        Row of each assembled value [-].
+    cols
+        Column of each assembled value [-].
+    n
+        Matrix size [-].
+    """
+    key = cols.astype(np.int64) * n + rows.astype(np.int64)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    counts = np.bincount((uniq // n).astype(np.int64), minlength=n)
+    return Pattern(
+        n=n,
+        rows=rows,
+        cols=cols,
+        inverse=inverse.astype(np.int64).ravel(),
+        indices=(uniq % n).astype(np.int32),
+        indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int32),
+        nnz=int(uniq.size),
+    )
+
+
+@dataclass(frozen=True)
 class Topology:
     """Solver view of a network (all arrays, SI units)."""
 
@@ -86,13 +125,9 @@ class Topology:
     fs_node: IntArray
     fs_flow: FloatArray
     fs_t_k: FloatArray  # NaN = ambient
-    # Jacobian pattern (COO order used by the assembly) and its CSC compression
-    jac_rows: IntArray
-    jac_cols: IntArray
-    csc_inverse: IntArray
-    csc_indices: NDArray[np.int32]
-    csc_indptr: NDArray[np.int32]
-    csc_nnz: int
+    # Jacobian patterns: full system and the system with the segment flows eliminated
+    full: Pattern
+    reduced: Pattern
     inc_mask_from: NDArray[np.bool_]
     inc_mask_to: NDArray[np.bool_]
     fuel_mask: NDArray[np.bool_]
@@ -210,39 +245,69 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     g = coo_matrix((np.ones(int(keep.sum())), (br_from[keep], br_to[keep])), shape=(n_nodes, n_nodes))
     _, part = connected_components(g, directed=False)
 
-    # ---- Jacobian pattern ----------------------------------------------------------------------
+    # ---- Jacobian patterns -----------------------------------------------------------------------
     is_fixed = np.zeros(n_nodes, dtype=bool)
     is_fixed[fixed] = True
     inc_mask_from = ~is_fixed[br_from]
     inc_mask_to = ~is_fixed[br_to]
     bcol = n_nodes + np.arange(nb, dtype=np.int64)
-    nc = c_from.size
     fuel_mask = ~is_fixed[c_to]
-    rows = [
-        br_from[inc_mask_from],
-        br_to[inc_mask_to],
-        c_to[fuel_mask],
-        c_to[fuel_mask],
-        fixed,
-        np.repeat(bcol, 3),
-    ]
-    cols = [
-        bcol[inc_mask_from],
-        bcol[inc_mask_to],
-        c_from[fuel_mask],
-        c_to[fuel_mask],
-        fixed,
-        np.stack([br_from, br_to, bcol], axis=1).ravel(),
-    ]
-    jr = np.concatenate(rows).astype(np.int64)
-    jc = np.concatenate(cols).astype(np.int64)
-    n = n_nodes + nb
-    key = jc * n + jr
-    uniq, inverse = np.unique(key, return_inverse=True)
-    indices = (uniq % n).astype(np.int32)
-    counts = np.bincount((uniq // n).astype(np.int64), minlength=n)
-    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    del nc
+    full = make_pattern(
+        np.concatenate(
+            [
+                br_from[inc_mask_from],
+                br_to[inc_mask_to],
+                c_to[fuel_mask],
+                c_to[fuel_mask],
+                fixed,
+                np.repeat(bcol, 3),
+            ]
+        ),
+        np.concatenate(
+            [
+                bcol[inc_mask_from],
+                bcol[inc_mask_to],
+                c_from[fuel_mask],
+                c_to[fuel_mask],
+                fixed,
+                np.stack([br_from, br_to, bcol], axis=1).ravel(),
+            ]
+        ),
+        n_nodes + nb,
+    )
+    # reduced: unknowns [pi (nodes), flows of stations and valves]; segment flows eliminated
+    ns_ = seg_from.size
+    o_from, o_to = br_from[ns_:], br_to[ns_:]
+    rcol = n_nodes + np.arange(nb - ns_, dtype=np.int64)
+    mf, mt = inc_mask_from[ns_:], inc_mask_to[ns_:]
+    sm_f, sm_t = inc_mask_from[:ns_], inc_mask_to[:ns_]
+    reduced = make_pattern(
+        np.concatenate(
+            [
+                o_from[mf],
+                o_to[mt],
+                c_to[fuel_mask],
+                c_to[fuel_mask],
+                fixed,
+                np.repeat(rcol, 3),
+                np.repeat(seg_from[sm_f], 2),
+                np.repeat(seg_to[sm_t], 2),
+            ]
+        ).astype(np.int64),
+        np.concatenate(
+            [
+                rcol[mf],
+                rcol[mt],
+                c_from[fuel_mask],
+                c_to[fuel_mask],
+                fixed,
+                np.stack([o_from, o_to, rcol], axis=1).ravel(),
+                np.stack([seg_from[sm_f], seg_to[sm_f]], axis=1).ravel(),
+                np.stack([seg_from[sm_t], seg_to[sm_t]], axis=1).ravel(),
+            ]
+        ).astype(np.int64),
+        n_nodes + nb - ns_,
+    )
 
     return Topology(
         n_junctions=nj,
@@ -293,12 +358,8 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         fs_node=fs_node,
         fs_flow=fs_flow,
         fs_t_k=np.array([_nan(s.t_k) for s in net.flow_sources], dtype=np.float64),
-        jac_rows=jr,
-        jac_cols=jc,
-        csc_inverse=inverse.astype(np.int64).ravel(),
-        csc_indices=indices,
-        csc_indptr=indptr,
-        csc_nnz=int(uniq.size),
+        full=full,
+        reduced=reduced,
         inc_mask_from=inc_mask_from,
         inc_mask_to=inc_mask_to,
         fuel_mask=fuel_mask,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from numpy.typing import ArrayLike, NDArray
 
 from pos2.gas.simple import ConstantZ, IdealGas
+from pos2.units import R
 
 
 @pytest.fixture
@@ -17,3 +20,78 @@ def methane() -> IdealGas:
 def real_gas() -> ConstantZ:
     """Constant Z = 0.88 natural gas (M 17.4 g/mol)."""
     return ConstantZ(0.88, molar_mass_kg_per_mol=0.0174, viscosity_pa_s=1.1e-5, cp_j_per_kg_k=2300.0)
+
+
+class JouleThomsonGas:
+    """Private test model: ideal-gas density with a constant Joule-Thomson coefficient.
+
+    Only for exercising the thermal march: ``mu_JT`` is a fixed number, not derived from the
+    equation of state.
+    """
+
+    name = "test gas with constant mu_JT"
+    molar_mass_kg_per_mol = 0.0174
+
+    def __init__(self, mu_jt_k_per_pa: float = 4.5e-6, cp: float = 2300.0) -> None:
+        self.mu = mu_jt_k_per_pa
+        self.cp_value = cp
+
+    def _full(self, p_pa: ArrayLike, t_k: ArrayLike, value: float) -> NDArray[np.float64]:
+        p, _ = np.broadcast_arrays(np.asarray(p_pa, dtype=float), np.asarray(t_k, dtype=float))
+        return np.full(p.shape, value)
+
+    def z(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, 1.0)
+
+    def dz_dp(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, 0.0)
+
+    def density(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return np.asarray(p_pa, dtype=float) * self.molar_mass_kg_per_mol / (R * np.asarray(t_k, dtype=float))
+
+    def viscosity(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, 1.1e-5)
+
+    def cp(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, self.cp_value)
+
+    def joule_thomson(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, self.mu)
+
+    def isentropic_exponent(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, 1.3)
+
+    def reference_density(self, t_k: float, p_pa: float) -> float:
+        return float(self.density(p_pa, t_k))
+
+
+class PressureZGas(JouleThomsonGas):
+    """Private test model with Z falling linearly in pressure (Z = 1 - 2.2e-8 p) and no JT."""
+
+    name = "test gas with Z(p)"
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+
+    def z(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        p, _ = np.broadcast_arrays(np.asarray(p_pa, dtype=float), np.asarray(t_k, dtype=float))
+        return 1.0 - 2.2e-8 * p
+
+    def dz_dp(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        return self._full(p_pa, t_k, -2.2e-8)
+
+    def density(self, p_pa: ArrayLike, t_k: ArrayLike) -> NDArray[np.float64]:
+        p = np.asarray(p_pa, dtype=float)
+        return p * self.molar_mass_kg_per_mol / (self.z(p, t_k) * R * np.asarray(t_k, dtype=float))
+
+
+@pytest.fixture
+def jt_gas() -> JouleThomsonGas:
+    """Constant mu_JT = 4.5e-6 K/Pa (0.45 K/bar), cp 2300 J/(kg K)."""
+    return JouleThomsonGas()
+
+
+@pytest.fixture
+def z_gas() -> PressureZGas:
+    """Z(p) = 1 - 2.2e-8 p, no JT."""
+    return PressureZGas()
