@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pos2.bargaining.delay import DelayResult, solve_delay
+from pos2.bargaining.delay import DelayResult, solve_delay, waiting_drift_threshold
 from pos2.bargaining.history import Round, load_rounds
 from pos2.bargaining.reservation import RussiaReservation, reservation_price
 from pos2.bargaining.solutions import (
@@ -55,6 +55,8 @@ class HindcastRound:
     sign_now: bool
     model_verdict: str
     explanation: str
+    waiting_drift_per_year: float | None = None
+    """China waits at this round if Russia's reservation price falls faster than this [1/yr]."""
 
     def to_json(self) -> dict[str, Any]:
         """One element of the ``hindcast`` list of ``pos2 deal --json``."""
@@ -71,6 +73,7 @@ class HindcastRound:
             "china_max_price_usd_per_kcm": self.china_max_usd_per_kcm,
             "russia_min_price_usd_per_kcm": self.russia_min_usd_per_kcm,
             "china_signs_now": self.sign_now,
+            "waiting_drift_per_year": self.waiting_drift_per_year,
             "explanation": self.explanation,
             "who_said": r.who_said,
             "agreed": r.agreed,
@@ -324,8 +327,33 @@ def _delay(m: ScenarioModel, v: float, r: float, first_year: int) -> DelayResult
     )
 
 
-def _explain(verdict: str, actual: str, v: float, r: float, d: DelayResult) -> str:
+def _waiting_drift(m: ScenarioModel, v: float, r: float, first_year: int) -> float | None:
+    b = m.bargaining
+    if v <= r:
+        return None
+    return waiting_drift_threshold(
+        v,
+        r,
+        china_power=b.china_power,
+        china_discount_rate=b.china_discount_rate,
+        volatility=b.china_value_volatility,
+        drift=b.china_value_drift,
+        first_year=first_year,
+        last_year=first_year + b.last_round_year - b.first_round_year,
+        interval_years=b.round_interval_years,
+    )
+
+
+def _explain(
+    verdict: str, actual: str, v: float, r: float, d: DelayResult, wait_drift: float | None = None
+) -> str:
     gap = v - r
+    wait = (
+        f" China would wait only if it expected Russia's reservation price to fall faster than "
+        f"{-100 * wait_drift:.1f} %/yr."
+        if wait_drift is not None and wait_drift < 0
+        else ""
+    )
     if verdict == actual == "deal":
         return (
             f"Zone of agreement {gap:.0f} USD/kcm wide and China gains more by signing now than by waiting."
@@ -347,7 +375,7 @@ def _explain(verdict: str, actual: str, v: float, r: float, d: DelayResult) -> s
             "yet no contract was signed. Prices alone do not explain the stall: the model leaves out "
             "China's cap on dependence on one supplier, Russia's insistence on PoS1-parity 'market "
             "formulas' (a reservation price above its cost) and the unresolved financing and volume "
-            "flexibility (see docs/deal.md)."
+            "flexibility (see docs/deal.md)." + wait
         )
     why = "no zone of agreement" if gap < 0 else "a gain from waiting"
     return (
@@ -413,11 +441,9 @@ def hindcast(
             nash = nash_price(rmin, v, m.bargaining.china_power)
             d = _delay(m, v, rmin, r.year)
             verdict = "deal" if (z is not None and d.sign_now) else "no deal"
-            out.append(
-                HindcastRound(
-                    r, v, rmin, z, nash, d.sign_now, verdict, _explain(verdict, r.actual_outcome, v, rmin, d)
-                )
-            )
+            wd = _waiting_drift(m, v, rmin, r.year)
+            why = _explain(verdict, r.actual_outcome, v, rmin, d, wd)
+            out.append(HindcastRound(r, v, rmin, z, nash, d.sign_now, verdict, why, wd))
     return tuple(sorted(out, key=lambda h: h.round.date))
 
 

@@ -150,3 +150,63 @@ def solve_delay(
         value_sign_now_usd_per_kcm=float(payoff[0][0]),
         value_wait_usd_per_kcm=cont0,
     )
+
+
+def waiting_drift_threshold(
+    china_max_usd_per_kcm: float,
+    russia_min_usd_per_kcm: float,
+    *,
+    china_power: float,
+    china_discount_rate: float,
+    volatility: float,
+    drift: float,
+    first_year: int,
+    last_year: int,
+    interval_years: float = 1.0,
+    lo: float = -0.9,
+    hi: float = 0.5,
+    tol: float = 1e-4,
+) -> float | None:
+    """Drift of Russia's reservation price below which China prefers to wait at the first round [1/yr].
+
+    Bisection on ``russia_drift`` (signing now is monotone in it: the faster Russia's price falls,
+    the more waiting pays). ``None`` when China signs now (or waits) over the whole bracket.
+
+    Parameters
+    ----------
+    china_max_usd_per_kcm, russia_min_usd_per_kcm
+        Prices at the first round [USD/1,000 m3].
+    china_power, china_discount_rate, volatility, drift
+        As in :func:`solve_delay` [-, 1/yr, 1/sqrt(yr), 1/yr].
+    first_year, last_year, interval_years
+        Rounds [yr].
+    lo, hi
+        Bracket of drifts searched [1/yr].
+    tol
+        Width of the final bracket [1/yr].
+    """
+
+    def signs(rd: float) -> bool:
+        return solve_delay(
+            china_max_usd_per_kcm,
+            russia_min_usd_per_kcm,
+            china_power=china_power,
+            china_discount_rate=china_discount_rate,
+            volatility=volatility,
+            drift=drift,
+            russia_drift=rd,
+            first_year=first_year,
+            last_year=last_year,
+            interval_years=interval_years,
+        ).sign_now
+
+    if signs(lo) or not signs(hi):
+        return None
+    a, b = lo, hi  # waits at a, signs at b
+    while b - a > tol:
+        mid = 0.5 * (a + b)
+        if signs(mid):
+            b = mid
+        else:
+            a = mid
+    return 0.5 * (a + b)

@@ -350,8 +350,8 @@ def solve_supply(
             constraint="LP",
         )
     flows = x.solution.transpose("deck", "case", "state", "year", "source")
-    duals = m.constraints["balance"].dual.transpose("deck", "case", "state", "year")
-    spend = (flows * cost_da).sum("source")  # million USD (bcm x USD/kcm)
+    duals = m.constraints["balance"].dual.transpose("deck", "case", "state", "year").to_numpy()
+    spend = (flows.to_numpy() * cost_da.to_numpy()).sum(axis=-1)  # million USD (bcm x USD/kcm)
 
     rows: list[dict[str, float | int | str]] = []
     for k, d in enumerate(decks):

@@ -1,0 +1,122 @@
+"""``pos2 deal``: the JSON contract through the installed script (a subprocess, as a user would), the
+other behaviours in-process with typer's runner (faster: imports and the LP cache are shared)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pos2.cli import app
+
+POS2 = Path(sys.executable).parent / "pos2"
+RUNNER = CliRunner()
+
+
+class _Result:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_in_process(*args: str) -> _Result:
+    r = RUNNER.invoke(app, ["deal", *args], env={"COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"})
+    return _Result(r.exit_code, r.stdout, r.stderr)
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(POS2), "deal", *args], capture_output=True, text=True, timeout=180, cwd=cwd, env=env, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def summary() -> dict[str, object]:
+    p = run("--json", "--set", "hormuz.closure_months=6")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)  # stdout holds exactly one JSON object (no solver banner)
+    assert isinstance(out, dict)
+    return out
+
+
+def test_json_contract(summary: dict[str, object]) -> None:
+    for key in (
+        "zopa_usd_per_kcm",
+        "nash_price_usd_per_kcm",
+        "china_max_price_usd_per_kcm",
+        "russia_min_price_usd_per_kcm",
+        "p_agreement_by_year",
+        "shapley",
+        "hindcast",
+    ):
+        assert key in summary
+    zopa = summary["zopa_usd_per_kcm"]
+    assert zopa is None or (isinstance(zopa, list) and len(zopa) == 2)
+    shapley = summary["shapley"]
+    assert isinstance(shapley, dict)
+    assert sum(shapley.values()) == pytest.approx(1.0)
+    p = summary["p_agreement_by_year"]
+    assert isinstance(p, dict)
+    assert all(0.0 <= v <= 1.0 for v in p.values())
+    hindcast = summary["hindcast"]
+    assert isinstance(hindcast, list)
+    years = {r["date"][:4] for r in hindcast}
+    assert {"2014", "2019", "2022", "2023", "2024", "2025", "2026"} <= years
+    for r in hindcast:
+        assert r["model_verdict"] in ("deal", "no deal")
+        assert r["actual_outcome"] in ("deal", "no deal")
+        assert r["sources"]
+        assert "nash_price_usd_per_kcm" in r
+
+
+def test_lng_lever_moves_chinas_price(summary: dict[str, object]) -> None:
+    q = run_in_process("--json", "--set", "hormuz.closure_months=6", "--set", "lng.price_usd_per_mmbtu=25.40")
+    assert q.returncode == 0, q.stderr
+    assert json.loads(q.stdout)["china_max_price_usd_per_kcm"] > summary["china_max_price_usd_per_kcm"]
+
+
+def test_beta_outside_unit_interval_is_a_clear_error() -> None:
+    p = run_in_process("--set", "bargaining.china_power=1.5")
+    assert p.returncode == 2
+    assert "ScenarioError" in p.stderr
+    assert "bargaining.china_power" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_negative_discount_rate_is_a_clear_error() -> None:
+    p = run_in_process("--set", "bargaining.china_discount_rate=-0.1")
+    assert p.returncode == 2
+    assert "china_discount_rate" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_supply_without_backstop_reports_year_and_shortfall() -> None:
+    p = run_in_process(
+        "--set",
+        "supply.backstop.enabled=false",
+        "--set",
+        "supply.lng_spot.capacity_bcm_per_year=0",
+        "--set",
+        "demand.growth_per_year=0.05",
+    )
+    assert p.returncode == 1
+    assert "InfeasibleError" in p.stderr
+    assert "shortfall" in p.stderr
+    assert "bcm/yr" in p.stderr
+
+
+def test_out_writes_tables_prints_a_table_and_refuses_overwrite(tmp_path: Path) -> None:
+    p = run_in_process("--out", str(tmp_path))
+    assert p.returncode == 0, p.stderr
+    assert "zone of agreement" in p.stdout
+    assert "hindcast" in p.stdout
+    for stem in ("deal_by_year", "deal_hindcast", "deal_nash_vs_beta", "deal_p_agreement"):
+        assert (tmp_path / f"{stem}.csv").is_file()
+    again = run_in_process("--quiet", "--out", str(tmp_path))
+    assert again.returncode == 3
+    assert "--force" in again.stderr

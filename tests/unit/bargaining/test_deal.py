@@ -1,0 +1,91 @@
+"""The deal stage on the embedded scenarios."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from pos2.bargaining import negotiate, run_deal
+from pos2.bargaining.deal import DealResult
+from pos2.errors import ScenarioError
+from pos2.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def result() -> DealResult:
+    return negotiate(load_scenario("pos2"))
+
+
+def test_contract_keys_and_consistency(result: DealResult) -> None:
+    j = result.to_json()
+    for k in (
+        "zopa_usd_per_kcm",
+        "nash_price_usd_per_kcm",
+        "china_max_price_usd_per_kcm",
+        "russia_min_price_usd_per_kcm",
+        "p_agreement_by_year",
+        "shapley",
+        "hindcast",
+    ):
+        assert k in j
+    assert sum(j["shapley"].values()) == pytest.approx(1.0)
+    assert set(j["shapley"]) == {"russia", "mongolia", "china"}
+    if j["zopa_usd_per_kcm"] is not None:
+        lo, hi = j["zopa_usd_per_kcm"]
+        assert lo == pytest.approx(j["russia_min_price_usd_per_kcm"])
+        assert hi == pytest.approx(j["china_max_price_usd_per_kcm"])
+        assert lo <= j["nash_price_usd_per_kcm"] <= hi
+    p = list(j["p_agreement_by_year"].values())
+    assert all(b >= a for a, b in itertools.pairwise(p))
+    for h in j["hindcast"]:
+        assert h["model_verdict"] in ("deal", "no deal")
+        assert h["actual_outcome"] in ("deal", "no deal")
+        assert h["sources"]
+
+
+def test_security_value_is_separated(result: DealResult) -> None:
+    total = result.china_cost_saving_usd_per_kcm + result.china_security_value_usd_per_kcm
+    fixed = load_scenario("pos2").model.supply.pos2_fixed_usd_per_kcm
+    assert total == pytest.approx(result.china_max_usd_per_kcm, abs=1e-6) or total - fixed == pytest.approx(
+        result.china_max_usd_per_kcm - fixed, abs=1e-6
+    )
+    assert result.china_security_value_usd_per_kcm >= 0
+
+
+def test_more_chinese_power_lowers_the_nash_price(result: DealResult) -> None:
+    prices = [p for p in result.nash_vs_beta["nash_price_usd_per_kcm"] if p is not None]
+    assert all(b <= a for a, b in itertools.pairwise(prices))
+
+
+def test_hormuz_lever_raises_chinas_max_price() -> None:
+    calm = negotiate(load_scenario("pos2", {"hormuz.closure_probability": 0.0}), rounds=())
+    tense = negotiate(
+        load_scenario("pos2", {"hormuz.closure_probability": 0.5, "hormuz.closure_months": 6.0}), rounds=()
+    )
+    assert tense.china_max_usd_per_kcm > calm.china_max_usd_per_kcm
+    assert tense.china_security_value_usd_per_kcm > calm.china_security_value_usd_per_kcm
+
+
+def test_economics_breakeven_is_used_when_given() -> None:
+    res = negotiate(load_scenario("pos2"), {"breakeven_price_usd_per_kcm": 300.0}, rounds=())
+    assert res.russia.breakeven_source == "economics"
+    assert res.russia.min_price_usd_per_kcm == pytest.approx(300.0)
+
+
+def test_run_deal_works() -> None:
+    res = run_deal(load_scenario("pos2"))
+    assert res.russia.breakeven_source in ("economics", "fallback")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("bargaining.china_power", 1.2),
+        ("bargaining.china_discount_rate", -0.05),
+        ("bargaining.russia_discount_rate", -1),
+    ],
+)
+def test_bad_levers_are_scenario_errors(key: str, value: float) -> None:
+    with pytest.raises(ScenarioError, match=key.split(".")[1]):
+        load_scenario("pos2", {key: value})
