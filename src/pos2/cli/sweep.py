@@ -1,0 +1,142 @@
+"""``pos2 sweep SPEC.toml``: evaluate many scenarios on Dask and store one row per point in DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from pos2.cli import app
+from pos2.cli.common import (
+    EXIT_ERROR,
+    DebugOpt,
+    ForceOpt,
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    SetOpt,
+    err_console,
+    handle_errors,
+    print_json,
+)
+from pos2.errors import ScenarioError
+from pos2.scenario import parse_set
+from pos2.sweep.run import SweepSummary, run_sweep
+from pos2.sweep.spec import SweepSpec, load_spec
+from pos2.sweep.store import STORE_FILE, SweepStore
+
+
+def _with_sets(spec: SweepSpec, sets: list[str] | None) -> SweepSpec:
+    if not sets:
+        return spec
+    extra = dict(parse_set(s) for s in sets)
+    for k in extra:
+        if k in spec.keys:
+            raise ScenarioError("key is swept by the spec; it cannot also be --set", path="--set", field=k)
+    return spec.with_changes(fixed={**spec.fixed, **extra})
+
+
+def _print_summary(s: SweepSummary) -> None:
+    t = Table(title=f"sweep '{s.name}'", show_header=False)
+    t.add_column("", style="bold")
+    t.add_column("")
+    t.add_row("points", f"{s.points_stored:,} stored of {s.points_total:,}")
+    t.add_row("this run", f"{s.points_run:,} evaluated, {s.points_skipped:,} already stored")
+    t.add_row(
+        "failures",
+        f"{s.failures:,}" + (f" (+{s.points_lost:,} lost, retry with --resume)" if s.points_lost else ""),
+    )
+    t.add_row("wall time", f"{s.wall_s:.2f} s")
+    t.add_row("rate", f"{s.points_per_s:,.0f} points/s")
+    t.add_row("executor", s.executor)
+    t.add_row("store", s.store)
+    err_console.print(t)
+
+
+@app.command()
+def sweep(
+    spec_path: Annotated[
+        Path, typer.Argument(metavar="SPEC.toml", help="Sweep specification (see docs/sweep.md).")
+    ],
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue the sweep stored in --out, evaluating only missing points."),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of an existing Dask scheduler (tcp://host:port)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=0, help="Local worker processes (default: CPU count; 0: in-process)."
+        ),
+    ] = None,
+    out: OutOpt = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Run a spec larger than the confirmation size.")
+    ] = False,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report", help="Render report.html from the results (runs the sweep first if needed)."
+        ),
+    ] = False,
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Run a scenario sweep: grid, Latin hypercube or Sobol' samples of any --set keys.
+
+    Results go to OUT/sweep.duckdb (one row per point: inputs, outputs, status, error message).
+    """
+    with handle_errors(debug):
+        spec = _with_sets(load_spec(spec_path), set_)
+        folder = out if out is not None else Path("out") / "sweep" / spec.name
+        summary: SweepSummary | None = None
+        stored_complete = False
+        if report and not resume and not force and (folder / STORE_FILE).exists():
+            store = SweepStore.open(folder, spec, read_only=True)
+            stored_complete = store.count() == spec.n_points()
+            store.close()
+        if not stored_complete:
+            summary = run_sweep(
+                spec,
+                folder,
+                resume=resume,
+                force=force,
+                confirm=yes,
+                workers=workers,
+                scheduler=scheduler,
+                progress=not quiet and not json_,
+            )
+        page = None
+        if report:
+            from pos2.sweep.report import render_sweep_report
+
+            page = render_sweep_report(folder, force=True)
+        if json_:
+            doc = (
+                summary.to_json()
+                if summary is not None
+                else {"name": spec.name, "store": str(folder / STORE_FILE)}
+            )
+            if page is not None:
+                doc["report"] = str(page)
+            print_json(doc)
+        elif not quiet:
+            if summary is not None:
+                _print_summary(summary)
+            if page is not None:
+                err_console.print(f"report: {page}")
+        if summary is not None and summary.state == "incomplete":
+            err_console.print(
+                f"[bold red]incomplete[/]: {summary.points_lost:,} points were lost "
+                f"({'; '.join(summary.lost_messages[:2])}); run again with --resume",
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_ERROR)

@@ -1,0 +1,171 @@
+"""The default sweep evaluator: twin -> Russia's breakeven -> China's supply LP -> bargaining, per point.
+
+Stages and what their caches are keyed on (the swept keys each stage reads):
+
+* **twin** reads ``pipeline.``, ``gas.``, ``route.``, ``stations.``, ``thermal.`` and computes the
+  :func:`pos2.twin.analysis.run_twin` summary (hydraulics).
+* **economics** reads the twin plus ``contract.`` (except the price formula's ``slope`` and
+  ``constant_usd_per_mmbtu``: a breakeven price does not depend on the price formula), ``finance.``,
+  ``transit.``, ``costs.``, ``taxes.``, ``prices.``, ``russia.``, and computes Russia's project breakeven
+  price (:func:`pos2.economics.breakeven_price`).
+* **supply** reads ``hormuz.``, ``demand.``, ``lng.``, ``supply.``, ``contract.acq_bcm_per_year`` and the
+  bargaining timing keys, and solves China's least-cost supply LP for its highest acceptable PoS2 price.
+
+The per-point finish is cheap: Russia's reservation price (both views), the zone of agreement, the
+generalized Nash price and the delay model's probability of agreement, using the deal package's own
+functions (:mod:`pos2.bargaining`). A change of ``contract.slope`` re-runs only the finish.
+
+Until :func:`pos2.economics.breakeven_price` exists, Russia's breakeven is the deal package's cost-plus
+fallback (:func:`pos2.bargaining.reservation.fallback_breakeven`); the output
+``breakeven_from_economics`` says which one each point used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pos2.scenario import Scenario
+from pos2.sweep.evaluator import OutputKind, Stage, StagedEvaluator
+
+TWIN_PREFIXES = ("pipeline.", "gas.", "route.", "stations.", "thermal.")
+ECONOMICS_PREFIXES = ("contract.", "finance.", "transit.", "costs.", "taxes.", "prices.", "russia.")
+ECONOMICS_EXCLUDE = ("contract.slope", "contract.constant_usd_per_mmbtu")
+SUPPLY_PREFIXES = (
+    "hormuz.",
+    "demand.",
+    "lng.",
+    "supply.",
+    "contract.acq_bcm_per_year",
+    "bargaining.ramp_years",
+    "bargaining.china_discount_rate",
+    "bargaining.first_round_year",
+    "bargaining.first_gas_lag_years",
+)
+
+OUTPUTS: dict[str, OutputKind] = {
+    "deal": "bool",
+    "terms_in_zopa": "bool",
+    "china_signs_now": "bool",
+    "nash_price_usd_per_kcm": "float",
+    "china_max_price_usd_per_kcm": "float",
+    "russia_min_price_usd_per_kcm": "float",
+    "zopa_low_usd_per_kcm": "float",
+    "zopa_high_usd_per_kcm": "float",
+    "zopa_width_usd_per_kcm": "float",
+    "contract_price_usd_per_kcm": "float",
+    "p_agreement_total": "float",
+    "expected_price_usd_per_kcm": "float",
+    "china_security_value_usd_per_kcm": "float",
+    "russia_breakeven_usd_per_kcm": "float",
+    "breakeven_from_economics": "bool",
+    "total_power_mw": "float",
+    "fuel_share": "float",
+}
+
+
+def _economics_breakeven() -> Any:
+    try:
+        from pos2 import economics
+    except ImportError:  # pragma: no cover - the package always exists
+        return None
+    return getattr(economics, "breakeven_price", None)
+
+
+class DealEvaluator(StagedEvaluator):
+    """Twin, breakeven and supply LP cached; bargaining per point (see the module docstring).
+
+    Parameters
+    ----------
+    scenario
+        Embedded scenario name or scenario file path.
+    fixed
+        Overrides applied to every point.
+    """
+
+    stages: ClassVar[tuple[Stage, ...]] = (
+        Stage("twin", TWIN_PREFIXES),
+        Stage("economics", ECONOMICS_PREFIXES, after=("twin",), exclude=ECONOMICS_EXCLUDE),
+        Stage("supply", SUPPLY_PREFIXES),
+    )
+
+    def output_kinds(self) -> dict[str, OutputKind]:
+        """Every output of the deal evaluator."""
+        return dict(OUTPUTS)
+
+    def compute_stage(self, name: str, scenario: Scenario, upstream: Mapping[str, Any]) -> Any:
+        """Run the twin, Russia's breakeven, or China's supply LP for ``scenario``."""
+        if name == "twin":
+            from pos2.twin.analysis import run_twin
+
+            return run_twin(scenario).summary
+        if name == "economics":
+            fn = _economics_breakeven()
+            return None if fn is None else float(fn(scenario, upstream["twin"]))
+        from pos2.bargaining.deal import SCENARIO_DECK, scenario_deck, solve_china
+        from pos2.bargaining.supply import china_max_price
+
+        m = scenario.model
+        b = m.bargaining
+        sup = solve_china(m, (scenario_deck(m),), (b.first_round_year + b.first_gas_lag_years,))
+        return china_max_price(sup, SCENARIO_DECK, b.china_discount_rate, b.first_round_year)
+
+    def finish(self, scenario: Scenario, results: Mapping[str, Any]) -> Mapping[str, float | bool]:
+        """Reservation prices, zone of agreement, Nash price and delay model for one point."""
+        from pos2.bargaining.deal import contract_price
+        from pos2.bargaining.delay import solve_delay
+        from pos2.bargaining.reservation import reservation_price
+        from pos2.bargaining.solutions import nash_price, zopa
+
+        m = scenario.model
+        b = m.bargaining
+        china = results["supply"]
+        v = float(china["max_price_usd_per_kcm"])
+        breakeven = results["economics"]
+        rus = reservation_price(
+            m.russia,
+            acq_bcm_per_year=m.contract.acq_bcm_per_year,
+            transit_fee_usd_per_kcm_100km=m.transit.fee_usd_per_kcm_100km,
+            view=b.russia_view,
+            breakeven_usd_per_kcm=breakeven,
+        )
+        r = rus.min_price_usd_per_kcm
+        z = zopa(r, v)
+        nash = nash_price(r, v, b.china_power)
+        delay = solve_delay(
+            max(v, 1e-6),
+            max(r, 1e-6),
+            china_power=b.china_power,
+            china_discount_rate=b.china_discount_rate,
+            volatility=b.china_value_volatility,
+            drift=b.china_value_drift,
+            russia_drift=b.russia_reservation_drift,
+            first_year=b.first_round_year,
+            last_year=b.last_round_year,
+            interval_years=b.round_interval_years,
+        )
+        price = contract_price(m, m.lng.brent_usd_per_bbl)
+        twin = results["twin"]
+        nan = math.nan
+        return {
+            "deal": z is not None,
+            "terms_in_zopa": z is not None and z[0] <= price <= z[1],
+            "china_signs_now": bool(delay.sign_now),
+            "nash_price_usd_per_kcm": nan if nash is None else nash,
+            "china_max_price_usd_per_kcm": v,
+            "russia_min_price_usd_per_kcm": r,
+            "zopa_low_usd_per_kcm": nan if z is None else z[0],
+            "zopa_high_usd_per_kcm": nan if z is None else z[1],
+            "zopa_width_usd_per_kcm": max(v - r, 0.0),
+            "contract_price_usd_per_kcm": price,
+            "p_agreement_total": delay.p_agreement_total,
+            "expected_price_usd_per_kcm": nan
+            if delay.expected_price_usd_per_kcm is None
+            else delay.expected_price_usd_per_kcm,
+            "china_security_value_usd_per_kcm": float(china["security_value_usd_per_kcm"]),
+            "russia_breakeven_usd_per_kcm": rus.breakeven_usd_per_kcm,
+            "breakeven_from_economics": breakeven is not None,
+            "total_power_mw": twin.total_power_mw,
+            "fuel_share": twin.fuel_share,
+        }
