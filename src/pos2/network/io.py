@@ -136,7 +136,7 @@ def loads_network(text: str, path: str = "<string>") -> Network:
     try:
         return nb.build()
     except NetworkError as exc:
-        line = _line_of_element(lines, doc, exc.element)
+        line = _line_of_element(lines, doc, exc.element, exc.field)
         raise NetworkFileError(
             _bare(exc),
             path=path,
@@ -161,15 +161,24 @@ def _bare(exc: NetworkError) -> str:
     return text[len(prefix) :] if parts and text.startswith(prefix) else text
 
 
-def _line_of_element(lines: dict[str, int], doc: dict[str, Any], element: str | None) -> int | None:
+def _line_of_element(
+    lines: dict[str, int], doc: dict[str, Any], element: str | None, field: str | None
+) -> int | None:
+    """Line of ``field`` of the element called ``element`` (the last one for a duplicate name)."""
     if element is None:
         return None
+    hits: list[str] = []
     for kind, entries in doc.items():
         if kind in COMPONENTS and isinstance(entries, list):
-            for i, e in enumerate(entries):
-                if isinstance(e, dict) and e.get("name") == element:
-                    return find_line(lines, f"{kind}[{i}].name")
-    return None
+            hits += [
+                f"{kind}[{i}]"
+                for i, e in enumerate(entries)
+                if isinstance(e, dict) and e.get("name") == element
+            ]
+    if not hits:
+        return None
+    where = hits[-1] if field == "name" else hits[0]
+    return find_line(lines, f"{where}.{field}") if field else find_line(lines, f"{where}.name")
 
 
 def _add_entry(nb: NetworkBuilder, kind: str, i: int, entry: Any, path: str, lines: dict[str, int]) -> None:

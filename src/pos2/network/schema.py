@@ -8,7 +8,7 @@ format accepts for it (converted to SI at load: ``length_km``, ``p_bar`` (absolu
 
 ``docs/network_format.md`` is generated from these tables::
 
-    python -m pos2.network.schema --markdown > docs/network_format.md
+    python -m pos2.network --markdown > docs/network_format.md
 
 and a unit test checks that the committed file is up to date.
 """
@@ -16,7 +16,6 @@ and a unit test checks that the committed file is up to date.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -565,17 +564,3 @@ def markdown() -> str:
     from pos2.network.docs import document
 
     return document()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m pos2.network.schema --markdown`` prints the network-format document."""
-    args = sys.argv[1:] if argv is None else argv
-    if args != ["--markdown"]:
-        print("usage: python -m pos2.network.schema --markdown", file=sys.stderr)
-        return 2
-    sys.stdout.write(markdown())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

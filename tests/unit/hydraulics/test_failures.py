@@ -1,0 +1,114 @@
+"""Failure behaviour of the solver: each failure raises a project error naming what binds."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos2.errors import ConvergenceError, InfeasibleError, NetworkError
+from pos2.gas.simple import IdealGas
+from pos2.hydraulics import SteadyOptions, solve_steady
+from pos2.network import Network, NetworkBuilder
+
+
+def _station(flow: float = 250.0, **kw: object) -> Network:
+    nb = NetworkBuilder("station")
+    for j in ("A", "B", "C", "D"):
+        nb.junction(j)
+    nb.pipe("AB", "A", "B", 80e3, 0.9, 2e-5)
+    nb.compressor("CS1", "B", "C", **kw)  # type: ignore[arg-type]
+    nb.pipe("CD", "C", "D", 80e3, 0.9, 2e-5)
+    nb.pressure_source("S", "A", p_pa=6e6)
+    nb.sink("X", "D", flow)
+    return nb.build()
+
+
+def test_power_above_limit(methane: IdealGas) -> None:
+    with pytest.raises(InfeasibleError, match=r"CS1.*max_power_w") as exc:
+        solve_steady(_station(ratio=1.5, max_power_w=5e6), methane)
+    assert exc.value.element == "CS1"
+    assert exc.value.constraint == "max_power_w"
+    assert exc.value.value > 5e6
+
+
+def test_ratio_above_limit(methane: IdealGas) -> None:
+    with pytest.raises(InfeasibleError, match="max_ratio") as exc:
+        solve_steady(_station(outlet_pressure_pa=8e6, max_ratio=1.2), methane)
+    assert exc.value.constraint == "max_ratio"
+
+
+def test_discharge_above_limit(methane: IdealGas) -> None:
+    with pytest.raises(InfeasibleError, match="max_discharge_pa") as exc:
+        solve_steady(_station(ratio=1.6, max_discharge_pa=6e6), methane)
+    assert exc.value.element == "CS1"
+
+
+def test_suction_above_outlet_set_point(methane: IdealGas) -> None:
+    with pytest.raises(InfeasibleError, match="min ratio"):
+        solve_steady(_station(flow=100.0, outlet_pressure_pa=5.5e6), methane)
+
+
+def test_limits_can_be_reported_instead(methane: IdealGas) -> None:
+    res = solve_steady(_station(ratio=1.5, max_power_w=5e6), methane, SteadyOptions(check_limits=False))
+    assert float(res.compressors.power_w.iloc[0]) > 5e6
+
+
+def test_pressure_falls_to_zero_names_the_pipe(methane: IdealGas) -> None:
+    nb = NetworkBuilder("overload")
+    for j in ("A", "B", "C"):
+        nb.junction(j)
+    nb.pipe("AB", "A", "B", 50e3, 0.5, 2e-5)
+    nb.pipe("BC", "B", "C", 200e3, 0.3, 2e-5)
+    nb.pressure_source("S", "A", p_pa=5e6)
+    nb.sink("X", "C", 200.0)
+    with pytest.raises(InfeasibleError, match="'BC'") as exc:
+        solve_steady(nb.build(), methane)
+    assert exc.value.constraint == "pressure > 0"
+    assert exc.value.element == "BC"
+
+
+def test_regulator_inlet_below_set_point(methane: IdealGas) -> None:
+    nb = NetworkBuilder("reg")
+    for j in ("A", "B", "C"):
+        nb.junction(j)
+    nb.pipe("AB", "A", "B", 30e3, 0.6, 2e-5)
+    nb.regulator("R1", "B", "C", outlet_pressure_pa=6e6)
+    nb.pressure_source("S", "A", p_pa=5e6)
+    nb.sink("X", "C", 10.0)
+    with pytest.raises(InfeasibleError, match=r"R1.*below its outlet set point"):
+        solve_steady(nb.build(), methane)
+
+
+def test_non_convergence_reports_iterations_and_residual(methane: IdealGas) -> None:
+    with pytest.raises(ConvergenceError, match="max_iter=1") as exc:
+        solve_steady(_station(ratio=1.4), methane, SteadyOptions(max_iter=1, tol=1e-14))
+    assert exc.value.iterations == 1
+    assert exc.value.residual > 1e-14
+    assert "after 1 iterations" in str(exc.value)
+
+
+def test_thermal_non_convergence(methane: IdealGas) -> None:
+    nb = NetworkBuilder("t")
+    nb.junction("A")
+    nb.junction("B")
+    nb.pipe("AB", "A", "B", 100e3, 0.8, 2e-5, u_w_per_m2k=2.0)
+    nb.pressure_source("S", "A", p_pa=7e6, t_k=330.0)
+    nb.sink("X", "B", 100.0)
+    with pytest.raises(ConvergenceError, match="max_thermal_iter=1"):
+        solve_steady(nb.build(), methane, SteadyOptions(thermal=True, max_thermal_iter=1))
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"friction": "moody"}, "friction"),
+        ({"friction": "fixed"}, "fixed_friction_factor"),
+        ({"max_segment_length_m": 0.0}, "max_segment_length_m"),
+        ({"tol": float("nan")}, "tol"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"permc_spec": "AMD"}, "permc_spec"),
+    ],
+)
+def test_bad_options(kw: dict[str, object], field: str) -> None:
+    with pytest.raises(NetworkError, match=field) as exc:
+        SteadyOptions(**kw)  # type: ignore[arg-type]
+    assert exc.value.field == field
