@@ -81,7 +81,9 @@ class Project:
         return self.construction_years + self.term_years
 
 
-def build_project(scenario: Scenario, twin: TwinSummary) -> Project:
+def build_project(
+    scenario: Scenario, twin: TwinSummary, *, cost: Capex | None = None, tariff: Tariff | None = None
+) -> Project:
     """Assemble the price-independent part of the valuation.
 
     Parameters
@@ -90,6 +92,9 @@ def build_project(scenario: Scenario, twin: TwinSummary) -> Project:
         Validated scenario.
     twin
         Twin summary at the scenario's throughput.
+    cost, tariff
+        Capex and levelised tariff already computed for this scenario and twin (sweeps cache them;
+        they depend on ``costs``, the twin and a few ``finance``/``contract`` keys only) [-].
     """
     m = scenario.model
     c, f = m.contract, m.finance
@@ -98,8 +103,8 @@ def build_project(scenario: Scenario, twin: TwinSummary) -> Project:
             f"contract.acq_bcm_per_year = {c.acq_bcm_per_year} exceeds the pipeline throughput "
             f"{twin.throughput_bcm_per_year} bcm/yr of the twin (pipeline.throughput_bcm_per_year)"
         )
-    cost = capex(scenario, twin)
-    tariff = levelized_tariff(scenario, twin, cost=cost)
+    cost = capex(scenario, twin) if cost is None else cost
+    tariff = levelized_tariff(scenario, twin, cost=cost) if tariff is None else tariff
     cy, ty = f.construction_years, c.term_years
     acq = ramp_profile(c.acq_bcm_per_year, c.ramp_up_years, ty) * KCM_PER_BCM
     fuel_bcm = sum(fuel_bcm_per_year_by_section(twin).values())
