@@ -57,6 +57,8 @@ class HindcastRound:
     explanation: str
     waiting_drift_per_year: float | None = None
     """China waits at this round if Russia's reservation price falls faster than this [1/yr]."""
+    russia_breakeven_source: str = "fallback"
+    """Where Russia's breakeven came from: ``economics`` or this package's ``fallback``."""
 
     def to_json(self) -> dict[str, Any]:
         """One element of the ``hindcast`` list of ``pos2 deal --json``."""
@@ -72,6 +74,7 @@ class HindcastRound:
             "nash_price_usd_per_kcm": self.nash_price_usd_per_kcm,
             "china_max_price_usd_per_kcm": self.china_max_usd_per_kcm,
             "russia_min_price_usd_per_kcm": self.russia_min_usd_per_kcm,
+            "russia_breakeven_source": self.russia_breakeven_source,
             "china_signs_now": self.sign_now,
             "waiting_drift_per_year": self.waiting_drift_per_year,
             "explanation": self.explanation,
@@ -443,7 +446,7 @@ def hindcast(
             verdict = "deal" if (z is not None and d.sign_now) else "no deal"
             wd = _waiting_drift(m, v, rmin, r.year)
             why = _explain(verdict, r.actual_outcome, v, rmin, d, wd)
-            out.append(HindcastRound(r, v, rmin, z, nash, d.sign_now, verdict, why, wd))
+            out.append(HindcastRound(r, v, rmin, z, nash, d.sign_now, verdict, why, wd, rus.breakeven_source))
     return tuple(sorted(out, key=lambda h: h.round.date))
 
 
@@ -608,8 +611,43 @@ def run_deal(
             breakeven = _upstream_breakeven(scenario, twin_summary)
         except Pos2Error:
             raise
-        except Exception as e:
+        except Exception as e:  # an unfinished upstream stage must not give a raw traceback
             raise BargainingError(
                 f"the economics stage failed while computing Russia's breakeven: {e}"
             ) from e
-    return negotiate(scenario, {"breakeven_price_usd_per_kcm": breakeven} if breakeven is not None else None)
+    by_project: dict[str, float | None] = {scenario.name: breakeven, "pos2": breakeven}
+    notes: dict[str, str] = {}
+    for project in sorted({r.project for r in load_rounds()} - set(by_project)):
+        by_project[project], note = _project_breakeven(project, scenario.overrides)
+        if note:
+            notes[project] = note
+    res = negotiate(
+        scenario,
+        {"breakeven_price_usd_per_kcm": breakeven} if breakeven is not None else None,
+        breakeven_by_project=by_project,
+    )
+    if notes:
+        res.settings["hindcast_breakeven_notes"] = notes
+    return res
+
+
+def _project_breakeven(project: str, overrides: tuple[tuple[str, Any], ...]) -> tuple[float | None, str]:
+    """Breakeven of another project (PoS1 for the 2014 round) from twin + economics, cached.
+
+    Returns the breakeven (``None``: use the fallback) and a note saying why the fallback is used.
+    """
+    try:
+        return _project_breakeven_cached(project, overrides)
+    except TypeError:
+        return _project_breakeven_cached.__wrapped__(project, overrides)
+
+
+@lru_cache(maxsize=8)
+def _project_breakeven_cached(
+    project: str, overrides: tuple[tuple[str, Any], ...]
+) -> tuple[float | None, str]:
+    try:
+        scn = load_scenario(project, dict(overrides))
+        return _upstream_breakeven(scn), ""
+    except Exception as e:  # the hindcast of one old round must not stop the deal
+        return None, f"{project}: economics breakeven unavailable ({type(e).__name__}: {e}); fallback used"
