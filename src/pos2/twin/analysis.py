@@ -62,6 +62,13 @@ class Trial:
     binding: Violation | None
     result: TwinResult | None
 
+    @property
+    def below_limits(self) -> bool:
+        """Feasible, or failing only because a station's suction exceeds its discharge set point: at
+        low flow the station would run in bypass, which limits nothing (counts as feasible for
+        capacity searches)."""
+        return self.feasible or (self.binding is not None and self.binding.constraint == "min ratio")
+
 
 def _binding_from_error(e: InfeasibleError | ConvergenceError | GasError) -> Violation:
     if isinstance(e, InfeasibleError):
@@ -85,6 +92,15 @@ def _trial(
     return Trial(not viol, viol[0] if viol else None, res)
 
 
+def _is_power(v: Violation) -> bool:
+    return v.constraint.startswith("shaft power")
+
+
+def _not_power(v: Violation) -> bool:
+    """Designs size the units afterwards: the installed power does not limit them."""
+    return not _is_power(v)
+
+
 def _upstream_filter(scenario: Scenario) -> Callable[[Violation], bool]:
     """Violations the upstream section is responsible for in a whole-line run."""
     m = scenario.model
@@ -95,6 +111,8 @@ def _upstream_filter(scenario: Scenario) -> Callable[[Violation], bool]:
     has_down_station = m.route.downstream.station_count > 0
 
     def keep(v: Violation) -> bool:
+        if _is_power(v):
+            return False
         if v.element.startswith(f"{up}_cs") or v.element in m.route.upstream.station_names:
             return True
         if has_down_station:
@@ -126,8 +144,8 @@ def capacity(
     scenario: Scenario,
     *,
     options: ChainOptions | None = None,
-    lo_bcm_per_year: float = 1.0,
-    hi_bcm_per_year: float = 150.0,
+    lo_bcm_per_year: float | None = None,
+    hi_bcm_per_year: float | None = None,
     tol_bcm_per_year: float = 0.1,
 ) -> CapacityResult:
     """Largest throughput the scenario's stations, MAOP and minimum delivery pressure allow.
@@ -142,7 +160,8 @@ def capacity(
     options
         Variations (e.g. one section only).
     lo_bcm_per_year, hi_bcm_per_year
-        Search interval [bcm/yr].
+        Search interval [bcm/yr]; default 0.5 and 1.3 times the scenario's throughput, widened
+        (down to 0.5 bcm/yr, up to 200 bcm/yr) when the capacity lies outside.
     tol_bcm_per_year
         Width of the final interval [bcm/yr].
 
@@ -151,31 +170,39 @@ def capacity(
     InfeasibleError
         When even ``lo_bcm_per_year`` is infeasible (naming the binding constraint).
     """
-    n = 0
-    t_lo = _trial(scenario, lo_bcm_per_year, options)
-    n += 1
-    if not t_lo.feasible:
+    q0 = scenario.model.pipeline.throughput_bcm_per_year
+    lo_q = lo_bcm_per_year if lo_bcm_per_year is not None else 0.5 * q0
+    hi_q = hi_bcm_per_year if hi_bcm_per_year is not None else 1.3 * q0
+    n = 1
+    t_lo = _trial(scenario, lo_q, options)
+    while not t_lo.below_limits and lo_bcm_per_year is None and lo_q > 0.5:
+        hi_q, lo_q = lo_q, max(0.5, 0.5 * lo_q)
+        t_lo = _trial(scenario, lo_q, options)
+        n += 1
+    if not t_lo.below_limits:
         b = t_lo.binding
+        what = ""
+        if b is not None:
+            what = b.message() if math.isfinite(b.value) else f"{b.element}: {b.constraint}"
         raise InfeasibleError(
-            f"even {lo_bcm_per_year:g} bcm/yr is infeasible: "
-            + (
-                b.message()
-                if b and math.isfinite(b.value)
-                else (b.element + ": " + b.constraint if b else "")
-            ),
+            f"even {lo_q:g} bcm/yr is infeasible: {what}",
             element=b.element if b else None,
             constraint=b.constraint if b else None,
         )
-    t_hi = _trial(scenario, hi_bcm_per_year, options)
+    t_hi = _trial(scenario, hi_q, options)
     n += 1
-    if t_hi.feasible:
-        return CapacityResult(hi_bcm_per_year, None, n, t_hi.result)
-    lo, hi, best, binding = lo_bcm_per_year, hi_bcm_per_year, t_lo, t_hi.binding
+    while t_hi.below_limits and hi_bcm_per_year is None and hi_q < 200.0:
+        lo_q, t_lo, hi_q = hi_q, t_hi, min(200.0, 2.0 * hi_q)
+        t_hi = _trial(scenario, hi_q, options)
+        n += 1
+    if t_hi.below_limits:
+        return CapacityResult(hi_q, None, n, t_hi.result)
+    lo, hi, best, binding = lo_q, hi_q, t_lo, t_hi.binding
     while hi - lo > tol_bcm_per_year:
         mid = 0.5 * (lo + hi)
         t = _trial(scenario, mid, options)
         n += 1
-        if t.feasible:
+        if t.below_limits:
             lo, best = mid, t
         else:
             hi, binding = mid, t.binding
@@ -198,6 +225,13 @@ class SectionDesign:
     feasible: bool
     binding: Violation | None
     result: TwinResult | None
+
+    @property
+    def below_limits(self) -> bool:
+        """Feasible, or failing only because a station's suction exceeds its discharge set point: at
+        low flow the station would run in bypass, which limits nothing (counts as feasible for
+        capacity searches)."""
+        return self.feasible or (self.binding is not None and self.binding.constraint == "min ratio")
 
     def row(self) -> dict[str, Any]:
         """As a table row."""
@@ -231,9 +265,13 @@ def design_section(
 ) -> SectionDesign:
     """Fewest evenly spaced stations that let one section carry a throughput.
 
-    The section is solved alone: the upstream section from the feeder, its end pressure required to
-    reach the next section's MAOP / max ratio; a downstream section from a suction of MAOP / max ratio
-    at its head station, its end pressure required to reach the minimum delivery pressure.
+    Criteria: every station of the section within the maximum ratio, and the pressure at the end of
+    the section high enough for what follows. The upstream section is solved within the whole line
+    (so it carries the downstream fuel gas), its end pressure must let the next section's head
+    station reach its MAOP within the maximum ratio. A downstream section is solved alone, from a
+    suction of MAOP / max ratio at its head station, its end pressure must reach the minimum
+    delivery pressure. The installed power does not limit a design: ``units_per_station`` says how
+    many units of the scenario's size the busiest station needs.
 
     Parameters
     ----------
@@ -262,7 +300,7 @@ def design_section(
         keep: Callable[[Violation], bool] | None = _upstream_filter(scenario)
     else:
         opts = _section_options(scenario, which, options)
-        keep = None
+        keep = _not_power
 
     def trial(n: int) -> Trial:
         if n not in cache:
@@ -272,32 +310,22 @@ def design_section(
             cache[n] = _trial(scn, q, opts, keep)
         return cache[n]
 
-    lo = 1
-    if trial(lo).feasible:
-        n = lo
+    # search from the current count: usually one or two solves (feasibility grows with the count)
+    n0 = min(max(1, spec.station_count), max_stations)
+    if trial(n0).feasible:
+        n = n0
+        while n > 1 and trial(n - 1).feasible:
+            n -= 1
     else:
-        hi = max(2, spec.station_count)
+        lo, hi = n0, min(n0 + 1, max_stations)
         while not trial(hi).feasible:
-            lo = hi
-            hi *= 2
-            if hi > max_stations:
-                if not trial(max_stations).feasible:
-                    t = trial(max_stations)
-                    return SectionDesign(
-                        spec.name,
-                        max_stations,
-                        math.nan,
-                        math.nan,
-                        math.nan,
-                        math.nan,
-                        0,
-                        math.nan,
-                        False,
-                        t.binding,
-                        t.result,
-                    )
-                hi = max_stations
-                break
+            if hi == max_stations:
+                t = trial(max_stations)
+                nan = math.nan
+                return SectionDesign(
+                    spec.name, max_stations, nan, nan, nan, nan, 0, nan, False, t.binding, t.result
+                )
+            lo, hi = hi, min(2 * hi, max_stations)
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if trial(mid).feasible:
@@ -373,8 +401,8 @@ def implied_pressure(
     which: str = "downstream",
     throughput_bcm_per_year: float | None = None,
     *,
-    lo_mpa: float = 6.0,
-    hi_mpa: float = 15.0,
+    lo_mpa: float | None = None,
+    hi_mpa: float | None = None,
     tol_mpa: float = 0.01,
 ) -> ImpliedPressure:
     """Lowest maximum operating pressure with which a section's published stations carry a throughput.
@@ -393,7 +421,8 @@ def implied_pressure(
     throughput_bcm_per_year
         Target [bcm/yr]; default from the scenario.
     lo_mpa, hi_mpa
-        Search interval [MPa absolute].
+        Search interval [MPa absolute]; default 0.75 and 1.25 times the section's MAOP (at most
+        20 MPa).
     tol_mpa
         Final interval width [MPa].
     """
@@ -403,6 +432,8 @@ def implied_pressure(
     q = throughput_bcm_per_year or scenario.model.pipeline.throughput_bcm_per_year
     found: dict[bool, tuple[float, Trial | None, Violation | None, float]] = {}
     evals = 0
+    lo_mpa = lo_mpa if lo_mpa is not None else 0.75 * spec.max_pressure_mpa
+    hi_mpa = hi_mpa if hi_mpa is not None else min(20.0, 1.25 * spec.max_pressure_mpa)
     for flat in (False, True):
         t_hi, wall_hi = _maop_trial(scenario, which, hi_mpa, q, flat)
         evals += 1
@@ -519,7 +550,7 @@ def capacity_curve_stations(
                 f"route.{which}.station_names": [],
             }
         )
-        c = capacity(scn, options=ChainOptions(section=spec.name), tol_bcm_per_year=0.25)
+        c = capacity(scn, options=ChainOptions(section=spec.name), tol_bcm_per_year=0.5)
         rows.append(
             {
                 "section": spec.name,
@@ -545,7 +576,7 @@ def capacity_curve_pressure(
         scn = scenario.with_overrides(
             {f"route.{which}.max_pressure_mpa": p, f"route.{which}.wall_thickness_mm": wall}
         )
-        c = capacity(scn, options=ChainOptions(section=spec.name), tol_bcm_per_year=0.25)
+        c = capacity(scn, options=ChainOptions(section=spec.name), tol_bcm_per_year=0.5)
         rows.append(
             {
                 "section": spec.name,

@@ -29,20 +29,21 @@ MAX_HOOP_UTILISATION = 0.80
 """Largest accepted hoop stress / SMYS at MAOP [-] (Gazprom lines run at ~0.66, eng §1b)."""
 
 
+TWIN_GAS_P_RANGE_PA = (1e3, 30e6)
+"""Pressure range of the twin's GERG-2008 tables [Pa]: wider than the default so that the solver's
+Newton trial steps on long lines (which may overshoot well beyond the final pressures) stay inside."""
+
+
 @cache
 def gas_for(composition: str) -> GasModel:
-    """The fast tabulated gas model of a composition preset (cached)."""
-    from pos2.gas import default_gas
-    from pos2.gas.composition import PURE_METHANE
+    """The fast tabulated GERG-2008 gas model of a composition preset (cached)."""
+    from pos2.gas.composition import PURE_METHANE, WEST_SIBERIAN
+    from pos2.gas.tables import TabulatedGas
 
-    if composition == "west_siberian":
-        gas: GasModel = default_gas()
-        return gas
-    if composition == "pure_methane":
-        from pos2.gas.tables import TabulatedGas
-
-        return TabulatedGas.from_composition(PURE_METHANE)
-    raise ScenarioError("unknown gas composition preset", field="gas.composition", value=composition)
+    comps = {"west_siberian": WEST_SIBERIAN, "pure_methane": PURE_METHANE}
+    if composition not in comps:
+        raise ScenarioError("unknown gas composition preset", field="gas.composition", value=composition)
+    return TabulatedGas.from_composition(comps[composition], p_range_pa=TWIN_GAS_P_RANGE_PA)
 
 
 @dataclass(frozen=True)
@@ -235,14 +236,20 @@ def build_chain(
     node_x: dict[float, str] = {}
     for i, p in points:
         node_x.setdefault(round(p.chainage_m, 3), f"wp{i:02d}")
-    for sec in geo.sections:
-        if opts.section is not None and sec.name != opts.section:
-            continue
-        if sec.spec.loop_length_km > 0:
-            x = round(sec.end_m - sec.spec.loop_length_km * 1000.0, 3)
-            node_x.setdefault(x, f"loop_{sec.name}")
     for s in sites:
         node_x.setdefault(round(s.chainage_m, 3), f"node_{s.name}")
+    # a loop is shared evenly by the station spans of its section, laid at the downstream end of each
+    # span (where the pressure is lowest and a loop saves most)
+    loops: list[tuple[float, float]] = []
+    for sec in geo.sections:
+        if (opts.section is not None and sec.name != opts.section) or sec.spec.loop_length_km <= 0:
+            continue
+        frac = sec.spec.loop_length_km * 1000.0 / sec.length_m
+        bounds = sorted({sec.start_m, *(s.chainage_m for s in sites if s.section == sec.name), sec.end_m})
+        for k, (a, b) in enumerate(itertools.pairwise(bounds)):
+            x = round(b - frac * (b - a), 3)
+            node_x.setdefault(x, f"loop_{sec.name}_{k}")
+            loops.append((x, round(b, 3)))
     xs = sorted(node_x)
     nb = NetworkBuilder(m.name)
     for x in xs:
@@ -291,8 +298,7 @@ def build_chain(
         )
         pipe_start[name] = a
         pipe_section[name] = sec.name
-        loop = spec.loop_length_km * 1000.0
-        if loop > 0 and a >= sec.end_m - loop - 1.0:
+        if any(lo - 1e-3 <= a and b <= hi + 1e-3 for lo, hi in loops):
             nb.pipe(
                 f"{name}_loop",
                 start,

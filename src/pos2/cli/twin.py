@@ -1,0 +1,270 @@
+"""``pos2 twin``: the pipeline twin at one throughput, with analyses, figures and (pos1) calibration."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from pos2.cli import app
+from pos2.cli.common import (
+    DebugOpt,
+    ForceOpt,
+    Format,
+    FormatOpt,
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    ScenarioOpt,
+    SetOpt,
+    err_console,
+    get_scenario,
+    guard_write,
+    handle_errors,
+    out_console,
+    prepare_out,
+    print_json,
+    write_table,
+)
+from pos2.scenario import DEFAULT_SCENARIO, Scenario
+
+ThroughputOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--throughput", "-t", help="Throughput [bcm/yr at 20 degC] (shortcut for --set).", min=0.001
+    ),
+]
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Exit with an error when a station limit or the delivery minimum is broken."
+    ),
+]
+AnalysesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--analyses/--no-analyses",
+        help="Also run station design, implied pressure, capacity curves, part loads and the Russian-"
+        "length comparison (default: only with --out).",
+        show_default=False,
+    ),
+]
+CalibrateOpt = Annotated[
+    bool, typer.Option("--calibrate", help="Run the PoS1 calibration (automatic for the pos1 scenario).")
+]
+
+
+def _analyses(scn: Scenario) -> dict[str, Any]:
+    from pos2.twin import (
+        capacity_curve_pressure,
+        capacity_curve_stations,
+        design_stations,
+        implied_pressure,
+        part_loads,
+        russian_length_effect,
+    )
+
+    ip = implied_pressure(scn, "downstream")
+    spec = scn.model.route.downstream
+    return {
+        "design": design_stations(scn),
+        "implied": ip,
+        "part_loads": part_loads(scn),
+        "length_effect": russian_length_effect(scn),
+        "capacity_stations": capacity_curve_stations(
+            scn, "downstream", tuple(range(max(1, spec.station_count - 2), spec.station_count + 4))
+        ),
+        "capacity_pressure": capacity_curve_pressure(
+            scn,
+            "downstream",
+            tuple(round(spec.max_pressure_mpa * f, 2) for f in (0.7, 0.8, 0.9, 1.0, 1.1, 1.2)),
+        ),
+    }
+
+
+def _implied_json(ip: Any) -> dict[str, Any]:
+    return {
+        "section": ip.section,
+        "stations": ip.stations,
+        "throughput_bcm_per_year": ip.throughput_bcm_per_year,
+        "max_pressure_mpa": ip.max_pressure_mpa,
+        "wall_thickness_mm": ip.wall_thickness_mm,
+        "flat_terrain_max_pressure_mpa": ip.flat_terrain_max_pressure_mpa,
+        "binding_below": None if ip.binding_below is None else ip.binding_below.message(),
+    }
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(k): (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+        for r in df.to_dict(orient="records")
+    ]
+
+
+@app.command()
+def twin(
+    scenario: ScenarioOpt = DEFAULT_SCENARIO,
+    set_: SetOpt = None,
+    throughput: ThroughputOpt = None,
+    out: OutOpt = None,
+    fmt: FormatOpt = Format.csv,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
+    debug: DebugOpt = False,
+    strict: StrictOpt = False,
+    analyses: AnalysesOpt = None,  # type: ignore[assignment]
+    calibrate: CalibrateOpt = False,
+) -> None:
+    """Steady-state twin of the line: pressures, stations, power, fuel, linepack (and analyses)."""
+    with handle_errors(debug):
+        from pos2.twin import calibrate_pos1, run_twin
+        from pos2.twin.chain import raise_if_infeasible
+
+        t0 = time.perf_counter()
+        sets = list(set_ or [])
+        if throughput is not None:
+            sets.append(f"pipeline.throughput_bcm_per_year={throughput}")
+        scn = get_scenario(scenario, sets)
+        res = run_twin(scn, check=False)
+        if strict:
+            raise_if_infeasible(res)
+        do_analyses = analyses if analyses is not None else out is not None
+        extra = _analyses(scn) if do_analyses else {}
+        cal = calibrate_pos1(scn) if (calibrate or scn.model.name == "pos1") else None
+        summary = res.summary
+        if cal is not None:
+            from dataclasses import replace
+
+            summary = replace(summary, calibration=cal.rows)
+        elapsed = time.perf_counter() - t0
+        if out is not None:
+            _write_outputs(prepare_out(out), res, extra, cal, fmt, force, summary.to_json())
+        for w in res.warnings:
+            err_console.print(f"[yellow]warning[/]: {w}", highlight=False)
+        for v in res.violations:
+            err_console.print(f"[yellow]limit broken[/]: {v.message()}", highlight=False)
+        if json_:
+            obj = summary.to_json()
+            obj["feasible"] = res.feasible
+            obj["violations"] = [v.message() for v in res.violations]
+            obj["warnings"] = list(res.warnings)
+            obj["solver"] = res.solver
+            if extra:
+                obj["design"] = _records(extra["design"])
+                obj["implied_pressure"] = _implied_json(extra["implied"])
+                obj["russian_length_effect"] = _records(extra["length_effect"])
+                obj["part_loads"] = _records(extra["part_loads"])
+            print_json(obj)
+            return
+        if quiet:
+            return
+        _print_summary(res, extra, cal, elapsed)
+
+
+def _write_outputs(
+    out: Path,
+    res: Any,
+    extra: dict[str, Any],
+    cal: Any,
+    fmt: Format,
+    force: bool,
+    summary_json: dict[str, Any],
+) -> None:
+    import json
+
+    from pos2.twin import figures
+
+    write_table(res.profile, out, "twin_profile", fmt, force)
+    write_table(res.stations, out, "twin_stations", fmt, force)
+    write_table(res.route, out, "twin_route", fmt, force)
+    path = guard_write(out / "twin_summary.json", force)
+    path.write_text(json.dumps(summary_json, indent=2, default=float), encoding="utf-8")
+    figs = {
+        "twin_profile": figures.profile_figure(res),
+        "twin_route_map": figures.route_map(res.geometry, res.stations),
+    }
+    if extra:
+        write_table(extra["design"], out, "twin_design", fmt, force)
+        write_table(extra["part_loads"], out, "twin_part_loads", fmt, force)
+        write_table(extra["length_effect"], out, "twin_length_effect", fmt, force)
+        curves = pd.concat([extra["capacity_stations"], extra["capacity_pressure"]], ignore_index=True)
+        write_table(curves, out, "twin_capacity", fmt, force)
+        target = res.summary.throughput_bcm_per_year
+        figs["twin_capacity"] = figures.capacity_figure(
+            extra["capacity_stations"], extra["capacity_pressure"], target
+        )
+        figs["twin_fuel_power"] = figures.fuel_power_figure(extra["part_loads"])
+        figs["twin_length_effect"] = figures.length_effect_figure(extra["length_effect"])
+    if cal is not None:
+        write_table(cal.table(), out, "twin_calibration", fmt, force)
+        write_table(cal.runs, out, "twin_calibration_runs", fmt, force)
+    for stem, fig in figs.items():
+        figures.write_figure(fig, guard_write(out / f"{stem}.html", force))
+
+
+def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float) -> None:
+    s = res.summary
+    out_console.print(
+        f"[bold]{s.scenario}[/]: {s.throughput_bcm_per_year:g} bcm/yr (20 degC, 101.325 kPa) delivered"
+        f" - {'[green]within all limits[/]' if res.feasible else '[red]limits broken[/]'}"
+    )
+    t = Table(title="sections")
+    for c in ("name", "length km", "OD mm", "wall mm", "roughness um", "MAOP MPa abs"):
+        t.add_column(c)
+    for sec in s.sections:
+        t.add_row(
+            sec.name,
+            f"{sec.length_km:,.1f}",
+            f"{sec.outer_diameter_mm:g}",
+            f"{sec.wall_thickness_mm:g}",
+            f"{sec.roughness_um:g}",
+            f"{sec.max_pressure_mpa:g}",
+        )
+    out_console.print(t)
+    st = Table(title="compressor stations")
+    for c in ("name", "near", "km", "suction MPa", "discharge MPa", "ratio", "power MW", "installed MW"):
+        st.add_column(c)
+    for _, r in res.stations.iterrows():
+        st.add_row(
+            str(r["name"]),
+            str(r["near"]),
+            f"{r['chainage_km']:,.0f}",
+            f"{r['suction_pressure_mpa']:.2f}",
+            f"{r['discharge_pressure_mpa']:.2f}",
+            f"{r['ratio']:.3f}",
+            f"{r['power_mw']:.1f}",
+            f"{r['installed_mw']:.0f}",
+        )
+    out_console.print(st)
+    out_console.print(
+        f"total shaft power {s.total_power_mw:,.0f} MW; fuel {s.fuel_share:.2%} of the gas entering "
+        f"({s.fuel_bcm_per_year:.2f} bcm/yr); linepack {s.linepack_mcm:,.0f} million m3 (20 degC); "
+        f"pressure {s.min_pressure_mpa:.2f}-{s.max_pressure_mpa:.2f} MPa abs; delivery "
+        f"{s.delivery_pressure_mpa:.2f} MPa abs"
+    )
+    if extra:
+        ip = extra["implied"]
+        out_console.print(
+            f"implied MAOP of '{ip.section}' with its {ip.stations} stations at "
+            f"{ip.throughput_bcm_per_year:g} bcm/yr: {ip.max_pressure_mpa:.2f} MPa abs "
+            f"(flat terrain: {ip.flat_terrain_max_pressure_mpa:.2f} MPa abs)"
+        )
+        out_console.print(extra["design"].to_string(index=False))
+        out_console.print(extra["length_effect"].to_string(index=False))
+    if cal is not None:
+        ct = Table(title="PoS1 calibration")
+        for c in ("quantity", "model", "published", "note"):
+            ct.add_column(c, overflow="fold")
+        for r in cal.rows:
+            ct.add_row(str(r["quantity"]), str(r["model"]), str(r["published"]), str(r["note"]))
+        out_console.print(ct)
+    out_console.print(
+        f"[dim]{res.solver.get('segments')} segments, {res.solver.get('iterations')} iterations, "
+        f"{elapsed:.1f} s[/]"
+    )
