@@ -12,7 +12,7 @@ Conversions
   1.14 USD/EUR (assumption: 2020 annual average).
 * Russian VAT (18 % in 2018) is removed: capex in pos2 excludes recoverable VAT.
 * USD of year y to USD 2025 with the US CPI-U ratio (assumption, BLS annual averages: 2017 245.1,
-  2018 251.1, 2020 258.8, 2025 ~322): 2017 1.31, 2018 1.28, 2020 1.24.
+  2018 251.1, 2020 258.8, 2025 ~322; 2000 172.2): 2000 1.869, 2017 1.31, 2018 1.28, 2020 1.24.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pos2.twin.summary import SectionSummary, StationSummary, TwinSummary
 
-CPI_TO_2025: dict[int, float] = {2017: 1.31, 2018: 1.28, 2020: 1.24}
+CPI_TO_2025: dict[int, float] = {2000: 1.869, 2017: 1.31, 2018: 1.28, 2020: 1.24}
 """US CPI-U ratio to 2025 (assumption: BLS annual averages, not in the facts files) [-]."""
 RUB_PER_USD_2018: float = 63.0
 """deal_facts.md header (exchange rate used in INF rows, 2018) [RUB/USD]."""
@@ -130,5 +130,6 @@ POS2_RANGE_USD2025: tuple[float, float] = (13.6e9, 30.0e9 * 1.1)
 US_ONSHORE_USD2025_PER_KM: float = 3.55e6 * CPI_TO_2025[2017]
 """FERC 2014-19 average, 5.72 mn USD/mile = 3.55 mn USD/km, all diameters (pos2_facts.md §2, M),
 taken as 2017 money. US costs are high (urban North-East), so it bounds the flat-terrain cost."""
-US_STATION_USD2025_PER_MW: tuple[float, float] = (2.30e6 * CPI_TO_2025[2017], 4.06e6 * CPI_TO_2025[2017])
-"""US compressor station cost per MW: 1992-2008 study and FERC 2014-19 (pos2_facts.md §2, M)."""
+US_STATION_USD2025_PER_MW: tuple[float, float] = (2.30e6 * CPI_TO_2025[2000], 4.06e6 * CPI_TO_2025[2017])
+"""US compressor station cost per MW: 1992-2008 study (taken as 2000 money) and FERC 2014-19
+(taken as 2017 money) (pos2_facts.md §2, M)."""

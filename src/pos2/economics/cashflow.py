@@ -266,20 +266,22 @@ def npv(cash_flows: np.ndarray, discount: np.ndarray) -> np.ndarray:
     return cash_flows @ discount
 
 
-def irr(cash_flows: np.ndarray, *, lo: float = -0.9, hi: float = 1.0, iterations: int = 60) -> np.ndarray:
+def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations: int = 60) -> np.ndarray:
     """Internal rate of return per path by bisection [1/yr].
 
-    NaN where the flows do not start with an investment (first non-zero flow negative) or where the
-    NPV does not change sign on the bracket.
+    The root is searched between 0 and ``hi`` when the undiscounted sum of the flows is positive,
+    and between ``lo`` and 0 otherwise (the root nearest to zero for flows that change sign more
+    than once). NaN where the flows do not start with an investment (first non-zero flow
+    negative) or where the NPV does not change sign on that bracket.
 
     Parameters
     ----------
     cash_flows
         Annual cash flows, (paths, years) [money].
     lo, hi
-        Bracket of the rate [1/yr].
+        Lowest and highest rate searched [1/yr].
     iterations
-        Bisection steps (60 give machine precision on the bracket) [-].
+        Bisection steps (60 reach machine precision on the bracket) [-].
     """
     cf = np.atleast_2d(cash_flows)
 
@@ -290,13 +292,14 @@ def irr(cash_flows: np.ndarray, *, lo: float = -0.9, hi: float = 1.0, iterations
             acc = (acc + cf[:, t]) * x
         return acc
 
-    a = np.full(cf.shape[0], lo)
-    b = np.full(cf.shape[0], hi)
+    total = cf.sum(axis=1)
+    a = np.where(total >= 0, 0.0, lo)
+    b = np.where(total >= 0, hi, 0.0)
     fa = value(a)
     fb = value(b)
     nz = cf != 0
     first = cf[np.arange(cf.shape[0]), np.argmax(nz, axis=1)]
-    ok = (np.sign(fa) * np.sign(fb) < 0) & (first < 0)  # an investment first, then returns
+    ok = (np.sign(fa) * np.sign(fb) <= 0) & (first < 0) & (fa != fb)  # an investment first, then returns
     for _ in range(iterations):
         mid = 0.5 * (a + b)
         fm = value(mid)

@@ -133,7 +133,8 @@ def simulate_prices(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Monthly Brent [USD/bbl] and JKM [USD/MMBtu] paths, shape ``(n_paths, n_months)``.
 
-    Column ``j`` is month ``start_month + j`` counted from the valuation date. The state at
+    Column ``j`` holds the price of month ``start_month + j`` (months counted from 0 at the
+    valuation date; a month's price is the state at its end). The state at the start of month
     ``start_month`` is drawn from the exact transition over ``start_month`` months, then monthly
     steps follow.
 

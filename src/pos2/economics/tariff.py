@@ -9,7 +9,7 @@ fixed O&M (a share of capex per year) and fuel gas valued at its opportunity pri
 discounted at the pipeline owner's real cost of capital (``finance.discount_rate_russia``) with
 end-of-year cash flows. The volume follows the contract's ramp-up to the ACQ; at full load from
 the first year and with one construction year this reduces to the familiar annuity
-``capex * CRF(r, n) * (1 + r) / volume + opex + fuel`` (tested).
+``(capex * CRF(r, n) + opex) / volume + fuel`` (tested).
 
 Prices are given per 1,000 m3 at 20 degC and per MMBtu with ``costs.heat_content_mmbtu_per_kcm``.
 """

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+from pos2.economics import (
+    breakeven_price,
+    build_project,
+    deterministic,
+    evaluate_economics,
+    levelized_tariff,
+    npv_by_party,
+)
+from pos2.economics.money import capital_recovery_factor
+from pos2.scenario import Scenario
+from pos2.twin.summary import TwinSummary
+
+
+def test_breakeven_zeroes_russia_npv(pos2: Scenario, twin: TwinSummary) -> None:
+    be = breakeven_price(pos2, twin)
+    v = npv_by_party(pos2, twin, be, alternative_usd_per_kcm=np.inf)
+    assert abs(v["russia"][0]) < 1e-9
+    assert 100.0 < be < 400.0
+    dearer = dataclasses.replace(
+        twin,
+        sections=tuple(
+            dataclasses.replace(s, length_km=s.length_km * 1.2, terrain_km={}) for s in twin.sections
+        ),
+    )
+    assert breakeven_price(pos2, dearer) > breakeven_price(
+        pos2,
+        dataclasses.replace(
+            twin, sections=tuple(dataclasses.replace(s, terrain_km={}) for s in twin.sections)
+        ),
+    )
+
+
+def test_npv_by_party_is_vectorised_and_fast(pos2: Scenario, twin: TwinSummary) -> None:
+    p = build_project(pos2, twin)
+    prices = np.linspace(150, 350, 500)
+    v = npv_by_party(pos2, twin, prices, project=p)
+    one = npv_by_party(pos2, twin, prices[123], project=p)
+    assert v["russia"][123] == pytest.approx(one["russia"][0], rel=1e-12)
+    assert np.all(np.diff(v["russia"][prices < 200]) > 0)
+    t0 = time.perf_counter()
+    for _ in range(200):
+        npv_by_party(pos2, twin, 250.0, project=p)
+    assert time.perf_counter() - t0 < 1.0  # >= 200 evaluations per second with a cached project
+
+
+def test_tariff_reduces_to_the_annuity(pos2: Scenario, twin: TwinSummary) -> None:
+    scn = pos2.with_overrides({"finance.construction_years": 1, "contract.ramp_up_years": 0})
+    t = levelized_tariff(scn, twin)
+    k = build_project(scn, twin).capex.total_usd
+    v = 50e9 / 1e3
+    expected = k * capital_recovery_factor(0.08, 30) / v + 0.02 * k / v + 1.5 / 50 * 45.0
+    assert t.total_usd_per_kcm == pytest.approx(expected, rel=1e-12)
+    assert t.total_usd_per_mmbtu == pytest.approx(expected / 32.06)
+    # ramp-up spreads the same costs over less gas early: dearer
+    assert (
+        levelized_tariff(pos2.with_overrides({"finance.construction_years": 1}), twin).total_usd_per_kcm
+        > expected
+    )
+
+
+def test_decks_order_russia_npv(pos2: Scenario, twin: TwinSummary) -> None:
+    low, base, shock = (
+        deterministic(pos2, twin, deck=d).npv_usd["russia"] for d in ("low", "base", "hormuz_2026")
+    )
+    assert low < base < shock
+
+
+def test_evaluate_economics_contract(pos2: Scenario, twin: TwinSummary) -> None:
+    r = evaluate_economics(pos2, twin, paths=600, seed=4)
+    j = r.to_json()
+    for key in ("capex_usd_bn", "tariff_usd_per_kcm"):
+        assert set(j[key]) >= {"russia", "mongolia", "total"}
+    assert j["capex_usd_bn"]["total"] == pytest.approx(
+        j["capex_usd_bn"]["russia"] + j["capex_usd_bn"]["mongolia"]
+    )
+    for party in ("russia", "china", "mongolia"):
+        q = j["parties"][party]["npv_usd_bn"]
+        assert q["p10"] <= q["p50"] <= q["p90"]
+        assert "irr" in j["parties"][party]
+    assert j["parties"]["mongolia"]["irr"] is None
+    assert (j["paths"], j["seed"]) == (600, 4)
+    assert isinstance(j["breakeven_price_usd_per_kcm"], float)
+    assert isinstance(j["netback_usd_per_kcm"], float)
+    tor = r.tables["tornado"]
+    assert len(tor) == 10
+    assert np.all(np.diff(tor["russia_swing_usd_bn"]) <= 0)
+    again = evaluate_economics(pos2, twin, paths=600, seed=4, with_tornado=False).to_json()
+    assert again["parties"] == j["parties"]
+
+
+def test_deterministic_mode(pos2: Scenario, twin: TwinSummary) -> None:
+    j = evaluate_economics(pos2, twin, paths=0, with_tornado=False).to_json()
+    assert j["mode"] == "deterministic"
+    q = j["parties"]["russia"]["npv_usd_bn"]
+    assert q["p10"] == q["p50"] == q["p90"] == pytest.approx(j["decks"]["base"]["russia"])
