@@ -4,20 +4,19 @@ Stages and what their caches are keyed on (the swept keys each stage reads):
 
 * **twin** reads ``pipeline.``, ``gas.``, ``route.``, ``stations.``, ``thermal.`` and computes the
   :func:`pos2.twin.analysis.run_twin` summary (hydraulics).
-* **economics** reads the twin plus ``contract.`` (except the price formula's ``slope`` and
-  ``constant_usd_per_mmbtu``: a breakeven price does not depend on the price formula), ``finance.``,
-  ``transit.``, ``costs.``, ``taxes.``, ``prices.``, ``russia.``, and computes Russia's project breakeven
-  price (:func:`pos2.economics.breakeven_price`).
+* **capex** reads the twin plus ``costs.``, the ACQ and ramp-up, and the ``finance`` keys of the
+  levelised tariff (Russia's discount rate, construction years, economic life); it computes
+  :func:`pos2.economics.capex` and :func:`pos2.economics.levelized_tariff`, the slow part of the
+  economics.
 * **supply** reads ``hormuz.``, ``demand.``, ``lng.``, ``supply.``, ``contract.acq_bcm_per_year`` and the
   bargaining timing keys, and solves China's least-cost supply LP for its highest acceptable PoS2 price.
 
-The per-point finish is cheap: Russia's reservation price (both views), the zone of agreement, the
-generalized Nash price and the delay model's probability of agreement, using the deal package's own
-functions (:mod:`pos2.bargaining`). A change of ``contract.slope`` re-runs only the finish.
-
-Until :func:`pos2.economics.breakeven_price` exists, Russia's breakeven is the deal package's cost-plus
-fallback (:func:`pos2.bargaining.reservation.fallback_breakeven`); the output
-``breakeven_from_economics`` says which one each point used.
+The per-point finish is cheap: the economics project from the cached capex and tariff
+(:func:`pos2.economics.build_project`), Russia's breakeven (:func:`pos2.economics.breakeven_price`),
+Russia's reservation price (both views), the zone of agreement, the generalized Nash price, the delay
+model's probability of agreement (:mod:`pos2.bargaining`) and each party's NPV at the Nash price
+(:func:`pos2.economics.npv_by_party`). A change of ``contract.slope``, ``contract.take_or_pay`` or
+``finance.china_share`` re-runs only the finish.
 """
 
 from __future__ import annotations
@@ -30,8 +29,14 @@ from pos2.scenario import Scenario
 from pos2.sweep.evaluator import OutputKind, Stage, StagedEvaluator
 
 TWIN_PREFIXES = ("pipeline.", "gas.", "route.", "stations.", "thermal.")
-ECONOMICS_PREFIXES = ("contract.", "finance.", "transit.", "costs.", "taxes.", "prices.", "russia.")
-ECONOMICS_EXCLUDE = ("contract.slope", "contract.constant_usd_per_mmbtu")
+CAPEX_PREFIXES = (
+    "costs.",
+    "contract.acq_bcm_per_year",
+    "contract.ramp_up_years",
+    "finance.discount_rate_russia",
+    "finance.construction_years",
+    "finance.economic_life_years",
+)
 SUPPLY_PREFIXES = (
     "hormuz.",
     "demand.",
@@ -59,18 +64,12 @@ OUTPUTS: dict[str, OutputKind] = {
     "expected_price_usd_per_kcm": "float",
     "china_security_value_usd_per_kcm": "float",
     "russia_breakeven_usd_per_kcm": "float",
-    "breakeven_from_economics": "bool",
+    "npv_russia_usd_bn": "float",
+    "npv_china_usd_bn": "float",
+    "npv_mongolia_usd_bn": "float",
     "total_power_mw": "float",
     "fuel_share": "float",
 }
-
-
-def _economics_breakeven() -> Any:
-    try:
-        from pos2 import economics
-    except ImportError:  # pragma: no cover - the package always exists
-        return None
-    return getattr(economics, "breakeven_price", None)
 
 
 class DealEvaluator(StagedEvaluator):
@@ -86,7 +85,7 @@ class DealEvaluator(StagedEvaluator):
 
     stages: ClassVar[tuple[Stage, ...]] = (
         Stage("twin", TWIN_PREFIXES),
-        Stage("economics", ECONOMICS_PREFIXES, after=("twin",), exclude=ECONOMICS_EXCLUDE),
+        Stage("capex", CAPEX_PREFIXES, after=("twin",)),
         Stage("supply", SUPPLY_PREFIXES),
     )
 
@@ -95,14 +94,16 @@ class DealEvaluator(StagedEvaluator):
         return dict(OUTPUTS)
 
     def compute_stage(self, name: str, scenario: Scenario, upstream: Mapping[str, Any]) -> Any:
-        """Run the twin, Russia's breakeven, or China's supply LP for ``scenario``."""
+        """Run the twin, the capex and tariff, or China's supply LP for ``scenario``."""
         if name == "twin":
             from pos2.twin.analysis import run_twin
 
             return run_twin(scenario).summary
-        if name == "economics":
-            fn = _economics_breakeven()
-            return None if fn is None else float(fn(scenario, upstream["twin"]))
+        if name == "capex":
+            from pos2.economics import capex, levelized_tariff
+
+            cost = capex(scenario, upstream["twin"])
+            return cost, levelized_tariff(scenario, upstream["twin"], cost=cost)
         from pos2.bargaining.deal import SCENARIO_DECK, scenario_deck, solve_china
         from pos2.bargaining.supply import china_max_price
 
@@ -117,12 +118,16 @@ class DealEvaluator(StagedEvaluator):
         from pos2.bargaining.delay import solve_delay
         from pos2.bargaining.reservation import reservation_price
         from pos2.bargaining.solutions import nash_price, zopa
+        from pos2.economics import breakeven_price, build_project, npv_by_party
 
         m = scenario.model
         b = m.bargaining
+        twin = results["twin"]
+        cost, tariff = results["capex"]
+        project = build_project(scenario, twin, cost=cost, tariff=tariff)
+        breakeven = breakeven_price(scenario, twin, project=project)
         china = results["supply"]
         v = float(china["max_price_usd_per_kcm"])
-        breakeven = results["economics"]
         rus = reservation_price(
             m.russia,
             acq_bcm_per_year=m.contract.acq_bcm_per_year,
@@ -146,8 +151,8 @@ class DealEvaluator(StagedEvaluator):
             interval_years=b.round_interval_years,
         )
         price = contract_price(m, m.lng.brent_usd_per_bbl)
-        twin = results["twin"]
         nan = math.nan
+        npv = npv_by_party(scenario, twin, nan if nash is None else nash, project=project)
         return {
             "deal": z is not None,
             "terms_in_zopa": z is not None and z[0] <= price <= z[1],
@@ -165,7 +170,9 @@ class DealEvaluator(StagedEvaluator):
             else delay.expected_price_usd_per_kcm,
             "china_security_value_usd_per_kcm": float(china["security_value_usd_per_kcm"]),
             "russia_breakeven_usd_per_kcm": rus.breakeven_usd_per_kcm,
-            "breakeven_from_economics": breakeven is not None,
+            "npv_russia_usd_bn": float(npv["russia"][0]),
+            "npv_china_usd_bn": float(npv["china"][0]),
+            "npv_mongolia_usd_bn": float(npv["mongolia"][0]),
             "total_power_mw": twin.total_power_mw,
             "fuel_share": twin.fuel_share,
         }

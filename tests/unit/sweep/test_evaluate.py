@@ -1,0 +1,103 @@
+"""The default deal evaluator: cached stages are solved once, and cached results equal direct runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import pos2.bargaining.deal as deal_mod
+import pos2.twin.analysis as twin_mod
+from pos2.bargaining import negotiate
+from pos2.economics import breakeven_price
+from pos2.scenario import load_scenario
+from pos2.sweep import load_spec, run_sweep
+from pos2.sweep.evaluate import DealEvaluator
+from pos2.sweep.evaluator import apply_overrides, clear_caches
+
+OUTPUTS = tuple(DealEvaluator().output_kinds())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _caches() -> Iterator[None]:
+    clear_caches()
+    yield
+    clear_caches()
+
+
+def test_contract_and_finance_levers_reuse_hydraulics_and_supply_lp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"twin": 0, "lp": 0}
+    run_twin, solve_china = twin_mod.run_twin, deal_mod.solve_china
+
+    def counting_twin(*a: Any, **k: Any) -> Any:
+        calls["twin"] += 1
+        return run_twin(*a, **k)
+
+    def counting_lp(*a: Any, **k: Any) -> Any:
+        calls["lp"] += 1
+        return (
+            solve_china.__wrapped__(*a, **k) if hasattr(solve_china, "__wrapped__") else solve_china(*a, **k)
+        )
+
+    monkeypatch.setattr(twin_mod, "run_twin", counting_twin)
+    monkeypatch.setattr(deal_mod, "solve_china", counting_lp)
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        "[sweep]\nmethod = 'grid'\nchunk_size = 5\n"
+        "[parameters.contract]\nslope = { values = [0.09, 0.11, 0.13] }\n"
+        "take_or_pay = { values = [0.7, 0.9] }\n"
+        "[parameters.finance]\nchina_share = { values = [0.0, 0.3] }\n"
+    )
+    s = run_sweep(load_spec(spec), tmp_path / "out", workers=0, progress=False)
+    assert (s.points_run, s.failures) == (12, 0)
+    assert calls == {"twin": 1, "lp": 1}
+
+
+def test_cached_results_equal_direct_stage_runs() -> None:
+    ev = DealEvaluator()
+    base = load_scenario("pos2")
+    twin = twin_mod.run_twin(base).summary
+    cols = {
+        "contract.slope": np.array([0.09, 0.12, 0.12]),
+        "finance.china_share": np.array([0.0, 0.4, 0.4]),
+        "costs.pipe_usd_per_t": np.array([1300.0, 1300.0, 1700.0]),
+        "hormuz.closure_probability": np.array([0.05, 0.05, 0.3]),
+    }
+    res = ev.evaluate_chunk(np.arange(3), cols, OUTPUTS)
+    assert res.ok.all(), res.errors
+    for i in range(3):
+        scn = base.with_overrides({k: float(v[i]) for k, v in cols.items()})
+        be = breakeven_price(scn, twin)
+        d = negotiate(scn, {"breakeven_price_usd_per_kcm": be}, rounds=()).to_json()
+        assert res.outputs["russia_breakeven_usd_per_kcm"][i] == pytest.approx(be, rel=1e-12)
+        assert res.outputs["china_max_price_usd_per_kcm"][i] == pytest.approx(
+            d["china_max_price_usd_per_kcm"], rel=1e-12
+        )
+        assert res.outputs["russia_min_price_usd_per_kcm"][i] == pytest.approx(
+            d["russia_min_price_usd_per_kcm"], rel=1e-12
+        )
+        assert res.outputs["nash_price_usd_per_kcm"][i] == pytest.approx(
+            d["nash_price_usd_per_kcm"], rel=1e-12
+        )
+        assert bool(res.outputs["deal"][i]) == (d["zopa_usd_per_kcm"] is not None)
+        assert res.outputs["p_agreement_total"][i] == pytest.approx(
+            d["delay"]["p_agreement_total"], rel=1e-12
+        )
+    # the three points differ where they should: pipe cost moves the breakeven, Hormuz China's ceiling
+    assert res.outputs["russia_breakeven_usd_per_kcm"][2] > res.outputs["russia_breakeven_usd_per_kcm"][1]
+    assert res.outputs["china_max_price_usd_per_kcm"][2] > res.outputs["china_max_price_usd_per_kcm"][1]
+
+
+def test_apply_overrides_matches_with_overrides_and_rejects_bad_values() -> None:
+    base = load_scenario("pos2")
+    over = {"contract.slope": 0.1, "costs.terrain.gobi": 1.2, "finance.china_share": 0.25}
+    assert apply_overrides(base, over).model == base.with_overrides(over).model
+    from pos2.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"contract\.take_or_pay"):
+        apply_overrides(base, {"contract.take_or_pay": 1.5})
