@@ -27,8 +27,10 @@ def report(
     scenario: ScenarioOpt = DEFAULT_SCENARIO,
     set_: SetOpt = None,
     out: OutOpt = None,
-    paths: int = typer.Option(2000, "--paths", min=10, max=200_000, help="Monte Carlo price paths."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Random seed of the price paths."),
+    paths: int | None = typer.Option(
+        None, "--paths", min=0, help="Monte Carlo price paths (default: the scenario's montecarlo.paths)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,

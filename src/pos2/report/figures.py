@@ -1,22 +1,18 @@
 """Figures of the report built from the stages' published results (plotly, embedded offline).
 
-The twin and the deal also ship their own figures (:mod:`pos2.twin.figures`,
-:mod:`pos2.bargaining.figures`); :func:`stage_figures` collects those, and the functions here draw
-what the report needs from the ``--json`` objects (NPVs per party, zone of agreement, agreement
-probability, what-if gaps, pressure profile).
+The twin's own figures (:mod:`pos2.twin.figures`: profile, capacity, fuel and power, route map)
+are used as they are; the functions here draw what the report needs from the economics' and the
+deal's ``--json`` objects (NPVs per party, tornado, zone of agreement, Nash price vs beta,
+agreement probability, what-if runs).
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-
-from pos2.errors import Pos2Error
 
 PARTY_COLOURS = {"russia": "#b3261e", "china": "#1f6fb2", "mongolia": "#8a6d3b"}
 LAYOUT = {"template": "plotly_white", "margin": {"t": 50, "l": 70, "r": 30, "b": 60}, "height": 420}
@@ -131,60 +127,89 @@ def profile_figure(profile: pd.DataFrame, title: str) -> go.Figure:
 
 
 def whatif_figure(rows: pd.DataFrame) -> go.Figure:
-    """Price gap (China's highest minus Russia's lowest) per lever setting [USD per 1,000 m3]."""
-    fig = _fig("What closes the gap? China's highest minus Russia's lowest acceptable price")
+    """Gap and China's gain from waiting per lever setting [USD per 1,000 m3]."""
     labels = [f"{r.label} = {r.value_text}" for r in rows.itertuples()]
-    colours = ["#2ea043" if (g is not None and g >= 0) else "#b3261e" for g in rows["gap_usd_per_kcm"]]
-    fig.add_bar(x=rows["gap_usd_per_kcm"], y=labels, orientation="h", marker_color=colours)
+    fig = _fig("What closes the deal? Each lever moved alone")
+    fig.add_bar(
+        y=labels,
+        x=rows["gap_usd_per_kcm"],
+        orientation="h",
+        name="gap: China's highest - Russia's lowest (> 0: zone exists)",
+        marker_color="#2ea043",
+    )
+    fig.add_bar(
+        y=labels,
+        x=rows["waiting_premium_usd_per_kcm"],
+        orientation="h",
+        name="China's gain from waiting (> 0: China waits)",
+        marker_color="#b3261e",
+    )
     fig.add_vline(x=0, line_color="#333")
-    fig.update_xaxes(title_text="gap [USD per 1,000 m3]; > 0: a zone of agreement exists")
-    fig.update_layout(height=max(300, 28 * len(rows) + 120), margin={"l": 330})
+    fig.update_xaxes(title_text="USD per 1,000 m3")
+    fig.update_layout(
+        barmode="group",
+        height=max(350, 40 * len(rows) + 140),
+        margin={"l": 330},
+        legend={"orientation": "h", "y": -0.15},
+    )
     return fig
 
 
-FigureList = list[tuple[str, go.Figure]]
+def zopa_over_time_figure(by_year: pd.DataFrame) -> go.Figure:
+    """China's highest and Russia's lowest acceptable price by year [USD per 1,000 m3].
 
-
-def _call_figure(fn: Callable[..., Any], offered: Sequence[Any]) -> Any:
-    """Call ``fn`` with the first offered object its first parameter accepts."""
-    params = list(inspect.signature(fn).parameters.values())
-    required = [p for p in params if p.default is inspect.Parameter.empty and p.kind <= p.KEYWORD_ONLY]
-    if len(required) > 1:
-        return None
-    last: Exception | None = None
-    for obj in offered:
-        try:
-            return fn(obj) if required else fn()
-        except (AttributeError, KeyError, TypeError) as e:
-            last = e
-    if last is not None:
-        raise last
-    return None
-
-
-def stage_figures(module: str, offered: Sequence[Any]) -> tuple[FigureList, list[str]]:
-    """The public ``*_figure`` functions of a stage's figures module applied to its results.
-
-    Returns the figures (name, figure) and the problems met (one line each).
+    Parameters
+    ----------
+    by_year
+        The deal's ``china.by_year`` records: ``year``, ``max_price_usd_per_kcm``,
+        ``russia_min_price_usd_per_kcm`` [-].
     """
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as e:
-        if e.name and module.startswith(e.name):
-            return [], [f"{module} is not available in this build"]
-        raise
-    figures: FigureList = []
-    problems: list[str] = []
-    names = getattr(mod, "__all__", None) or [n for n in dir(mod) if n.endswith("_figure")]
-    for name in names:
-        fn = getattr(mod, name, None)
-        if not callable(fn) or name.startswith("_") or not name.endswith("figure"):
-            continue
-        try:
-            fig = _call_figure(fn, offered)
-        except Pos2Error as e:
-            problems.append(f"{name}: {type(e).__name__}: {e}")
-            continue
-        if isinstance(fig, go.Figure):
-            figures.append((name, fig))
-    return figures, problems
+    df = by_year.dropna(subset=["max_price_usd_per_kcm"])
+    fig = _fig("Zone of agreement over time (between the two lines when China's is above)")
+    fig.add_scatter(
+        x=df["year"], y=df["max_price_usd_per_kcm"], name="China: highest acceptable", line_color="#1f6fb2"
+    )
+    fig.add_scatter(
+        x=df["year"],
+        y=df["russia_min_price_usd_per_kcm"],
+        name="Russia: lowest acceptable",
+        line_color="#b3261e",
+        fill="tonexty",
+        fillcolor="rgba(46,160,67,0.15)",
+    )
+    fig.update_yaxes(title_text="price [USD per 1,000 m3]")
+    fig.update_xaxes(title_text="year of first gas")
+    return fig
+
+
+def china_value_figure(by_year: pd.DataFrame) -> go.Figure:
+    """China's value of PoS2 gas by year: cost saving and security value [USD per 1,000 m3]."""
+    df = by_year.dropna(subset=["cost_saving_usd_per_kcm"])
+    fig = _fig("China's value of Power of Siberia 2 gas: cost saving + security (Hormuz) value")
+    fig.add_bar(x=df["year"], y=df["cost_saving_usd_per_kcm"], name="cost saving vs alternatives")
+    fig.add_bar(x=df["year"], y=df["security_value_usd_per_kcm"], name="security value")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text="USD per 1,000 m3")
+    return fig
+
+
+def nash_vs_beta_figure(table: pd.DataFrame, beta: float) -> go.Figure:
+    """Nash bargaining price against China's bargaining power beta [USD per 1,000 m3]."""
+    fig = _fig("Nash bargaining price vs China's bargaining power β")
+    fig.add_scatter(x=table["china_power"], y=table["nash_price_usd_per_kcm"], mode="lines+markers")
+    fig.add_vline(x=beta, line_dash="dot", annotation_text=f"scenario β = {beta:g}")
+    fig.update_xaxes(title_text="β (0: Russia takes all, 1: China takes all)")
+    fig.update_yaxes(title_text="price [USD per 1,000 m3]")
+    return fig
+
+
+def tornado_figure(rows: pd.DataFrame) -> go.Figure:
+    """Russia's NPV swing for each input moved low/high (the economics' tornado) [bn USD]."""
+    df = rows.sort_values("russia_swing_usd_bn")
+    fig = _fig("Tornado: Russia's NPV with each input at its low and high value")
+    labels = [f"{k} ({lo:g} / {hi:g})" for k, lo, hi in zip(df["key"], df["low"], df["high"], strict=True)]
+    fig.add_bar(y=labels, x=df["russia_npv_low_usd_bn"], orientation="h", name="input low")
+    fig.add_bar(y=labels, x=df["russia_npv_high_usd_bn"], orientation="h", name="input high")
+    fig.update_layout(barmode="overlay", height=max(350, 30 * len(df) + 120), margin={"l": 360})
+    fig.update_xaxes(title_text="Russia NPV [bn USD]")
+    return fig

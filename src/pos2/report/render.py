@@ -21,10 +21,10 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from pos2.errors import OutputError
+from pos2.errors import OutputError, Pos2Error
 from pos2.report import figures as figs
 from pos2.report.extract import PARTIES, deal_numbers, dig, economics_numbers, profile_table
-from pos2.report.stages import DEFAULT_PATHS, INTERACTIVE_PATHS, Chain, ProgressFn, TwinCache, run_chain
+from pos2.report.stages import DEFAULT_PATHS, Chain, ProgressFn, TwinCache, run_chain, stage_function
 from pos2.report.summary import (
     Answer,
     capacity_answer,
@@ -33,6 +33,7 @@ from pos2.report.summary import (
     why_answer,
     zopa_answer,
 )
+from pos2.report.twin_extras import ExtrasJob, TwinExtras
 from pos2.report.whatif import explore_levers
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
@@ -41,16 +42,27 @@ TABLE_FILES = (
     "stations.csv",
     "sections.csv",
     "profile.csv",
+    "design.csv",
+    "part_loads.csv",
+    "capacity_stations.csv",
+    "capacity_pressure.csv",
     "costs.csv",
+    "capex.csv",
+    "decks.csv",
+    "cash_flows.csv",
     "npv.csv",
+    "npv_paths.csv",
+    "tornado.csv",
     "agreement.csv",
     "hindcast.csv",
+    "china_by_year.csv",
+    "nash_vs_beta.csv",
     "whatif.csv",
     "sources.csv",
 )
 """Everything :func:`render_report` may write into the output folder."""
 
-STEPS = 6
+STEPS = 7
 """Progress steps reported by :func:`render_report`."""
 
 
@@ -140,9 +152,10 @@ def render_report(
     force: bool = False,
     progress: ProgressFn | None = None,
     *,
-    paths: int = DEFAULT_PATHS,
-    seed: int = 0,
-    whatif_budget_s: float = 20.0,
+    paths: int | None = DEFAULT_PATHS,
+    seed: int | None = None,
+    whatif_budget_s: float = 15.0,
+    extras_budget_s: float = 45.0,
 ) -> Path:
     """Run all stages on ``scenario`` and write ``report.html`` and the tables (CSV) into ``out_dir``.
 
@@ -157,11 +170,13 @@ def render_report(
     progress
         Called with a description of each step as it starts [-].
     paths
-        Monte Carlo price paths of the economics [-].
+        Monte Carlo price paths of the economics (``None``: the scenario's ``montecarlo.paths``) [-].
     seed
-        Random seed [-].
+        Random seed (``None``: the scenario's) [-].
     whatif_budget_s
         Time allowed for the one-lever-at-a-time re-runs [s].
+    extras_budget_s
+        Time from the start by which the twin's analyses (design, capacity curves...) must be done [s].
 
     Returns
     -------
@@ -179,22 +194,24 @@ def render_report(
     scn = load_scenario(scenario) if isinstance(scenario, str) else scenario
     say = progress or (lambda _m: None)
     cache = TwinCache()
+    # the twin's slower analyses run in a worker process while the economics and the deal run here
+    job = ExtrasJob(scn) if stage_function("twin") is not None else None
 
     chain = run_chain(scn, paths=paths, seed=seed, progress=say, twin_cache=cache)
-    say("what would close the gap: re-running economics and deal with levers moved")
+    say("what would close the deal: re-running economics and deal with levers moved")
     if chain.deal.ok:
-        whatif, skipped = explore_levers(
-            scn, twin_cache=cache, paths=min(paths, INTERACTIVE_PATHS), seed=seed, budget_s=whatif_budget_s
-        )
+        whatif, skipped = explore_levers(scn, twin_cache=cache, seed=seed or 0, budget_s=whatif_budget_s)
         whatif_note = None
     else:
         whatif, skipped, whatif_note = None, [], f"the deal stage gave no result ({chain.deal.error})"
+    say("twin analyses: station design, implied pressure, capacity, part loads")
+    extras = job.collect(t_start + extras_budget_s) if job is not None else None
     say("figures")
-    doc = _build(chain, whatif, len(skipped), whatif_note)
+    doc = _build(chain, whatif, len(skipped), whatif_note, extras)
     say("writing report and tables")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        tables = _tables(chain, whatif)
+        tables = _tables(chain, whatif, extras)
         for name, df in tables.items():
             df.to_csv(out / name, index=False)
         path = out / REPORT_FILE
@@ -205,11 +222,217 @@ def render_report(
     return path
 
 
-def _build(chain: Chain, whatif: pd.DataFrame | None, skipped: int, whatif_note: str | None) -> _Doc:
+def _twin_figure(name: str, *args: Any) -> tuple[go.Figure | None, str | None]:
+    """A figure of :mod:`pos2.twin.figures` or the reason there is none."""
+    try:
+        from pos2.twin import figures as twin_figures
+    except ModuleNotFoundError:
+        return None, "pos2.twin.figures is not available in this build"
+    fn = getattr(twin_figures, name, None)
+    if fn is None:
+        return None, f"pos2.twin.figures.{name} is not available in this build"
+    try:
+        return fn(*args), None
+    except Pos2Error as e:
+        return None, f"{type(e).__name__}: {e}"
+
+
+def _twin_sections(doc: _Doc, chain: Chain, extras: TwinExtras | None) -> None:
+    twin = chain.twin
+    twin_na = _stage_error(twin.error) if not twin.ok else ""
+    result = twin.result
+
+    body = twin_na
+    if twin.ok:
+        fig, why = _twin_figure("route_map", result.geometry, result.stations)
+        body = doc.fig(fig) if fig is not None else _na(f"Not available: {why}")
+    doc.add("map", "Route map", body)
+
+    body = twin_na
+    if twin.ok:
+        fig, why = _twin_figure("profile_figure", result)
+        if fig is not None:
+            body = doc.fig(fig)
+        else:
+            prof = profile_table(result)
+            thr = chain.scenario.get("pipeline.throughput_bcm_per_year")
+            body = (
+                doc.fig(
+                    figs.profile_figure(prof, f"Pressure and elevation along the route at {thr:g} bcm/yr")
+                )
+                if prof is not None
+                else _na(f"Not available: {why}")
+            )
+    doc.add("profiles", "Profiles along the route", body)
+
+    cap = ""
+    if extras is not None:
+        design = extras.table("design")
+        if design is not None:
+            cap += "<h3>Stations needed for the design throughput (evenly spaced)</h3>" + _table(design)
+        else:
+            cap += _na(f"Station design not available: {extras.why_missing('design')}")
+        imp = extras.get("implied")
+        if imp:
+            cap += (
+                f"<p>The {imp['stations']} stations of the <b>{_esc(imp['section'])}</b> section carry "
+                f"{imp['throughput_bcm_per_year']:g} bcm/yr with a maximum operating pressure of at least "
+                f"<b>{imp['max_pressure_mpa']:.2f} MPa</b> (absolute; wall {imp['wall_thickness_mm']:.1f} mm "
+                f"at constant hoop stress); on flat ground {imp['flat_terrain_max_pressure_mpa']:.2f} MPa "
+                "would do: the difference is the climb onto the Mongolian plateau.</p>"
+            )
+        else:
+            cap += _na(f"Implied pressure not available: {extras.why_missing('implied')}")
+        c = extras.get("capacity")
+        if c:
+            cap += (
+                f"<p>With the stations as built the whole line carries at most "
+                f"<b>{c['capacity_bcm_per_year']:.1f} bcm/yr</b>; above that {_esc(c['binding'])}.</p>"
+            )
+        else:
+            cap += _na(f"Capacity not available: {extras.why_missing('capacity')}")
+        st, pr = extras.table("by_stations"), extras.table("by_pressure")
+        if st is not None and pr is not None:
+            fig, why = _twin_figure(
+                "capacity_figure", st, pr, float(chain.scenario.get("pipeline.throughput_bcm_per_year"))
+            )
+            cap += doc.fig(fig) if fig is not None else _na(f"Capacity curves not available: {why}")
+        else:
+            cap += _na(
+                "Capacity curves not available: "
+                f"{extras.why_missing('by_stations' if st is None else 'by_pressure')}"
+            )
+        pl = extras.table("part_loads")
+        if pl is not None:
+            fig, why = _twin_figure("fuel_power_figure", pl)
+            cap += doc.fig(fig) if fig is not None else _na(f"Fuel and power figure not available: {why}")
+            cap += "<h3>Part loads (stations as built)</h3>" + _table(pl)
+        else:
+            cap += _na(f"Part loads not available: {extras.why_missing('part_loads')}")
+    if twin.ok and twin.data:
+        st_df = pd.DataFrame(twin.data.get("stations") or [])
+        sec = pd.DataFrame(twin.data.get("sections") or [])
+        if "terrain_km" in sec:
+            sec = sec.drop(columns=["terrain_km"])
+        cap += "<h3>Compressor stations at the operating point (pressures absolute)</h3>" + _table(st_df)
+        cap += "<h3>Sections</h3>" + _table(sec)
+        if twin.data.get("calibration"):
+            cap += "<h3>Calibration</h3>" + _table(pd.DataFrame(twin.data["calibration"]))
+    doc.add("capacity", "Capacity, stations, fuel and power", cap or twin_na)
+
+
+def _economics_sections(doc: _Doc, chain: Chain) -> None:
+    econ = chain.economics
+    e = economics_numbers(econ.data)
+    if e is None:
+        doc.add("costs", "Costs and tariff", _stage_error(econ.error))
+        doc.add("npv", "NPV per party", _stage_error(econ.error))
+        return
+    tables = getattr(econ.result, "tables", {}) or {}
+    body = _table(_costs_table(e))
+    body += (
+        "<p>Breakeven border price (Russia NPV = 0): "
+        f"<b>{_fmt(e.get('breakeven_price_usd_per_kcm'))}</b> USD per 1,000 m³; wellhead netback: "
+        f"<b>{_fmt(e.get('netback_usd_per_kcm'))}</b> USD per 1,000 m³. Money in "
+        f"{_esc(dig(econ.data, 'currency'))} of {_esc(dig(econ.data, 'price_year'))}.</p>"
+    )
+    capex = tables.get("capex")
+    if isinstance(capex, pd.DataFrame) and not capex.empty:
+        body += "<h3>Capital cost by item</h3>" + _table(capex, floatfmt="{:,.4g}")
+    tornado = dig(econ.data, "tornado")
+    if tornado:
+        body += doc.fig(figs.tornado_figure(pd.DataFrame(tornado)))
+    doc.add("costs", "Costs and tariff", body)
+
+    npv = ""
+    paths = tables.get("paths")
+    cols = {p: f"{p}_npv_usd_bn" for p in PARTIES}
+    if isinstance(paths, pd.DataFrame) and set(cols.values()) <= set(paths.columns):
+        samples = pd.DataFrame({p: paths[c] for p, c in cols.items()})
+        npv += doc.fig(figs.npv_distribution_figure(samples))
+    npv += doc.fig(figs.npv_figure(e)) + _table(_npv_table(e))
+    decks = tables.get("decks")
+    if isinstance(decks, pd.DataFrame) and not decks.empty:
+        npv += "<h3>Named price decks (deterministic)</h3>" + _table(decks)
+    npv += f"<p class='small'>{_esc(e.get('paths'))} price paths, seed {_esc(e.get('seed'))}.</p>"
+    doc.add("npv", "NPV per party", npv)
+
+
+def _deal_sections(doc: _Doc, chain: Chain) -> None:
+    deal = chain.deal
+    d = deal_numbers(deal.data)
+    if d is None:
+        for anchor, title in (
+            ("zopa", "Zone of agreement and Nash price"),
+            ("agreement", "Probability of agreement by year"),
+            ("hindcast", "The summits: hindcast"),
+        ):
+            doc.add(anchor, title, _stage_error(deal.error))
+        return
+    body = doc.fig(figs.zopa_figure(d))
+    by_year = pd.DataFrame(dig(deal.data, "china", "by_year") or [])
+    if {"year", "max_price_usd_per_kcm", "russia_min_price_usd_per_kcm"} <= set(by_year.columns):
+        body += doc.fig(figs.zopa_over_time_figure(by_year))
+    if {"cost_saving_usd_per_kcm", "security_value_usd_per_kcm"} <= set(by_year.columns):
+        body += doc.fig(figs.china_value_figure(by_year))
+    nvb = pd.DataFrame(dig(deal.data, "nash_vs_beta") or [])
+    if not nvb.empty:
+        body += doc.fig(figs.nash_vs_beta_figure(nvb, float(chain.scenario.get("bargaining.china_power"))))
+    extra = {
+        "Rubinstein price [USD/kcm]": dig(deal.data, "rubinstein_price_usd_per_kcm"),
+        "Rubinstein limit price [USD/kcm]": dig(deal.data, "rubinstein_limit_price_usd_per_kcm"),
+        "contract formula price at the deck [USD/kcm]": dig(deal.data, "contract_price_usd_per_kcm"),
+        "Russia's reservation view": dig(deal.data, "russia", "view"),
+        "Russia: breakeven [USD/kcm]": dig(deal.data, "russia", "breakeven_usd_per_kcm"),
+        "Russia: opportunity value of the gas [USD/kcm]": dig(deal.data, "russia", "opportunity_usd_per_kcm"),
+        "China: cost saving [USD/kcm]": dig(deal.data, "china", "cost_saving_usd_per_kcm"),
+        "China: security value [USD/kcm]": dig(deal.data, "china", "security_value_usd_per_kcm"),
+        "Shapley transit value for Mongolia [USD/kcm]": dig(deal.data, "shapley_transit_usd_per_kcm"),
+    }
+    body += "<h3>Prices and reservation values</h3>" + _table(
+        pd.DataFrame([{"quantity": k, "value": v} for k, v in extra.items() if v is not None])
+    )
+    sh = d.get("shapley") or {}
+    if sh:
+        body += "<h3>Shapley value: shares of the surplus</h3>" + _table(
+            pd.DataFrame([{"party": k, "share": v} for k, v in sh.items()])
+        )
+    doc.add("zopa", "Zone of agreement and Nash price", body)
+
+    pa = d.get("p_agreement_by_year") or {}
+    body = (
+        doc.fig(figs.agreement_figure(pa)) if pa else _na("Not available: the deal gives no probabilities.")
+    )
+    delay = dig(deal.data, "delay") or {}
+    if delay:
+        body += "<h3>Delay model</h3>" + _table(
+            pd.DataFrame([{"quantity": k, "value": v} for k, v in delay.items()])
+        )
+    doc.add("agreement", "Probability of agreement by year", body)
+
+    hc = pd.DataFrame(dig(deal.data, "hindcast") or [])
+    if hc.empty:
+        body = _na("Not available: the deal stage gives no hindcast.")
+    else:
+        hct = _hindcast_table(hc)
+        n_match = int((hct["model_verdict"] == hct["actual_outcome"]).sum()) if "model_verdict" in hct else 0
+        body = (
+            f"<p>The model's verdict matches what happened in {n_match} of {len(hct)} rounds.</p>"
+            + _table(hct)
+        )
+    doc.add("hindcast", "The summits: hindcast", body)
+
+
+def _build(
+    chain: Chain,
+    whatif: pd.DataFrame | None,
+    skipped: int,
+    whatif_note: str | None,
+    extras: TwinExtras | None,
+) -> _Doc:
     doc = _Doc()
-    twin, econ, deal = chain.twin, chain.economics, chain.deal
     answers: list[Answer] = [
-        capacity_answer(chain),
+        capacity_answer(chain, extras),
         tariff_answer(chain),
         zopa_answer(chain),
         why_answer(chain),
@@ -223,100 +446,9 @@ def _build(chain: Chain, whatif: pd.DataFrame | None, skipped: int, whatif_note:
             for a in answers
         ),
     )
-
-    # twin figures, grouped
-    twin_figs: dict[str, list[go.Figure]] = {}
-    twin_problems: list[str] = []
-    if twin.ok:
-        found, twin_problems = figs.stage_figures("pos2.twin.figures", [twin.result, twin_figs_summary(twin)])
-        groups = {"map": ("map", "route"), "profile": ("profile",), "capacity": ("capacity", "fuel", "power")}
-        for name, f in found:
-            twin_figs.setdefault(_classify(name, groups), []).append(f)
-    prof = profile_table(twin.result) if twin.ok else None
-    twin_na = _stage_error(twin.error) if not twin.ok else ""
-
-    body = (
-        "".join(doc.fig(f) for f in twin_figs.get("map", []))
-        or twin_na
-        or _na("Not available: the twin provides no route map figure in this build.")
-    )
-    doc.add("map", "Route map", body)
-
-    body = "".join(doc.fig(f) for f in twin_figs.get("profile", []))
-    if not body and prof is not None:
-        thr = chain.scenario.get("pipeline.throughput_bcm_per_year")
-        body = doc.fig(figs.profile_figure(prof, f"Pressure and elevation along the route at {thr:g} bcm/yr"))
-    doc.add(
-        "profiles", "Profiles along the route", body or twin_na or _na("Not available: no profile table.")
-    )
-
-    cap = "".join(doc.fig(f) for f in twin_figs.get("capacity", []) + twin_figs.get("other", []))
-    if twin.ok and twin.data:
-        st = pd.DataFrame(twin.data.get("stations") or [])
-        sec = pd.DataFrame(twin.data.get("sections") or [])
-        if "terrain_km" in sec:
-            sec = sec.drop(columns=["terrain_km"])
-        cap += "<h3>Compressor stations at the operating point (pressures absolute)</h3>" + _table(st)
-        cap += "<h3>Sections</h3>" + _table(sec)
-        if twin.data.get("calibration"):
-            cap += "<h3>Calibration</h3>" + _table(pd.DataFrame(twin.data["calibration"]))
-    for p in twin_problems:
-        cap += _na(p)
-    doc.add("capacity", "Capacity, stations, fuel and power", cap or twin_na)
-
-    e = economics_numbers(econ.data)
-    if e is not None:
-        body = _table(_costs_table(e))
-        body += (
-            "<p>Breakeven border price (Russia NPV = 0): "
-            f"<b>{_fmt(e.get('breakeven_price_usd_per_kcm'))}</b> USD per 1,000 m³; wellhead netback: "
-            f"<b>{_fmt(e.get('netback_usd_per_kcm'))}</b> USD per 1,000 m³.</p>"
-        )
-        efigs, eprob = figs.stage_figures("pos2.economics.figures", [econ.result])
-        body += "".join(doc.fig(f) for _, f in efigs) + "".join(
-            _na(p) for p in eprob if "not available" not in p
-        )
-        doc.add("costs", "Costs and tariff", body)
-        npv = doc.fig(figs.npv_figure(e)) + _table(_npv_table(e))
-        samples = getattr(econ.result, "npv_samples", None)
-        if isinstance(samples, pd.DataFrame) and not samples.empty:
-            npv = doc.fig(figs.npv_distribution_figure(samples)) + npv
-        npv += f"<p class='small'>{_esc(e.get('paths'))} price paths, seed {_esc(e.get('seed'))}.</p>"
-        doc.add("npv", "NPV per party", npv)
-    else:
-        doc.add("costs", "Costs and tariff", _stage_error(econ.error))
-        doc.add("npv", "NPV per party", _stage_error(econ.error))
-
-    d = deal_numbers(deal.data)
-    if d is not None:
-        dfigs, dprob = figs.stage_figures("pos2.bargaining.figures", [deal.result])
-        groups = {"agreement": ("agreement", "probab"), "hindcast": ("hindcast",)}
-        by: dict[str, list[go.Figure]] = {}
-        for name, f in dfigs:
-            by.setdefault(_classify(name, groups), []).append(f)
-        body = doc.fig(figs.zopa_figure(d)) + "".join(doc.fig(f) for f in by.get("other", []))
-        body += "".join(_na(p) for p in dprob if "not available" not in p)
-        sh = d.get("shapley") or {}
-        if sh:
-            body += "<h3>Shapley value: shares of the surplus</h3>" + _table(
-                pd.DataFrame([{"party": k, "share": v} for k, v in sh.items()])
-            )
-        doc.add("zopa", "Zone of agreement and Nash price", body)
-        pa = d.get("p_agreement_by_year") or {}
-        body = doc.fig(figs.agreement_figure(pa)) if pa else _na("The deal stage gives no probabilities.")
-        body += "".join(doc.fig(f) for f in by.get("agreement", []))
-        doc.add("agreement", "Probability of agreement by year", body)
-        hc = pd.DataFrame(dig(deal.data, "hindcast") or [])
-        body = "".join(doc.fig(f) for f in by.get("hindcast", []))
-        body += _table(_hindcast_table(hc)) if not hc.empty else _na("The deal stage gives no hindcast.")
-        doc.add("hindcast", "The summits: hindcast", body)
-    else:
-        for anchor, title in (
-            ("zopa", "Zone of agreement and Nash price"),
-            ("agreement", "Probability of agreement by year"),
-            ("hindcast", "The summits: hindcast"),
-        ):
-            doc.add(anchor, title, _stage_error(deal.error))
+    _twin_sections(doc, chain, extras)
+    _economics_sections(doc, chain)
+    _deal_sections(doc, chain)
 
     if whatif is not None and not whatif.empty:
         body = doc.fig(figs.whatif_figure(whatif)) + _table(
@@ -327,18 +459,32 @@ def _build(chain: Chain, whatif: pd.DataFrame | None, skipped: int, whatif_note:
                     "why",
                     "gap_usd_per_kcm",
                     "nash_price_usd_per_kcm",
-                    "p_agreement_last_year",
+                    "waiting_premium_usd_per_kcm",
+                    "china_signs_now",
+                    "p_agreement_year",
+                    "p_agreement",
                     "error",
                 ]
-            ]
+            ].rename(
+                columns={
+                    "value_text": "value",
+                    "gap_usd_per_kcm": "gap [USD/kcm]",
+                    "nash_price_usd_per_kcm": "Nash price [USD/kcm]",
+                    "waiting_premium_usd_per_kcm": "China's gain from waiting [USD/kcm]",
+                    "p_agreement_year": "by year",
+                    "p_agreement": "P(agreement)",
+                }
+            )
         )
         body += (
             "<p class='small'>Each row moves one lever from the scenario and re-runs the economics and "
-            "the deal (same seed and number of price paths as the baseline row).</p>"
+            "the deal (deterministic economics, no hindcast). The gap is China's highest minus Russia's "
+            "lowest acceptable price (>= 0: a zone of agreement); China's gain from waiting is its value of "
+            "waiting for a better offer minus its value of signing now (> 0: it waits).</p>"
         )
     else:
         body = _na(f"Not available: {whatif_note or 'no what-if runs'}.")
-    doc.add("whatif", "What would close the gap", body)
+    doc.add("whatif", "What would close the deal", body)
 
     src = _sources_table(chain.scenario)
     n_a = int(src["assumption"].sum()) if not src.empty else 0
@@ -350,11 +496,6 @@ def _build(chain: Chain, whatif: pd.DataFrame | None, skipped: int, whatif_note:
         + _table(src, floatfmt="{:,.6g}"),
     )
     return doc
-
-
-def twin_figs_summary(twin: Any) -> Any:
-    """The twin's summary object (offered to figure functions that take a summary)."""
-    return getattr(twin.result, "summary", twin.result)
 
 
 def _fmt(x: Any, digits: int = 0) -> str:
@@ -414,19 +555,42 @@ def _sources_table(scn: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value", "unit", "confidence", "assumption", "source", "note"])
 
 
-def _tables(chain: Chain, whatif: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def _tables(chain: Chain, whatif: pd.DataFrame | None, extras: TwinExtras | None) -> dict[str, pd.DataFrame]:
     t: dict[str, pd.DataFrame] = {"sources.csv": _sources_table(chain.scenario)}
     if chain.twin.ok and chain.twin.data:
-        t["stations.csv"] = pd.DataFrame(chain.twin.data.get("stations") or [])
+        stations = getattr(chain.twin.result, "stations", None)
+        if not isinstance(stations, pd.DataFrame):
+            stations = pd.DataFrame(chain.twin.data.get("stations") or [])
+        t["stations.csv"] = stations
         sec = pd.DataFrame(chain.twin.data.get("sections") or [])
         t["sections.csv"] = sec.drop(columns=["terrain_km"]) if "terrain_km" in sec else sec
-        prof = profile_table(chain.twin.result)
-        if prof is not None:
+        prof = getattr(chain.twin.result, "profile", None)
+        if isinstance(prof, pd.DataFrame):
             t["profile.csv"] = prof
+    if extras is not None:
+        for name, file in (
+            ("design", "design.csv"),
+            ("part_loads", "part_loads.csv"),
+            ("by_stations", "capacity_stations.csv"),
+            ("by_pressure", "capacity_pressure.csv"),
+        ):
+            df = extras.table(name)
+            if df is not None:
+                t[file] = df
     e = economics_numbers(chain.economics.data)
     if e is not None:
         t["costs.csv"] = _costs_table(e)
         t["npv.csv"] = _npv_table(e)
+        tables = getattr(chain.economics.result, "tables", {}) or {}
+        for name, file in (
+            ("capex", "capex.csv"),
+            ("decks", "decks.csv"),
+            ("cash_flows", "cash_flows.csv"),
+            ("paths", "npv_paths.csv"),
+            ("tornado", "tornado.csv"),
+        ):
+            if isinstance(tables.get(name), pd.DataFrame):
+                t[file] = tables[name]
     d = deal_numbers(chain.deal.data)
     if d is not None:
         pa = d.get("p_agreement_by_year") or {}
@@ -436,9 +600,16 @@ def _tables(chain: Chain, whatif: pd.DataFrame | None) -> dict[str, pd.DataFrame
         hc = pd.DataFrame(dig(chain.deal.data, "hindcast") or [])
         if not hc.empty:
             t["hindcast.csv"] = _hindcast_table(hc)
+        by_year = getattr(chain.deal.result, "by_year", None)
+        if isinstance(by_year, pd.DataFrame):
+            t["china_by_year.csv"] = by_year
+        nvb = getattr(chain.deal.result, "nash_vs_beta", None)
+        if isinstance(nvb, pd.DataFrame):
+            t["nash_vs_beta.csv"] = nvb
     if whatif is not None:
         t["whatif.csv"] = whatif
-    assert set(t) <= set(TABLE_FILES)
+    unknown = set(t) - set(TABLE_FILES)
+    assert not unknown, unknown
     return t
 
 

@@ -29,12 +29,12 @@ ProgressFn = Callable[[str], None]
 STAGE_FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "twin": ("pos2.twin", ("run_twin",)),
     "economics": ("pos2.economics", ("evaluate_economics",)),
-    "deal": ("pos2.bargaining", ("run_deal", "negotiate")),
+    "deal": ("pos2.bargaining", ("negotiate", "run_deal")),
 }
 """Stage name -> (module, candidate function names), first found wins."""
 
-DEFAULT_PATHS = 2000
-"""Monte Carlo price paths used by the report (the economics module's own default may differ)."""
+DEFAULT_PATHS: int | None = None
+"""Monte Carlo price paths of the report: ``None`` = the scenario's ``montecarlo.paths``."""
 
 INTERACTIVE_PATHS = 200
 """Price paths used by the dashboard, small enough to answer within a second."""
@@ -156,7 +156,10 @@ def _run(stage: str, call: Callable[[], Any]) -> StageOutcome:
         return StageOutcome(
             stage, error=f"{type(e).__name__}: {e}", seconds=time.perf_counter() - t0, available=True
         )
-    return StageOutcome(stage, result, _to_json(result), seconds=time.perf_counter() - t0)
+    data = _to_json(result)
+    if data is None:  # the twin's JSON object is its summary's
+        data = _to_json(getattr(result, "summary", None))
+    return StageOutcome(stage, result, data, seconds=time.perf_counter() - t0)
 
 
 def _upstream_failed(stage: str, upstream: StageOutcome) -> StageOutcome:
@@ -181,7 +184,12 @@ def twin_summary(twin: StageOutcome) -> Any:
 
 
 def economics_stage(
-    scenario: Scenario, twin: StageOutcome, *, paths: int = DEFAULT_PATHS, seed: int = 0
+    scenario: Scenario,
+    twin: StageOutcome,
+    *,
+    paths: int | None = DEFAULT_PATHS,
+    seed: int | None = None,
+    with_tornado: bool = True,
 ) -> StageOutcome:
     """Run the economics on ``scenario`` with the twin's summary.
 
@@ -192,22 +200,29 @@ def economics_stage(
     twin
         Outcome of :func:`twin_stage` [-].
     paths
-        Monte Carlo price paths [-].
+        Monte Carlo price paths (``None``: the scenario's) [-].
     seed
-        Random seed of the price paths [-].
+        Random seed of the price paths (``None``: the scenario's) [-].
+    with_tornado
+        Also compute the sensitivity (tornado) of the ten most influential inputs [-].
     """
     fn = stage_function("economics")
     if fn is None:
         return _missing("economics")
     if not twin.ok:
         return _upstream_failed("economics", twin)
-    kwargs = _accepts(fn, {"paths": paths, "seed": seed})
+    kwargs = _accepts(fn, {"paths": paths, "seed": seed, "with_tornado": with_tornado})
     summary = twin_summary(twin)
     return _run("economics", lambda: fn(scenario, summary, **kwargs))
 
 
-def deal_stage(scenario: Scenario, twin: StageOutcome, economics: StageOutcome) -> StageOutcome:
-    """Run the deal model on ``scenario``, handing it the twin and economics results it accepts."""
+def deal_stage(
+    scenario: Scenario, twin: StageOutcome, economics: StageOutcome, *, hindcast: bool = True
+) -> StageOutcome:
+    """Run the deal model on ``scenario``, handing it the twin and economics results it accepts.
+
+    ``hindcast=False`` skips the summits hindcast (no rounds), for interactive use.
+    """
     fn = stage_function("deal")
     if fn is None:
         return _missing("deal")
@@ -220,6 +235,8 @@ def deal_stage(scenario: Scenario, twin: StageOutcome, economics: StageOutcome) 
         "economics": economics.result,
         "economics_result": economics.result,
     }
+    if not hindcast:
+        offered["rounds"] = ()
     kwargs = _accepts(fn, offered)
     return _run("deal", lambda: fn(scenario, **kwargs))
 
@@ -256,10 +273,11 @@ class TwinCache:
 def run_chain(
     scenario: Scenario,
     *,
-    paths: int = DEFAULT_PATHS,
-    seed: int = 0,
+    paths: int | None = DEFAULT_PATHS,
+    seed: int | None = None,
     progress: ProgressFn | None = None,
     twin_cache: TwinCache | None = None,
+    interactive: bool = False,
 ) -> Chain:
     """Run twin, economics and deal in order.
 
@@ -268,19 +286,23 @@ def run_chain(
     scenario
         The scenario [-].
     paths
-        Monte Carlo price paths of the economics [-].
+        Monte Carlo price paths of the economics (``None``: the scenario's) [-].
     seed
-        Random seed [-].
+        Random seed (``None``: the scenario's) [-].
     progress
         Called with a description before each stage [-].
     twin_cache
         Reuse twin results across calls [-].
+    interactive
+        Skip the slow extras (tornado, summits hindcast) for the dashboard and what-if runs [-].
     """
     say = progress or (lambda _msg: None)
     say("twin: hydraulics of the line")
     twin = twin_cache.get(scenario) if twin_cache is not None else twin_stage(scenario)
-    say(f"economics: costs, tariff, cash flows ({paths} price paths)")
-    econ = economics_stage(scenario, twin, paths=paths, seed=seed)
+    say(
+        f"economics: costs, tariff, cash flows ({'scenario default' if paths is None else paths} price paths)"
+    )
+    econ = economics_stage(scenario, twin, paths=paths, seed=seed, with_tornado=not interactive)
     say("deal: China's alternatives, reservation prices, bargaining")
-    deal = deal_stage(scenario, twin, econ)
+    deal = deal_stage(scenario, twin, econ, hindcast=not interactive)
     return Chain(scenario, twin, econ, deal)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from pos2.report.extract import deal_numbers, dig, economics_numbers, price_gap_usd_per_kcm
 from pos2.report.stages import Chain, StageOutcome
+from pos2.report.twin_extras import TwinExtras
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def _missing(outcome: StageOutcome) -> str:
     return f"Not answered: {outcome.error}."
 
 
-def capacity_answer(chain: Chain) -> Answer:
+def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
     """Can the line carry the throughput, with how many stations and MW?"""
     q = "Can the line carry the design throughput, and with how many compressor stations and MW?"
     twin = chain.twin
@@ -45,18 +46,37 @@ def capacity_answer(chain: Chain) -> Answer:
         return Answer(q, _missing(twin), False)
     d = twin.data
     stations = d.get("stations") or []
-    by_section: dict[str, int] = {}
+    by_section: dict[str, list[dict[str, Any]]] = {}
     for s in stations:
-        by_section[s.get("section", "?")] = by_section.get(s.get("section", "?"), 0) + 1
-    split = ", ".join(f"{n} in {sec.capitalize()}" for sec, n in by_section.items())
+        by_section.setdefault(str(s.get("section", "?")), []).append(s)
+    split = ", ".join(
+        f"{len(v)} in {sec.capitalize()} ({sum(float(x.get('power_mw') or 0) for x in v):,.0f} MW)"
+        for sec, v in by_section.items()
+    )
+    fuel = d.get("fuel_share")
     text = (
         f"Yes: the twin carries {_n(d.get('throughput_bcm_per_year'), 1)} bcm/yr (20 °C, 101.325 kPa) with "
-        f"{len(stations)} compressor stations ({split}) drawing {_n(d.get('total_power_mw'))} MW in total. "
-        f"Fuel gas is {_n(100 * d['fuel_share'], 1) if d.get('fuel_share') is not None else 'n/a'} % of the "
-        f"gas entering the line; pressures stay between {_n(d.get('min_pressure_mpa'), 2)} and "
-        f"{_n(d.get('max_pressure_mpa'), 2)} MPa (absolute) and the gas reaches China at "
-        f"{_n(d.get('delivery_pressure_mpa'), 2)} MPa; the line holds {_n(d.get('linepack_mcm'))} million m³."
+        f"{len(stations)} compressor stations ({split}), drawing {_n(d.get('total_power_mw'))} MW of shaft "
+        f"power in total. Fuel gas is {_n(100 * fuel if fuel is not None else None, 1)} % of the gas "
+        f"entering the line ({_n(d.get('fuel_bcm_per_year'), 2)} bcm/yr); pressures stay between "
+        f"{_n(d.get('min_pressure_mpa'), 2)} and {_n(d.get('max_pressure_mpa'), 2)} MPa (absolute), the "
+        f"gas reaches China at {_n(d.get('delivery_pressure_mpa'), 2)} MPa, and the line holds "
+        f"{_n(d.get('linepack_mcm'))} million m³."
     )
+    if extras is not None:
+        imp = extras.get("implied")
+        if imp:
+            text += (
+                f" The {imp['stations']} published stations of the {imp['section']} section imply a maximum "
+                f"operating pressure of at least {imp['max_pressure_mpa']:.1f} MPa "
+                f"({imp['flat_terrain_max_pressure_mpa']:.1f} MPa if the ground were flat)."
+            )
+        cap = extras.get("capacity")
+        if cap:
+            text += (
+                f" With the stations as built the line tops out at {cap['capacity_bcm_per_year']:.1f} bcm/yr "
+                f"(then {cap['binding']})."
+            )
     return Answer(q, text, True)
 
 
@@ -110,17 +130,7 @@ def why_answer(chain: Chain) -> Answer:
     if d is None:
         return Answer(q, _missing(chain.deal), False)
     gap = price_gap_usd_per_kcm(d)
-    p = d.get("p_agreement_by_year") or {}
-    years = sorted(p, key=lambda y: int(y))
-    first = next((y for y in years if p[y] >= 0.5), None)
-    prob = ""
-    if years:
-        y0, y1 = years[0], years[-1]
-        prob = (
-            f" The delay model puts the chance of a signature by the end of {y0} at {_n(100 * p[y0])} % "
-            f"and by {y1} at {_n(100 * p[y1])} %"
-            + (f"; an even chance is reached in {first}." if first else "; it never reaches an even chance.")
-        )
+    delay = dig(chain.deal.data, "delay") or {}
     if gap is not None and gap < 0:
         reason = (
             "The prices do not overlap: what China can get from its alternatives (domestic gas, "
@@ -129,57 +139,89 @@ def why_answer(chain: Chain) -> Answer:
         )
     elif gap is not None:
         reason = (
-            f"A zone of agreement exists (width {_n(gap)} USD per 1,000 m³), so the stall is about timing "
-            "and split: the buyer gains by waiting while its outside options may improve and the seller's "
-            "reservation price drifts down."
+            f"A zone of agreement exists (width {_n(gap)} USD per 1,000 m³), so the stall is about timing."
         )
+        now, wait = delay.get("value_sign_now_usd_per_kcm"), delay.get("value_wait_usd_per_kcm")
+        if delay.get("china_signs_now") is False and now is not None and wait is not None:
+            reason += (
+                f" In the delay model China values signing now at {_n(now, 1)} USD per 1,000 m³ of surplus "
+                f"but waiting at {_n(wait, 1)}: its outside options may improve and Russia's reservation "
+                "price drifts down without Europe, so waiting for a lower price pays."
+            )
+        elif delay.get("china_signs_now"):
+            reason += " The delay model has China signing now: the model does not explain the stall."
     else:
         reason = "The deal stage gives no reservation prices to compare."
+    p = d.get("p_agreement_by_year") or {}
+    years = sorted(p, key=lambda y: int(y))
+    if years:
+        y0, y1 = years[0], years[-1]
+        first = next((y for y in years if p[y] >= 0.5), None)
+        reason += (
+            f" The chance of a signature by the end of {y0} is {_n(100 * p[y0])} %, by {y1} "
+            f"{_n(100 * p[y1])} %"
+            + (f"; an even chance is reached in {first}." if first else "; it never reaches an even chance.")
+        )
     hc = dig(chain.deal.data, "hindcast") or []
     if hc:
         agree = sum(1 for r in hc if r.get("model_verdict") == r.get("actual_outcome"))
-        reason += f" The hindcast matches {agree} of {len(hc)} summit rounds."
-    return Answer(q, reason + prob, True)
+        reason += f" The hindcast of the summits matches {agree} of {len(hc)} rounds."
+    return Answer(q, reason, True)
 
 
 def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None = None) -> Answer:
-    """What change would close the gap (from the one-lever-at-a-time re-runs)?"""
+    """What change would close the deal (from the one-lever-at-a-time re-runs)?"""
     q = "What change of terms or circumstances would close the gap?"
     if whatif is None or whatif.empty:
         return Answer(q, f"Not answered: {note or 'no what-if runs'}.", False)
     base = whatif.iloc[0]
     moves = whatif.iloc[1:]
-    if base["gap_usd_per_kcm"] is None or pd.isna(base["gap_usd_per_kcm"]):
-        return Answer(q, f"Not answered: the baseline deal run gave no gap ({base['error']}).", False)
-    g0 = float(base["gap_usd_per_kcm"])
+    g0 = base["gap_usd_per_kcm"]
+    if g0 is None or pd.isna(g0):
+        return Answer(q, f"Not answered: the baseline deal run gave no result ({base['error']}).", False)
+    g0 = float(g0)
+    w0 = base["waiting_premium_usd_per_kcm"]
     ok = moves[moves["gap_usd_per_kcm"].notna()]
-    ok = ok.assign(delta=ok["gap_usd_per_kcm"].astype(float) - g0)
-    closing = ok[ok["gap_usd_per_kcm"].astype(float) >= 0]
-    best = ok.sort_values("delta", ascending=False).head(3)
-    parts = []
-    if g0 >= 0:
-        parts.append(f"The zone is already open in the scenario (gap {_n(g0)} USD per 1,000 m³).")
-    elif not closing.empty:
-        lst = "; ".join(
-            f"{r.label} at {r.value_text} ({r.why}, gap {_n(r.gap_usd_per_kcm)})"
-            for r in closing.itertuples()
-        )
-        parts.append(f"Moved one at a time, these close the gap of {_n(-g0)} USD per 1,000 m³: {lst}.")
+    parts: list[str] = []
+    if g0 < 0:
+        ok = ok.assign(delta=ok["gap_usd_per_kcm"].astype(float) - g0)
+        closing = ok[ok["gap_usd_per_kcm"].astype(float) >= 0]
+        if not closing.empty:
+            lst = "; ".join(
+                f"{r.label} at {r.value_text} ({r.why}, gap {_n(r.gap_usd_per_kcm)})"
+                for r in closing.itertuples()
+            )
+            parts.append(f"Moved one at a time, these open a zone of agreement (gap now {_n(g0)}): {lst}.")
+        else:
+            parts.append(f"No single lever tried opens a zone of agreement (gap {_n(g0)} USD per 1,000 m³).")
+        metric = "delta"
+        unit = "change of the gap [USD per 1,000 m³]"
     else:
-        parts.append(
-            f"No single lever tried closes the gap of {_n(-g0)} USD per 1,000 m³ on its own; it takes a "
-            "combination."
-        )
+        w0f = float(w0) if w0 is not None and not pd.isna(w0) else None
+        ok = ok[ok["waiting_premium_usd_per_kcm"].notna()]
+        ok = ok.assign(delta=(w0f or 0.0) - ok["waiting_premium_usd_per_kcm"].astype(float))
+        signs = ok[ok["china_signs_now"].astype(bool)]
+        if w0f is None:
+            parts.append("The zone of agreement is open; the deal stage gives no delay values to compare.")
+        elif w0f <= 0:
+            parts.append("In the scenario China already prefers to sign now.")
+        elif not signs.empty:
+            lst = "; ".join(f"{r.label} at {r.value_text} ({r.why})" for r in signs.itertuples())
+            parts.append(
+                f"The zone is open but China gains {_n(w0f, 1)} USD per 1,000 m³ by waiting. "
+                f"Moved one at a time, these make signing now China's better choice: {lst}."
+            )
+        else:
+            parts.append(
+                f"The zone is open but China gains {_n(w0f, 1)} USD per 1,000 m³ by waiting, and no single "
+                "lever tried removes that gain: it takes a combination."
+            )
+        metric = "delta"
+        unit = "cut in China's gain from waiting [USD per 1,000 m³]"
+    best = ok.sort_values(metric, ascending=False).head(3)
     if not best.empty:
-        lst = "; ".join(f"{r.label} at {r.value_text}: {r.delta:+,.0f}" for r in best.itertuples())
-        parts.append(f"The strongest moves of the gap [USD per 1,000 m³] are: {lst}.")
-    flat = ok[ok["delta"].abs() < 0.5]
-    if not flat.empty:
-        parts.append(
-            "Moves with almost no effect on the reservation prices: "
-            + ", ".join(sorted({str(r.label) for r in flat.itertuples()}))
-            + "."
-        )
+        lst = "; ".join(f"{r.label} at {r.value_text}: {r.delta:+,.1f}" for r in best.itertuples())
+        parts.append(f"Strongest single moves, by {unit}: {lst}.")
     if skipped:
         parts.append(f"{skipped} further lever settings were not tried within the time budget.")
     return Answer(q, " ".join(parts), True)

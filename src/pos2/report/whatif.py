@@ -2,9 +2,13 @@
 
 The levers are the sticking points of the source documents: price terms, volume flexibility,
 cost sharing, a longer or likelier Hormuz closure, and the LNG price level. Each move is applied
-alone to the scenario; the twin is reused from the cache (none of these levers is a twin key,
-except throughput, which is not moved here). The gap is China's highest acceptable price minus
-Russia's lowest acceptable price: a zone of agreement exists when it is >= 0.
+alone to the scenario; the twin is reused from the cache (none of these levers is a twin key).
+Two things keep the deal from being signed, and each row reports both:
+
+* the *gap*: China's highest acceptable price minus Russia's lowest; a zone of agreement exists
+  when it is >= 0;
+* the *waiting premium*: China's value of waiting for a better offer minus its value of signing
+  now (the delay model of the deal stage); China signs when it is <= 0.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import pandas as pd
 
 from pos2.errors import Pos2Error
 from pos2.report.extract import deal_numbers, dig, price_gap_usd_per_kcm
-from pos2.report.stages import INTERACTIVE_PATHS, TwinCache, run_chain
+from pos2.report.stages import TwinCache, run_chain
 from pos2.scenario import Scenario, schema_table
 
 
@@ -83,10 +87,21 @@ _KEYS = {
 }
 
 
-def _row(label: str, key: str, value: Any, why: str, deal: dict[str, Any] | None, error: str | None) -> dict:
+def waiting_premium_usd_per_kcm(deal: dict[str, Any] | None) -> float | None:
+    """China's value of waiting minus its value of signing now [USD per 1,000 m3]; > 0: China waits."""
+    wait = dig(deal, "delay", "value_wait_usd_per_kcm")
+    now = dig(deal, "delay", "value_sign_now_usd_per_kcm")
+    if isinstance(wait, int | float) and isinstance(now, int | float):
+        return float(wait) - float(now)
+    return None
+
+
+def _row(
+    label: str, key: str, value: Any, why: str, deal: dict[str, Any] | None, error: str | None
+) -> dict[str, Any]:
     nums = deal_numbers(deal) or {}
     p = nums.get("p_agreement_by_year") or {}
-    last = max(p, key=lambda y: int(y)) if p else None
+    p_year = "2030" if "2030" in p else (max(p, key=lambda y: int(y)) if p else None)
     return {
         "lever": key,
         "label": label,
@@ -97,8 +112,10 @@ def _row(label: str, key: str, value: Any, why: str, deal: dict[str, Any] | None
         "zopa_low_usd_per_kcm": dig(nums, "zopa_usd_per_kcm", 0),
         "zopa_high_usd_per_kcm": dig(nums, "zopa_usd_per_kcm", 1),
         "nash_price_usd_per_kcm": nums.get("nash_price_usd_per_kcm"),
-        "p_agreement_last_year": p.get(last) if last else None,
-        "last_year": last,
+        "china_signs_now": dig(deal, "delay", "china_signs_now"),
+        "waiting_premium_usd_per_kcm": waiting_premium_usd_per_kcm(deal),
+        "p_agreement_year": p_year,
+        "p_agreement": p.get(p_year) if p_year else None,
         "error": error,
     }
 
@@ -107,7 +124,7 @@ def explore_levers(
     scenario: Scenario,
     *,
     twin_cache: TwinCache,
-    paths: int = INTERACTIVE_PATHS,
+    paths: int = 0,
     seed: int = 0,
     budget_s: float = 25.0,
 ) -> tuple[pd.DataFrame, list[Move]]:
@@ -120,7 +137,8 @@ def explore_levers(
     twin_cache
         Twin results to reuse [-].
     paths
-        Monte Carlo paths of each re-run (the baseline row uses the same, so rows compare) [-].
+        Monte Carlo paths of each re-run; 0 (default): deterministic economics, which is all the
+        deal needs (Russia's breakeven); the baseline row uses the same, so rows compare [-].
     seed
         Random seed, the same for every row [-].
     budget_s
@@ -132,7 +150,7 @@ def explore_levers(
         One row per run (the first is the baseline) and the moves not tried for lack of time.
     """
     t0 = time.perf_counter()
-    base = run_chain(scenario, paths=paths, seed=seed, twin_cache=twin_cache)
+    base = run_chain(scenario, paths=paths, seed=seed, twin_cache=twin_cache, interactive=True)
     rows = [_row("As in the scenario", "baseline", "scenario", "", base.deal.data, base.deal.error)]
     moves = candidate_moves(scenario)
     skipped: list[Move] = []
@@ -145,6 +163,6 @@ def explore_levers(
         except Pos2Error as e:
             rows.append(_row(mv.label, mv.key, mv.value, mv.why, None, f"{type(e).__name__}: {e}"))
             continue
-        chain = run_chain(scn, paths=paths, seed=seed, twin_cache=twin_cache)
+        chain = run_chain(scn, paths=paths, seed=seed, twin_cache=twin_cache, interactive=True)
         rows.append(_row(mv.label, mv.key, mv.value, mv.why, chain.deal.data, chain.deal.error))
     return pd.DataFrame(rows), skipped

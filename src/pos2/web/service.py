@@ -158,12 +158,13 @@ class DashboardService:
         return load_scenario(name, overrides)
 
     def chain(self, scenario: Scenario, paths: int | None = None, seed: int | None = None) -> Chain:
-        """All three stages, the twin from the cache."""
+        """All three stages, the twin from the cache, without the slow extras (tornado, hindcast)."""
         return run_chain(
             scenario,
             paths=self.paths if paths is None else paths,
             seed=self.seed if seed is None else seed,
             twin_cache=self.twin_cache,
+            interactive=True,
         )
 
     def twin(self, scenario: Scenario) -> StageOutcome:
