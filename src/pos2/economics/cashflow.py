@@ -266,7 +266,7 @@ def npv(cash_flows: np.ndarray, discount: np.ndarray) -> np.ndarray:
     return cash_flows @ discount
 
 
-def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations: int = 60) -> np.ndarray:
+def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations: int = 34) -> np.ndarray:
     """Internal rate of return per path by bisection [1/yr].
 
     The root is searched between 0 and ``hi`` when the undiscounted sum of the flows is positive,
@@ -281,7 +281,7 @@ def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations
     lo, hi
         Lowest and highest rate searched [1/yr].
     iterations
-        Bisection steps (60 reach machine precision on the bracket) [-].
+        Bisection steps (34 give 6e-11 on a bracket of width 1) [-].
     """
     cf = np.atleast_2d(cash_flows)
 
@@ -292,13 +292,15 @@ def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations
             acc = (acc + cf[:, t]) * x
         return acc
 
+    nz = cf != 0
+    first = cf[np.arange(cf.shape[0]), np.argmax(nz, axis=1)]
+    if not (first < 0).any():
+        return np.full(cf.shape[0], np.nan)
     total = cf.sum(axis=1)
     a = np.where(total >= 0, 0.0, lo)
     b = np.where(total >= 0, hi, 0.0)
     fa = value(a)
     fb = value(b)
-    nz = cf != 0
-    first = cf[np.arange(cf.shape[0]), np.argmax(nz, axis=1)]
     ok = (np.sign(fa) * np.sign(fb) <= 0) & (first < 0) & (fa != fb)  # an investment first, then returns
     for _ in range(iterations):
         mid = 0.5 * (a + b)

@@ -97,6 +97,8 @@ def contract_price_usd_per_mmbtu(
 def annual_mean(monthly: np.ndarray) -> np.ndarray:
     """Annual means of a monthly array (paths, 12 * years) -> (paths, years)."""
     p, m = monthly.shape
+    if monthly.flags.f_contiguous and not monthly.flags.c_contiguous:
+        return monthly.reshape(p, 12, m // 12, order="F").mean(axis=1)  # a view: month = k + 12 y
     return monthly.reshape(p, m // 12, 12).mean(axis=2)
 
 

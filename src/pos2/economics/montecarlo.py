@@ -85,13 +85,12 @@ def run_chunk(
 
 
 def _run_group(
-    scenario: Scenario,
-    project: Project,
-    model: PriceModel,
+    inputs: tuple[Scenario, Project, PriceModel],
     seqs: list[np.random.SeedSequence],
     sizes: list[int],
     with_irr: bool,
 ) -> list[ChunkResult]:
+    scenario, project, model = inputs
     return [
         run_chunk(scenario, project, model, s, n, with_irr=with_irr) for s, n in zip(seqs, sizes, strict=True)
     ]
@@ -149,7 +148,8 @@ def run_monte_carlo(
         (seqs[i : i + chunks_per_task], sizes[i : i + chunks_per_task])
         for i in range(0, len(sizes), max(1, chunks_per_task))
     ]
-    tasks = [dask.delayed(_run_group)(scenario, project, model, s, z, with_irr) for s, z in groups]
+    inputs = dask.delayed((scenario, project, model), traverse=False)  # one shared, opaque input
+    tasks = [dask.delayed(_run_group)(inputs, s, z, with_irr) for s, z in groups]
     out: Any
     if scheduler in (None, "threads", "sync", "synchronous", "processes"):
         out = dask.compute(*tasks, scheduler=scheduler or "threads")
