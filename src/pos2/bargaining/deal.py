@@ -102,6 +102,8 @@ class DealResult:
     china_max_usd_per_kcm: float
     china_cost_saving_usd_per_kcm: float
     china_security_value_usd_per_kcm: float
+    china_cases: dict[str, dict[str, float]]
+    """China's highest acceptable price, cost saving and security value per supply scenario."""
     russia: RussiaReservation
     zopa_usd_per_kcm: tuple[float, float] | None
     nash_price_usd_per_kcm: float | None
@@ -158,6 +160,7 @@ class DealResult:
                 "max_price_usd_per_kcm": self.china_max_usd_per_kcm,
                 "cost_saving_usd_per_kcm": self.china_cost_saving_usd_per_kcm,
                 "security_value_usd_per_kcm": self.china_security_value_usd_per_kcm,
+                "cases": self.china_cases,
                 "by_year": by_year.to_dict(orient="records"),
             },
             "russia": {
@@ -209,6 +212,41 @@ def scenario_deck(m: ScenarioModel) -> Deck:
         m.lng.price_usd_per_mmbtu,
         closure_weight(m.hormuz.closure_probability, m.hormuz.closure_months),
         m.hormuz.closure_lng_price_usd_per_mmbtu,
+    )
+
+
+def case_decks(m: ScenarioModel) -> tuple[Deck, ...]:
+    """The supply scenarios reported next to the scenario's own deck.
+
+    ``hormuz_open`` (no closure risk), ``hormuz_closure`` (a closure every year, ``closure_months``
+    long), ``lng_shock_2026`` (Asian spot at the closure price, 25.40 USD/MMBtu on 4 March 2026,
+    decaying to the deck level at ``lng.spot_reversion_per_year`` from 2026) and
+    ``lng_shock_persistent`` (the closure price held over the whole horizon).
+    """
+    base = scenario_deck(m)
+    years = np.arange(m.supply.first_year, m.supply.last_year + 1)
+    spike = m.hormuz.closure_lng_price_usd_per_mmbtu
+    lead = np.maximum(years - 2026.0, 0.0)
+    decay = base.lng_usd_per_mmbtu + (spike - float(m.lng.price_usd_per_mmbtu)) * np.exp(
+        -m.lng.spot_reversion_per_year * lead
+    )
+    return (
+        Deck("hormuz_open", base.brent_usd_per_bbl, base.lng_usd_per_mmbtu, 0.0, spike),
+        Deck(
+            "hormuz_closure",
+            base.brent_usd_per_bbl,
+            base.lng_usd_per_mmbtu,
+            closure_weight(1.0, m.hormuz.closure_months),
+            spike,
+        ),
+        Deck(
+            "lng_shock_2026",
+            base.brent_usd_per_bbl,
+            tuple(float(x) for x in decay),
+            base.closure_weight,
+            spike,
+        ),
+        Deck("lng_shock_persistent", base.brent_usd_per_bbl, spike, base.closure_weight, spike),
     )
 
 
@@ -488,8 +526,12 @@ def negotiate(
     breakeven = _breakeven_of(economics_result)
     deck = scenario_deck(m)
     first_gas = b.first_round_year + b.first_gas_lag_years
-    sup = solve_china(m, (deck,), (first_gas,))
+    cases = case_decks(m)
+    sup = solve_china(m, (deck, *cases), (first_gas,) * (1 + len(cases)))
     china = china_max_price(sup, SCENARIO_DECK, b.china_discount_rate, b.first_round_year)
+    china_cases = {
+        c.name: china_max_price(sup, c.name, b.china_discount_rate, b.first_round_year) for c in cases
+    }
     v = china["max_price_usd_per_kcm"]
     rus = _russia(m, breakeven, None)
     rmin = rus.min_price_usd_per_kcm
@@ -542,6 +584,7 @@ def negotiate(
         china_max_usd_per_kcm=v,
         china_cost_saving_usd_per_kcm=china["cost_saving_usd_per_kcm"],
         china_security_value_usd_per_kcm=china["security_value_usd_per_kcm"],
+        china_cases=china_cases,
         russia=rus,
         zopa_usd_per_kcm=z,
         nash_price_usd_per_kcm=nash,

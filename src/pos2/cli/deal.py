@@ -76,6 +76,10 @@ def deal(
             ("China's highest acceptable price", _fmt(res.china_max_usd_per_kcm)),
             ("  of which cost saving", _fmt(res.china_cost_saving_usd_per_kcm)),
             ("  of which security value (Hormuz)", _fmt(res.china_security_value_usd_per_kcm)),
+            *(
+                (f"  case {name}", _fmt(case["max_price_usd_per_kcm"]))
+                for name, case in res.china_cases.items()
+            ),
             (f"Russia's reservation price ({res.russia.view})", _fmt(res.russia.min_price_usd_per_kcm)),
             (f"  project breakeven ({res.russia.breakeven_source})", _fmt(res.russia.breakeven_usd_per_kcm)),
             ("  opportunity cost of the gas", _fmt(res.russia.opportunity_usd_per_kcm)),

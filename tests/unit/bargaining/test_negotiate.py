@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
 
 from pos2.bargaining import negotiate, run_deal
 from pos2.bargaining.deal import DealResult
+from pos2.bargaining.history import Round
 from pos2.errors import ScenarioError
 from pos2.scenario import load_scenario
 
@@ -89,3 +91,45 @@ def test_run_deal_works() -> None:
 def test_bad_levers_are_scenario_errors(key: str, value: float) -> None:
     with pytest.raises(ScenarioError, match=key.split(".")[1]):
         load_scenario("pos2", {key: value})
+
+
+def test_supply_cases_are_ordered(result: DealResult) -> None:
+    c = {k: v["max_price_usd_per_kcm"] for k, v in result.china_cases.items()}
+    assert c["hormuz_open"] <= result.china_max_usd_per_kcm < c["hormuz_closure"]
+    assert result.china_cases["hormuz_open"]["security_value_usd_per_kcm"] == pytest.approx(0.0, abs=1e-9)
+    # a spike in 2026 has decayed by first gas in 2031; a persistent one has not
+    assert c["lng_shock_2026"] == pytest.approx(result.china_max_usd_per_kcm, rel=1e-3)
+    assert c["lng_shock_persistent"] > c["lng_shock_2026"] + 100.0
+
+
+def _round(date: str, brent: float, lng: float, outcome: str) -> Round:
+    return Round(
+        date=dt.date.fromisoformat(date),
+        venue="test",
+        project="pos2",
+        who_said="-",
+        agreed="-",
+        actual_outcome=outcome,
+        sources=("pos2_facts.md §5",),
+        brent_usd_per_bbl=brent,
+        lng_usd_per_mmbtu=lng,
+        hormuz_status="open",
+        europe_outlet=False,
+        europe_price_usd_per_kcm=None,
+        pos1_price_usd_per_kcm=None,
+        market_sources=("pos2_facts.md §3e",),
+        market_notes="",
+    )
+
+
+def test_hindcast_rule_is_the_same_for_every_round() -> None:
+    scn = load_scenario("pos2")
+    rich = _round("2026-05-20", 120.0, 30.0, "no deal")  # oil and LNG dear: wide zone, sign now
+    poor = _round("2026-05-21", 20.0, 2.0, "no deal")  # oil and LNG cheap: no zone
+    hc = negotiate(scn, {"breakeven_price_usd_per_kcm": 250.0}, rounds=(rich, poor)).hindcast
+    assert [h.model_verdict for h in hc] == ["deal", "no deal"]
+    assert hc[0].zopa_usd_per_kcm is not None
+    assert "MISMATCH" in hc[0].explanation
+    assert hc[1].zopa_usd_per_kcm is None
+    assert hc[1].nash_price_usd_per_kcm is None
+    assert "No zone of agreement" in hc[1].explanation
