@@ -341,7 +341,9 @@ def solve_supply(
     m.add_constraints(x.sum("source") == net_da, name="balance")
     m.add_objective((cost_da * x).sum())
     with _silence_stdout_fd():
-        status, condition = m.solve(solver_name="highs", output_flag=False, log_to_console=False)
+        status, condition = m.solve(
+            solver_name="highs", progress=False, output_flag=False, log_to_console=False
+        )
     seconds = time.perf_counter() - t0
     if status != "ok":
         raise InfeasibleError(
