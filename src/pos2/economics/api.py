@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pos2.economics.cashflow import PARTIES, Project, build_project, irr, npv, party_cash_flows, payback_years
+from pos2.economics.cashflow import PARTIES, Project, build_project, npv, party_cash_flows, payback_years
 from pos2.economics.contract import annual_prices_usd_per_kcm, warmup_months
 from pos2.economics.montecarlo import run_monte_carlo
 from pos2.economics.prices import deck as get_deck
@@ -79,7 +79,7 @@ def deterministic(
         taken_kcm=vol.taken[0],
         paid_kcm=vol.paid[0],
         npv_usd={p: float(npv(flows[p], project.discount[p])[0]) for p in PARTIES},
-        irr={p: float(irr(flows[p])[0]) for p in PARTIES},
+        irr={p: float(project.party_irr(p, flows[p])[0]) for p in PARTIES},
         payback_years={p: float(payback_years(flows[p])[0]) for p in PARTIES},
     )
 

@@ -80,6 +80,16 @@ class Project:
         """Construction plus term [yr]."""
         return self.construction_years + self.term_years
 
+    def invests(self, party: str) -> bool:
+        """True when ``party`` pays part of the capex (only then is its IRR defined)."""
+        return {"russia": self.china_share < 1.0, "china": self.china_share > 0.0}.get(party, False)
+
+    def party_irr(self, party: str, flows: np.ndarray) -> np.ndarray:
+        """IRR per path of an investing party; NaN for a party that invests nothing [1/yr]."""
+        if not self.invests(party):
+            return np.full(np.atleast_2d(flows).shape[0], np.nan)
+        return irr(flows)
+
 
 def build_project(
     scenario: Scenario, twin: TwinSummary, *, cost: Capex | None = None, tariff: Tariff | None = None

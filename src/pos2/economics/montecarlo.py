@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from pos2.economics.cashflow import PARTIES, Project, irr, npv, party_cash_flows
+from pos2.economics.cashflow import PARTIES, Project, npv, party_cash_flows
 from pos2.economics.contract import annual_prices_usd_per_kcm, warmup_months
 from pos2.economics.prices import PriceModel, price_model, simulate_prices
 from pos2.scenario import Scenario
@@ -78,7 +78,11 @@ def run_chunk(
     demand = np.exp(sd * rng.standard_normal((n_paths, term)) - 0.5 * sd * sd) if sd > 0 else None
     flows, vol = party_cash_flows(project, price, alt, demand)
     npvs = np.stack([npv(flows[p], project.discount[p]) for p in PARTIES])
-    irrs = np.stack([irr(flows[p]) for p in PARTIES]) if with_irr else np.full((3, n_paths), np.nan)
+    irrs = (
+        np.stack([project.party_irr(p, flows[p]) for p in PARTIES])
+        if with_irr
+        else np.full((3, n_paths), np.nan)
+    )
     taken_total = vol.taken.sum(axis=1)
     mean_price = (price * vol.taken).sum(axis=1) / taken_total
     return ChunkResult(npvs, irrs, mean_price, taken_total / term / 1e6)

@@ -101,3 +101,14 @@ def test_deterministic_mode(pos2: Scenario, twin: TwinSummary) -> None:
     assert j["mode"] == "deterministic"
     q = j["parties"]["russia"]["npv_usd_bn"]
     assert q["p10"] == q["p50"] == q["p90"] == pytest.approx(j["decks"]["base"]["russia"])
+
+
+def test_irr_only_for_parties_that_invest(pos2: Scenario, twin: TwinSummary) -> None:
+    none = deterministic(pos2, twin).irr
+    assert np.isfinite(none["russia"])
+    assert np.isnan(none["china"])
+    assert np.isnan(none["mongolia"])
+    equity = deterministic(
+        pos2.with_overrides({"finance.china_share": 0.3, "finance.china_mode": "equity"}), twin
+    ).irr
+    assert np.isfinite(equity["china"])
