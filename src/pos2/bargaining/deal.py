@@ -425,8 +425,19 @@ def _explain(
     )
 
 
+def _is_own_project(scenario: Scenario, project: str) -> bool:
+    """Whether rounds about ``project`` use ``scenario`` itself (else the embedded project scenario).
+
+    PoS2 rounds use the user's scenario (the default, or a file based on it) unless that scenario is
+    the embedded PoS1 one; PoS1 rounds use the embedded ``pos1`` scenario with the same overrides.
+    """
+    if scenario.name == project:
+        return True
+    return project == "pos2" and scenario.name != "pos1"
+
+
 def _project_model(scenario: Scenario, project: str) -> ScenarioModel:
-    if project == "pos2" or scenario.name == project:
+    if _is_own_project(scenario, project):
         return scenario.model
     return _load_project(project, scenario.overrides)
 
@@ -577,7 +588,11 @@ def negotiate(
         rmin * math.exp(b.russia_reservation_drift * (y - b.first_round_year)) for y in by_year["year"]
     ]
     rounds_ = load_rounds() if rounds is None else rounds
-    bep = {"pos2": breakeven} if breakeven_by_project is None else breakeven_by_project
+    bep = (
+        {p: breakeven for p in ("pos1", "pos2") if _is_own_project(scenario, p)}
+        if breakeven_by_project is None
+        else breakeven_by_project
+    )
     hc = hindcast(scenario, rounds_, bep)
     return DealResult(
         scenario=scenario.name,
@@ -658,9 +673,10 @@ def run_deal(
             raise BargainingError(
                 f"the economics stage failed while computing Russia's breakeven: {e}"
             ) from e
-    by_project: dict[str, float | None] = {scenario.name: breakeven, "pos2": breakeven}
+    projects = {r.project for r in load_rounds()}
+    by_project: dict[str, float | None] = {p: breakeven for p in projects if _is_own_project(scenario, p)}
     notes: dict[str, str] = {}
-    for project in sorted({r.project for r in load_rounds()} - set(by_project)):
+    for project in sorted(projects - set(by_project)):
         by_project[project], note = _project_breakeven(project, scenario.overrides)
         if note:
             notes[project] = note

@@ -133,3 +133,15 @@ def test_hindcast_rule_is_the_same_for_every_round() -> None:
     assert hc[1].zopa_usd_per_kcm is None
     assert hc[1].nash_price_usd_per_kcm is None
     assert "No zone of agreement" in hc[1].explanation
+
+
+def test_rounds_use_the_model_of_their_project() -> None:
+    # the PoS1 scenario negotiates PoS1, yet its PoS2 rounds use the PoS2 project's costs, and vice versa
+    pos1 = negotiate(load_scenario("pos1"))
+    pos2 = negotiate(load_scenario("pos2"))
+    for a, b in zip(pos1.hindcast, pos2.hindcast, strict=True):
+        assert a.round.date == b.round.date
+        assert a.russia_min_usd_per_kcm == pytest.approx(b.russia_min_usd_per_kcm)
+    assert pos1.russia.min_price_usd_per_kcm == pytest.approx(
+        next(h.russia_min_usd_per_kcm for h in pos2.hindcast if h.round.project == "pos1")
+    )
