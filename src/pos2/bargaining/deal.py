@@ -7,6 +7,7 @@ to this package's cost-plus breakeven (saying so in the result) when they do not
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -686,7 +687,7 @@ def run_deal(
         breakeven_by_project=by_project,
     )
     if notes:
-        res.settings["hindcast_breakeven_notes"] = notes
+        res = dataclasses.replace(res, settings={**res.settings, "hindcast_breakeven_notes": notes})
     return res
 
 
