@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pos2.economics.stations import station_tradeoff
+from pos2.errors import InfeasibleError
+from pos2.scenario import Scenario
+from pos2.twin.summary import TwinSummary
+
+
+def test_tradeoff_costs_each_twin_run(pos2: Scenario, twin: TwinSummary) -> None:
+    seen: list[int] = []
+
+    def fake_twin(scn: Scenario) -> TwinSummary:
+        n = scn.model.route.upstream.station_count
+        seen.append(n)
+        if n < 12:
+            raise InfeasibleError("the line cannot carry 50 bcm/yr", element="russia_cs2", constraint="ratio")
+        ru = [
+            dataclasses.replace(twin.stations[0], name=f"RU-{i}", installed_mw=1200.0 / n) for i in range(n)
+        ]
+        mn = [s for s in twin.stations if s.section == "mongolia"]
+        return dataclasses.replace(twin, stations=tuple(ru + mn), fuel_bcm_per_year=1.0 + 10.0 / n)
+
+    df = station_tradeoff(pos2, [10, 12, 16], run_twin=fake_twin)
+    assert seen == [10, 12, 16]
+    assert list(df["feasible"]) == [False, True, True]
+    assert "cannot carry" in df.loc[0, "binding"]
+    # same installed MW in total: same station capex; less fuel with more stations: lower tariff
+    assert df.loc[1, "station_capex_usd_bn"] == pytest.approx(df.loc[2, "station_capex_usd_bn"])
+    assert df.loc[2, "tariff_usd_per_kcm"] < df.loc[1, "tariff_usd_per_kcm"]
+
+
+def test_tradeoff_with_the_twin(pos2: Scenario) -> None:
+    df = station_tradeoff(pos2, [14, 18])
+    assert df["feasible"].all()
+    # more stations: more installed MW and station capex, less power and fuel (computed by the twin)
+    assert df.loc[1, "station_capex_usd_bn"] > df.loc[0, "station_capex_usd_bn"]
+    assert df.loc[1, "total_power_mw"] < df.loc[0, "total_power_mw"]
+    assert df.loc[1, "fuel_bcm_per_year"] < df.loc[0, "fuel_bcm_per_year"]
