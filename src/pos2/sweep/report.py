@@ -280,8 +280,9 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
     parts.append("<h2>Runs</h2>" + _table(runs))
     figs: list[go.Figure] = []
     sens_tables: list[str] = []
-    importance: dict[str, float] = dict.fromkeys(numeric_keys, 0.0)
-    for out in [*bool_outputs[:1], *float_outputs]:
+    varying_bools = [o for o in bool_outputs if ok[o].astype(float).nunique() > 1][:2]
+    importance: dict[str, dict[str, float]] = {}
+    for out in [*varying_bools, *float_outputs]:
         if not numeric_keys or ok.empty:
             break
         d = df if meta.get("method") == "sobol" else ok
@@ -289,28 +290,36 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
         if tab.empty:
             sens_tables.append(f"<p class='note'>{html.escape(out)}: {html.escape(how)}</p>")
             continue
-        if out in bool_outputs:
-            importance = dict(zip(tab["key"], tab.get("ST", tab["S1"]), strict=True))
+        importance[out] = dict(zip(tab["key"], tab["ST"] if "ST" in tab else tab["S1"], strict=True))
         figs.append(_sens_fig(tab, out, how))
         sens_tables.append(f"<h3>{html.escape(out)}</h3>" + _table(tab))
     body: list[str] = []
-    if bool_outputs and len(numeric_keys) >= 2 and not ok.empty:
-        deal = bool_outputs[0]
-        order = sorted(numeric_keys, key=lambda k: -importance.get(k, 0.0))
-        pairs = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))][:MAX_MAPS]
+    if bool_outputs and not ok.empty:
         body.append("<h2>Where is there a deal?</h2>")
+        for o in bool_outputs:
+            share = float(ok[o].astype(float).mean())
+            body.append(
+                f"<p>Share of successful points with <code>{html.escape(o)}</code> true: {share:.1%}</p>"
+            )
+    if varying_bools and len(numeric_keys) >= 2:
         body.append(
-            f"<p class='note'>Share of successful points with <code>{html.escape(deal)}</code> true in each "
-            "cell, averaged over the other swept parameters. Pairs ordered by sensitivity.</p>"
+            "<p class='note'>Maps: share of successful points with the output true in each cell, averaged "
+            "over the other swept parameters; pairs ordered by sensitivity.</p>"
         )
-        body.extend(
-            _deal_map(ok, deal, a, b).to_html(full_html=False, include_plotlyjs=False) for a, b in pairs
-        )
+        for deal in varying_bools:
+            imp = importance.get(deal, {})
+            order = sorted(numeric_keys, key=lambda k: -imp.get(k, 0.0))
+            pairs = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))][
+                :MAX_MAPS
+            ]
+            body.extend(
+                _deal_map(ok, deal, a, b).to_html(full_html=False, include_plotlyjs=False) for a, b in pairs
+            )
     if numeric_keys and not ok.empty:
         body.append("<h2>Partial dependence</h2>")
         body.extend(
             _pdp(ok, numeric_keys, o).to_html(full_html=False, include_plotlyjs=False)
-            for o in [*bool_outputs[:1], *float_outputs]
+            for o in [*varying_bools, *float_outputs]
         )
         body.append("<h2>Sensitivity indices</h2>")
         body.extend(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
