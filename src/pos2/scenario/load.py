@@ -271,6 +271,18 @@ def _load_files(
     return merged, sources, where, base
 
 
+def _list_keys(obj: dict[str, Any], prefix: str) -> list[str]:
+    """Dotted keys of the lists (e.g. arrays of tables) in a nested dict."""
+    out: list[str] = []
+    for k, v in obj.items():
+        key = f"{prefix}.{k}" if prefix else k
+        if isinstance(v, list):
+            out.append(key)
+        elif isinstance(v, dict):
+            out += _list_keys(v, key)
+    return out
+
+
 def _embedded_files(name: str) -> list[tuple[Path, str]]:
     root = resources.files("pos2.scenario") / "data" / name
     if not root.is_dir():
@@ -297,6 +309,9 @@ def _raw_scenario(
         if base is not None:
             b_raw, b_sources, b_where, _ = _raw_scenario(base, depth + 1)
             b_sources.update(sources)
+            # a list in the user's file replaces the base list: forget the base lines of its items
+            stale = tuple(f"{k}[" for k in _list_keys(raw, ""))
+            b_where = {k: v for k, v in b_where.items() if not k.startswith(stale)} if stale else b_where
             b_where.update(where)
             return _deep_merge(b_raw, raw), b_sources, b_where, str(p)
         return raw, sources, where, str(p)

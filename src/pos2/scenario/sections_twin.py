@@ -73,7 +73,7 @@ class PipelineSection(Section):
         "colebrook", unit="-", description="Friction law of the steady solver."
     )
     max_segment_km: float = field(
-        10.0, unit="km", description="Longest internal discretisation segment of a pipe.", gt=0.1, le=10.0
+        10.0, unit="km", description="Longest internal discretisation segment of a pipe.", ge=1.0, le=10.0
     )
     offtakes: bool = field(
         False, unit="-", description="Take the waypoints' optional domestic offtakes out of the line."
@@ -224,12 +224,17 @@ class RouteSection(Section):
         le=5,
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> RouteSection:
-        names = [w.name for w in self.waypoints]
+    @field_validator("waypoints")
+    @classmethod
+    def _unique(cls, v: list[Waypoint]) -> list[Waypoint]:
+        names = [w.name for w in v]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"duplicated waypoint name(s): {', '.join(dup)}")
+        return v
+
+    @model_validator(mode="after")
+    def _check(self) -> RouteSection:
         if self.upstream.name == self.downstream.name:
             raise ValueError("upstream and downstream sections need different names")
         allowed = (self.upstream.name, self.downstream.name)

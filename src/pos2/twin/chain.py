@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pos2.errors import InfeasibleError, NetworkError, ScenarioError
+from pos2.errors import ConvergenceError, GasError, InfeasibleError, NetworkError, ScenarioError
 from pos2.gas.model import GasModel
 from pos2.scenario import Scenario
 from pos2.scenario.sections_twin import STEEL_SMYS_MPA
@@ -119,6 +119,7 @@ def check_scenario(scenario: Scenario) -> None:
         A waypoint's region missing from ``thermal.regions``; a wall too thin for the MAOP.
     """
     m = scenario.model
+    check_units(scenario)
     regions = {r.name for r in m.thermal.regions}
     for i, w in enumerate(m.route.waypoints):
         if w.region not in regions:
@@ -145,6 +146,39 @@ def check_scenario(scenario: Scenario) -> None:
             )
 
 
+TWIN_SECTIONS = ("pipeline", "gas", "route", "stations", "thermal")
+"""Top-level scenario sections owned by the twin."""
+
+
+def _norm_unit(u: str) -> str:
+    return " ".join(u.replace("°", "deg").split()).lower()
+
+
+def check_units(scenario: Scenario) -> None:
+    """Every twin value written with a ``unit`` must use the schema's unit (no silent conversion).
+
+    Raises
+    ------
+    ScenarioError
+        Naming file, line, field and the unknown unit.
+    """
+    from pos2.scenario.schema import schema_table
+
+    units = {r.key: r.unit for r in schema_table()}
+    for sv in scenario.sources:
+        if not sv.unit or not sv.key.startswith(TWIN_SECTIONS) or sv.key not in units:
+            continue
+        expected = units[sv.key]
+        if expected and _norm_unit(sv.unit) != _norm_unit(expected):
+            raise ScenarioError(
+                f"unit '{sv.unit}' is not the unit of this field ('{expected}'); convert the value",
+                path=sv.path,
+                line=sv.line,
+                field=sv.key,
+                value=sv.value,
+            )
+
+
 @dataclass(frozen=True)
 class Chain:
     """A built chain network with the bookkeeping to read its results."""
@@ -161,6 +195,7 @@ class Chain:
     end_node: str
     end_name: str
     end_min_pressure_mpa: float
+    pipe_length_m: dict[str, float]
 
 
 def stations_of(scenario: Scenario, geometry: RouteGeometry) -> list[StationSite]:
@@ -275,6 +310,7 @@ def build_chain(
         discharge[x] = out
         limits[s.name] = (st.max_ratio, st.installed_power_mw * 1e6)
     pipe_start: dict[str, float] = {}
+    pipe_length: dict[str, float] = {}
     pipe_section: dict[str, str] = {}
     regions = {r.name: r for r in m.thermal.regions}
     for k, (a, b) in enumerate(itertools.pairwise(xs)):
@@ -297,6 +333,7 @@ def build_chain(
             ground_temperature_k=t_ground,
         )
         pipe_start[name] = a
+        pipe_length[name] = b - a
         pipe_section[name] = sec.name
         if any(lo - 1e-3 <= a and b <= hi + 1e-3 for lo, hi in loops):
             nb.pipe(
@@ -310,6 +347,7 @@ def build_chain(
                 ground_temperature_k=t_ground,
             )
             pipe_start[f"{name}_loop"] = a
+            pipe_length[f"{name}_loop"] = b - a
             pipe_section[f"{name}_loop"] = sec.name
     head = node_x[xs[0]]
     t_head = celsius_to_k(m.pipeline.head_temperature_c)
@@ -358,6 +396,7 @@ def build_chain(
         node_x[xs[-1]],
         points[-1][1].name,
         end_min,
+        pipe_length,
     )
 
 
@@ -449,6 +488,28 @@ def solve_chain(
         res = solve_steady(chain.network, gas, sopts)
     except NetworkError as e:  # a bug of the twin rather than of the user's data
         raise InfeasibleError(f"twin network rejected by the solver: {e}", element=e.element) from e
+    except InfeasibleError as e:
+        where = _describe(chain, e.element)
+        raise InfeasibleError(
+            f"the line cannot carry {q:g} bcm/yr: {e} [{where}]",
+            element=where,
+            constraint=e.constraint,
+            value=e.value,
+        ) from e
+    except ConvergenceError as e:
+        raise ConvergenceError(
+            f"the line at {q:g} bcm/yr: {str(e).rsplit(' (after ', 1)[0]} "
+            "(a throughput near or beyond the capacity?)",
+            iterations=e.iterations,
+            residual=e.residual,
+        ) from e
+    except GasError as e:
+        raise InfeasibleError(
+            f"the line cannot carry {q:g} bcm/yr: the steady solve diverged (gas state outside the "
+            f"property tables: {e})",
+            element="line",
+            constraint="solver divergence",
+        ) from e
     elapsed = time.perf_counter() - t0
 
     # profile along the route
@@ -563,6 +624,21 @@ def solve_chain(
             "segments": len(res.segments),
         },
     )
+
+
+def _describe(chain: Chain, element: str | None) -> str:
+    """A solver element (internal pipe or junction name) in route terms."""
+    if element is None:
+        return "line"
+    geo = chain.geometry
+    if element in chain.pipe_start_m:
+        a = chain.pipe_start_m[element]
+        b = a + chain.pipe_length_m[element]
+        return (
+            f"pipe {element}, {chain.pipe_section[element]} km {a / 1000:,.0f}-{b / 1000:,.0f} "
+            f"(near {geo.nearest_waypoint(b)})"
+        )
+    return element
 
 
 def raise_if_infeasible(result: TwinResult) -> TwinResult:

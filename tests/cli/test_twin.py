@@ -1,0 +1,135 @@
+"""``pos2 twin`` driven as a user would: summary, --json contract, pos1 calibration, --out, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+POS2 = Path(sys.executable).parent / "pos2"
+TWIN_KEYS = (
+    "scenario",
+    "throughput_bcm_per_year",
+    "sections",
+    "stations",
+    "total_power_mw",
+    "fuel_share",
+    "linepack_mcm",
+    "min_pressure_mpa",
+    "max_pressure_mpa",
+    "delivery_pressure_mpa",
+)
+
+
+def run_pos2(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb", "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(POS2), *args], capture_output=True, text=True, timeout=timeout, env=env, check=False
+    )
+
+
+def test_default_prints_the_summary() -> None:
+    p = run_pos2("twin")
+    assert p.returncode == 0, p.stderr
+    assert "pos2: 50 bcm/yr" in p.stdout
+    assert "within all limits" in p.stdout
+    assert "mongolia_cs5" in p.stdout
+    assert "total shaft power" in p.stdout
+
+
+def test_json_is_one_object_with_the_contract_keys() -> None:
+    p = run_pos2("twin", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    for k in TWIN_KEYS:
+        assert k in d
+    assert [s["name"] for s in d["sections"]] == ["russia", "mongolia"]
+    assert {s["section"] for s in d["stations"]} == {"russia", "mongolia"}
+    assert d["feasible"] is True
+    assert d["violations"] == []
+    assert "calibration" not in d
+
+
+def test_pos1_json_has_the_calibration() -> None:
+    p = run_pos2("twin", "--scenario", "pos1", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["scenario"] == "pos1"
+    assert len(d["calibration"]) >= 10
+    for row in d["calibration"]:
+        assert set(row) >= {"quantity", "model", "published", "source"}
+    assert [s["name"] for s in d["sections"]] == ["kovykta_chayanda", "chayanda_blagoveshchensk"]
+
+
+def test_throughput_shortcut_and_strict_limits() -> None:
+    p = run_pos2("twin", "--throughput", "45", "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["throughput_bcm_per_year"] == 45.0
+    # at 52 bcm/yr stations exceed their ratio: a warning by default, an error with --strict
+    p = run_pos2("twin", "--throughput", "52", "--quiet")
+    assert p.returncode == 0
+    assert "limit broken: russia_cs2: pressure ratio" in p.stderr
+    p = run_pos2("twin", "--throughput", "52", "--strict")
+    assert p.returncode == 1
+    assert "InfeasibleError" in p.stderr
+    assert "cannot carry 52 bcm/yr: russia_cs2: pressure ratio above the maximum" in p.stderr
+
+
+def test_a_throughput_the_line_cannot_carry_is_an_error() -> None:
+    p = run_pos2("twin", "--throughput", "90")
+    assert p.returncode == 1
+    assert "cannot carry 90 bcm/yr" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_russian_length_is_a_parameter_with_a_warning_off_the_published_values() -> None:
+    p = run_pos2("twin", "--json", "--set", "route.upstream.length_km=2600")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["sections"][0]["length_km"] == 2600.0
+    p = run_pos2("twin", "--quiet", "--set", "route.upstream.length_km=3000")
+    assert p.returncode == 0
+    assert "route.upstream.length_km" in p.stderr
+    assert "3000" in p.stderr
+    assert "published" in p.stderr
+
+
+def test_bad_set_value_names_the_field() -> None:
+    p = run_pos2("twin", "--set", "route.downstream.max_pressure_mpa=-3")
+    assert p.returncode == 2
+    assert "route.downstream.max_pressure_mpa" in p.stderr
+
+
+def test_out_writes_tables_and_self_contained_figures(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    p = run_pos2("twin", "--out", str(out), "--quiet")
+    assert p.returncode == 0, p.stderr
+    for name in (
+        "twin_profile.csv",
+        "twin_stations.csv",
+        "twin_design.csv",
+        "twin_capacity.csv",
+        "twin_part_loads.csv",
+        "twin_length_effect.csv",
+        "twin_summary.json",
+    ):
+        assert (out / name).is_file(), name
+    for name in ("twin_profile", "twin_route_map", "twin_capacity", "twin_fuel_power"):
+        html = (out / f"{name}.html").read_text("utf-8")
+        assert ("cdn.plot.ly" not in html and "plotly.js" in html.lower()) or "Plotly" in html
+        assert '<script src="http' not in html
+    # refuses to overwrite without --force
+    p = run_pos2("twin", "--out", str(out), "--quiet", "--no-analyses")
+    assert p.returncode == 3
+    p = run_pos2("twin", "--out", str(out), "--quiet", "--no-analyses", "--force")
+    assert p.returncode == 0, p.stderr
+
+
+@pytest.mark.parametrize("bad", ["nope", "missing.toml"])
+def test_unknown_scenario_is_an_input_error(bad: str) -> None:
+    p = run_pos2("twin", "--scenario", bad)
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr
