@@ -43,6 +43,13 @@ def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
     return lo, hi
 
 
+def _default_of(info: FieldInfo) -> Any:
+    """The field's default, calling ``default_factory`` when there is one."""
+    if info.default_factory is not None:
+        return info.default_factory()  # type: ignore[call-arg]
+    return info.default
+
+
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
@@ -70,7 +77,7 @@ def _walk(model: type[BaseModel], prefix: str, rows: list[SchemaRow]) -> None:
                 key=key,
                 type=_type_name(tp),
                 unit=str(extra.get("unit", "")),
-                default=None if info.is_required() else info.default,
+                default=None if info.is_required() else _default_of(info),
                 required=info.is_required(),
                 description=info.description or "",
                 ge=lo,
