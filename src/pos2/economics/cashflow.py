@@ -25,6 +25,7 @@ Parties (real money of the scenario's price year):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,6 +92,38 @@ class Project:
         return irr(flows)
 
 
+_COST_CACHE: OrderedDict[tuple[object, ...], tuple[TwinSummary, Capex, Tariff]] = OrderedDict()
+_COST_CACHE_SIZE = 64
+
+
+def _capex_and_tariff(scenario: Scenario, twin: TwinSummary) -> tuple[Capex, Tariff]:
+    """Capex and tariff, cached on the inputs they depend on (sweeps change mostly other levers).
+
+    The key holds the twin's identity (the cached entry keeps a reference to that very object and
+    checks it) and every scenario value the two depend on (frozen sections hash by value).
+    """
+    m = scenario.model
+    key = (
+        id(twin),
+        m.costs,
+        m.finance.discount_rate_russia,
+        m.finance.construction_years,
+        m.finance.economic_life_years,
+        m.contract.acq_bcm_per_year,
+        m.contract.ramp_up_years,
+    )
+    hit = _COST_CACHE.get(key)
+    if hit is not None and hit[0] is twin:
+        _COST_CACHE.move_to_end(key)
+        return hit[1], hit[2]
+    cost = capex(scenario, twin)
+    tariff = levelized_tariff(scenario, twin, cost=cost)
+    _COST_CACHE[key] = (twin, cost, tariff)
+    while len(_COST_CACHE) > _COST_CACHE_SIZE:
+        _COST_CACHE.popitem(last=False)
+    return cost, tariff
+
+
 def build_project(
     scenario: Scenario, twin: TwinSummary, *, cost: Capex | None = None, tariff: Tariff | None = None
 ) -> Project:
@@ -113,6 +146,8 @@ def build_project(
             f"contract.acq_bcm_per_year = {c.acq_bcm_per_year} exceeds the pipeline throughput "
             f"{twin.throughput_bcm_per_year} bcm/yr of the twin (pipeline.throughput_bcm_per_year)"
         )
+    if cost is None and tariff is None:
+        cost, tariff = _capex_and_tariff(scenario, twin)
     cost = capex(scenario, twin) if cost is None else cost
     tariff = levelized_tariff(scenario, twin, cost=cost) if tariff is None else tariff
     cy, ty = f.construction_years, c.term_years

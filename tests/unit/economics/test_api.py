@@ -112,3 +112,15 @@ def test_irr_only_for_parties_that_invest(pos2: Scenario, twin: TwinSummary) -> 
         pos2.with_overrides({"finance.china_share": 0.3, "finance.china_mode": "equity"}), twin
     ).irr
     assert np.isfinite(equity["china"])
+
+
+def test_capex_cache_follows_its_inputs(pos2: Scenario, twin: TwinSummary) -> None:
+    a = build_project(pos2, twin)
+    b = build_project(pos2.with_overrides({"contract.slope": 0.12}), twin)
+    assert b.capex is a.capex  # a price lever does not recompute the capex
+    c = build_project(pos2.with_overrides({"costs.pipe_usd_per_t": 1500.0}), twin)
+    assert c.capex.total_usd > a.capex.total_usd
+    other = dataclasses.replace(twin, throughput_bcm_per_year=twin.throughput_bcm_per_year)
+    d = build_project(pos2, other)
+    assert d.capex is not a.capex
+    assert d.capex.total_usd == pytest.approx(a.capex.total_usd)
