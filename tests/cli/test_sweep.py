@@ -181,7 +181,7 @@ def test_sweep_bad_input_fails_before_any_work(tmp_path: Path) -> None:
 
 def test_sweep_resume_after_killed_worker_and_client(tmp_path: Path) -> None:
     """Kill a worker mid-sweep, then the client; ``--resume`` ends with every point exactly once."""
-    n = 2400
+    n = 1600
     spec = _spec(tmp_path, n=n, chunk=40)
     out = tmp_path / "out"
     log = (tmp_path / "first-run.log").open("w")
@@ -193,14 +193,14 @@ def test_sweep_resume_after_killed_worker_and_client(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        st = _wait_for(lambda: (s := _status(out)) and s.get("stored", 0) >= 200 and s, 60, "first rows")
+        st = _wait_for(lambda: (s := _status(out)) and s.get("stored", 0) >= 160 and s, 60, "first rows")
         pids = st["worker_pids"]
         assert isinstance(pids, list)
         assert len(pids) == 2
         os.kill(int(pids[0]), signal.SIGKILL)
         stored_at_kill = int(st["stored"])  # type: ignore[call-overload]
         _wait_for(
-            lambda: (s := _status(out)) and int(s.get("stored", 0)) >= stored_at_kill + 400 and s,
+            lambda: (s := _status(out)) and int(s.get("stored", 0)) >= stored_at_kill + 200 and s,
             60,
             "progress after the worker was killed",
         )
@@ -211,7 +211,7 @@ def test_sweep_resume_after_killed_worker_and_client(tmp_path: Path) -> None:
     partial = _rows(out)
     assert 0 < len(partial) < n
     assert partial["point_id"].is_unique
-    r = _pos2("sweep", str(spec), "--out", str(out), "--workers", "1", "--resume", "--json", timeout=120)
+    r = _pos2("sweep", str(spec), "--out", str(out), "--workers", "0", "--resume", "--json", timeout=120)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["points_skipped"] == len(partial)
