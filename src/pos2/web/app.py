@@ -103,7 +103,7 @@ Levers = create_model("Levers", __base__=_LeverBase, **_lever_fields())
 class EconomicsRequest(Levers):  # type: ignore[valid-type,misc]
     """Lever values plus the Monte Carlo size."""
 
-    paths: int = Field(200, ge=10, le=5000, description="Monte Carlo price paths.")
+    paths: int = Field(200, ge=0, le=2000, description="Monte Carlo price paths (0: deterministic only).")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed.")
 
 

@@ -154,8 +154,15 @@ class DashboardService:
         self.twin_cache = TwinCache()
 
     def scenario(self, name: str, overrides: dict[str, Any]) -> Scenario:
-        """Load an embedded scenario with overrides (raises ``ScenarioError``)."""
-        return load_scenario(name, overrides)
+        """Load an embedded scenario with overrides (raises ``ScenarioError``).
+
+        The throughput lever carries the contract with it: a throughput below the annual contract
+        quantity lowers ``contract.acq_bcm_per_year`` to the throughput (unless it is set too), since
+        the line cannot deliver more than it carries.
+        """
+        scn = load_scenario(name, overrides)
+        linked = linked_overrides(scn, overrides)
+        return scn.with_overrides(linked) if linked else scn
 
     def chain(self, scenario: Scenario, paths: int | None = None, seed: int | None = None) -> Chain:
         """All three stages, the twin from the cache, without the slow extras (tornado, hindcast)."""
@@ -179,6 +186,7 @@ class DashboardService:
             {
                 "scenario": scenario.name,
                 "levers": {k: scenario.get(k) for k in LEVER_KEYS},
+                "overrides": dict(scenario.overrides),
                 "stages": {
                     o.name: {"ok": o.ok, "available": o.available, "error": o.error, "seconds": o.seconds}
                     for o in chain.outcomes()
@@ -189,6 +197,15 @@ class DashboardService:
                 "deal": deal_numbers(chain.deal.data),
             }
         )
+
+
+def linked_overrides(scenario: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Overrides implied by the given ones (the contract quantity follows a lower throughput)."""
+    thr = "pipeline.throughput_bcm_per_year"
+    acq = "contract.acq_bcm_per_year"
+    if thr in overrides and acq not in overrides and float(scenario.get(acq)) > float(overrides[thr]):
+        return {acq: float(overrides[thr])}
+    return {}
 
 
 def _profile_json(df: pd.DataFrame | None) -> dict[str, list[Any]] | None:

@@ -5,8 +5,9 @@ const state = { levers: [], values: {}, seq: 0, shown: 0, timer: null };
 const PLOT_CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
 const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
 
-function showMessage(text) {
+function showMessage(text, kind = "error") {
   const box = document.getElementById("message");
+  box.dataset.kind = kind;
   if (text) { box.textContent = text; box.hidden = false; } else { box.textContent = ""; box.hidden = true; }
 }
 
@@ -69,7 +70,9 @@ async function update() {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
     if (seq !== state.seq) return; // a newer request is on its way
-    showMessage("");
+    const failed = Object.entries(data.stages).filter(([, st]) => st.available && !st.ok
+      && !String(st.error).startsWith("needs the"));
+    showMessage(failed.map(([name, st]) => `${name}: ${st.error}`).join(" — "), "warning");
     document.querySelectorAll("input.invalid").forEach((el) => el.classList.remove("invalid"));
     render(data);
     state.shown += 1;
@@ -116,10 +119,10 @@ function render(data) {
   if (deal && deal.china_max_price_usd_per_kcm !== null && deal.russia_min_price_usd_per_kcm !== null) {
     const lo = deal.russia_min_price_usd_per_kcm, hi = deal.china_max_price_usd_per_kcm;
     const traces = [
-      { type: "scatter", mode: "markers+text", x: [lo], y: ["Russia"], text: ["lowest acceptable"],
-        textposition: "top center", marker: { size: 14, color: "#b3261e" }, name: "Russia's lowest" },
-      { type: "scatter", mode: "markers+text", x: [hi], y: ["China"], text: ["highest acceptable"],
-        textposition: "top center", marker: { size: 14, color: "#1f6fb2" }, name: "China's highest" },
+      { type: "scatter", mode: "markers+text", x: [lo], y: ["Russia: lowest"], text: [fmt(lo)],
+        textposition: "middle right", marker: { size: 14, color: "#b3261e" }, name: "Russia's lowest" },
+      { type: "scatter", mode: "markers+text", x: [hi], y: ["China: highest"], text: [fmt(hi)],
+        textposition: "middle left", marker: { size: 14, color: "#1f6fb2" }, name: "China's highest" },
     ];
     const shapes = [];
     if (z) shapes.push({ type: "rect", xref: "x", yref: "paper", x0: z[0], x1: z[1], y0: 0, y1: 1,
@@ -130,7 +133,7 @@ function render(data) {
     Plotly.react("chart-zopa", traces, {
       title: { text: z ? "Zone of agreement (green), Nash price (dashed)" : "No zone of agreement", font: { size: 14 } },
       xaxis: { title: { text: "price [USD per 1,000 m³]" } }, shapes, showlegend: false,
-      margin: { t: 40, l: 60, r: 20, b: 45 },
+      yaxis: { automargin: true }, margin: { t: 40, l: 100, r: 20, b: 45 },
     }, PLOT_CFG);
   } else unavailable("chart-zopa", "Zone of agreement", st.deal.error);
 
@@ -169,7 +172,7 @@ function render(data) {
       title: { text: `Pressure profile at ${fmt(twin ? twin.throughput_bcm_per_year : null, 1)} bcm/yr`, font: { size: 14 } },
       xaxis: { title: { text: "chainage [km]" } }, yaxis: { title: { text: "pressure [MPa abs]" } },
       yaxis2: { title: { text: "elevation [m]" }, overlaying: "y", side: "right", showgrid: false },
-      legend: { orientation: "h", y: -0.25 }, margin: { t: 40, l: 60, r: 60, b: 60 } }, PLOT_CFG);
+      legend: { orientation: "h", y: -0.32 }, margin: { t: 40, l: 60, r: 60, b: 75 } }, PLOT_CFG);
   } else unavailable("chart-profile", "Pressure profile", st.twin.error || "the twin gives no profile table");
 
   const notes = document.getElementById("stage-notes");
