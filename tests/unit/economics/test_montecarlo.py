@@ -61,3 +61,15 @@ def test_uncertainty_widens_around_the_deterministic_value(pos2: Scenario, twin:
     assert q10 < det < q90
     assert q90 - q10 > 0.2 * abs(det)
     assert pytest.approx(r.npv_usd[0].mean(), rel=0.6) == det
+
+
+def test_distributed_scheduler_gives_the_same_paths(pos2: Scenario, twin: TwinSummary) -> None:
+    from distributed import LocalCluster
+
+    p = build_project(pos2, twin)
+    kw = {"paths": 500, "seed": 9, "chunk_paths": 200}
+    local = run_monte_carlo(pos2, p, scheduler="sync", **kw)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        remote = run_monte_carlo(pos2, p, scheduler=cluster.scheduler_address, **kw)
+    np.testing.assert_array_equal(local.npv_usd, remote.npv_usd)
+    np.testing.assert_array_equal(local.irr, remote.irr)
