@@ -124,3 +124,34 @@ def test_capex_cache_follows_its_inputs(pos2: Scenario, twin: TwinSummary) -> No
     d = build_project(pos2, other)
     assert d.capex is not a.capex
     assert d.capex.total_usd == pytest.approx(a.capex.total_usd)
+
+
+def test_lump_transit_fee(pos2: Scenario, twin: TwinSummary) -> None:
+    scn = pos2.with_overrides(
+        {"transit.mode": "lump", "transit.lump_usd_bn_per_year": 0.8, "finance.construction_years": 1}
+    )
+    v = npv_by_party(scn, twin, 250.0)
+    df = (1.08 ** -np.arange(2, 32)).sum()  # 30 operating years after one construction year
+    assert v["mongolia"][0] == pytest.approx(0.8 * df, rel=1e-12)
+
+
+@pytest.mark.parametrize("formula", ["hub", "fixed"])
+def test_other_formulas_run_through_the_monte_carlo(pos2: Scenario, twin: TwinSummary, formula: str) -> None:
+    j = evaluate_economics(
+        pos2.with_overrides({"contract.formula": formula}), twin, paths=300, with_tornado=False
+    )
+    q = j.to_json()["parties"]["russia"]["npv_usd_bn"]
+    assert q["p10"] <= q["p50"] <= q["p90"]
+    if formula == "fixed":  # the price does not move: only the volumes (China's choice) spread the NPV
+        assert j.to_json()["contract_price_usd_per_kcm"]["p50"] == pytest.approx(7.6 * 32.06)
+
+
+def test_pos1_economics_without_transit() -> None:
+    from pos2.economics.calibration import pos1_reference_twin
+    from pos2.scenario import load_scenario
+
+    scn = load_scenario("pos1")
+    r = evaluate_economics(scn, pos1_reference_twin(), paths=0, with_tornado=False).to_json()
+    assert r["capex_usd_bn"]["mongolia"] == 0.0
+    assert r["tariff_usd_per_kcm"]["mongolia"] == 0.0
+    assert r["decks"]["base"]["mongolia"] == 0.0
