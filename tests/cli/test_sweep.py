@@ -151,6 +151,10 @@ def test_sweep_refuses_existing_results_and_resumes_with_nothing_to_do(tmp_path:
     report = _cli("sweep", spec, "--out", out, "--report", "--json")
     assert report.exit_code == 0, report.output
     assert json.loads(report.stdout)["report"].endswith("report.html")
+    only = _cli("sweep", "--report", "--out", out, "--json")
+    assert only.exit_code == 0, only.output
+    assert json.loads(only.stdout) == {"report": str(Path(out) / "report.html")}
+    assert _cli("sweep", "--report").exit_code == 2
     _check_toy_rows(_rows(tmp_path / "o"), 60)
 
 

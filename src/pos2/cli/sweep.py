@@ -58,8 +58,9 @@ def _print_summary(s: SweepSummary) -> None:
 @app.command()
 def sweep(
     spec_path: Annotated[
-        Path, typer.Argument(metavar="SPEC.toml", help="Sweep specification (see docs/sweep.md).")
-    ],
+        Path | None,
+        typer.Argument(metavar="[SPEC.toml]", help="Sweep specification (see docs/sweep.md)."),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue the sweep stored in --out, evaluating only missing points."),
@@ -95,6 +96,17 @@ def sweep(
     Results go to OUT/sweep.duckdb (one row per point: inputs, outputs, status, error message).
     """
     with handle_errors(debug):
+        if spec_path is None:
+            if not (report and out is not None):
+                raise ScenarioError("give a SPEC.toml (or --report with --out DIR to render stored results)")
+            from pos2.sweep.report import render_sweep_report
+
+            only = render_sweep_report(out, force=True)
+            if json_:
+                print_json({"report": str(only)})
+            elif not quiet:
+                err_console.print(f"report: {only}")
+            return
         spec = _with_sets(load_spec(spec_path), set_)
         folder = out if out is not None else Path("out") / "sweep" / spec.name
         summary: SweepSummary | None = None
@@ -114,7 +126,7 @@ def sweep(
                 scheduler=scheduler,
                 progress=not quiet and not json_,
             )
-        page = None
+        page: Path | None = None
         if report:
             from pos2.sweep.report import render_sweep_report
 
