@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -11,6 +12,9 @@ from pos2.cli import app
 from pos2.cli.common import (
     DebugOpt,
     ForceOpt,
+    Format,
+    FormatOpt,
+    JsonOpt,
     OutOpt,
     QuietOpt,
     ScenarioOpt,
@@ -18,6 +22,7 @@ from pos2.cli.common import (
     err_console,
     get_scenario,
     handle_errors,
+    print_json,
 )
 from pos2.scenario import DEFAULT_SCENARIO
 
@@ -31,19 +36,25 @@ def report(
         None, "--paths", min=0, help="Monte Carlo price paths (default: the scenario's montecarlo.paths)."
     ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
+    fmt: FormatOpt = Format.csv,
+    json_: JsonOpt = False,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Run twin, economics and deal and write one self-contained report.html (plus CSV tables)."""
-    from pos2.report.render import STEPS, check_outputs, render_report
+    """Run twin, economics and deal and write one self-contained report.html (plus tables).
+
+    Writes into --out (default ./out): report.html (opens offline: figures embedded, plotly.js
+    inlined), summary.json (the headline numbers; --json prints it) and the tables (--format).
+    """
+    from pos2.report.render import STEPS, SUMMARY_FILE, check_outputs, render_report
 
     with handle_errors(debug):
         out_dir = out if out is not None else Path("out")
-        check_outputs(out_dir, force)
+        check_outputs(out_dir, force, fmt.value)
         scn = get_scenario(scenario, set_)
         if quiet:
-            path = render_report(scn, out_dir, force, None, paths=paths, seed=seed)
+            path = render_report(scn, out_dir, force, None, paths=paths, seed=seed, fmt=fmt.value)
         else:
             columns = (
                 SpinnerColumn(),
@@ -62,7 +73,9 @@ def report(
                     started[0] = True
                     bar.update(task, description=msg)
 
-                path = render_report(scn, out_dir, force, step, paths=paths, seed=seed)
+                path = render_report(scn, out_dir, force, step, paths=paths, seed=seed, fmt=fmt.value)
                 bar.update(task, completed=STEPS, description="done")
+        if json_:
+            print_json(json.loads((path.parent / SUMMARY_FILE).read_text(encoding="utf-8")))
         if not quiet:
             err_console.print(f"report: {path}")

@@ -7,8 +7,10 @@ Missing keys give ``None`` (and the report says "not available"), never a made-u
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 PARTIES = ("russia", "china", "mongolia")
@@ -112,3 +114,25 @@ def profile_table(twin_result: Any) -> pd.DataFrame | None:
     if t is not None:
         out["temperature_c"] = t.to_numpy()
     return out
+
+
+def clean_json(obj: Any) -> Any:
+    """A JSON-safe copy: numpy scalars to Python, NaN and infinities to ``None``, tuples to lists."""
+    if isinstance(obj, dict):
+        return {str(k): clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [clean_json(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return clean_json(obj.tolist())
+    if isinstance(obj, bool | np.bool_):
+        return bool(obj)
+    if isinstance(obj, int | np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if obj is None or isinstance(obj, str):
+        return obj
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return str(obj)

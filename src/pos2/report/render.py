@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ import plotly.io as pio
 
 from pos2.errors import OutputError, Pos2Error
 from pos2.report import figures as figs
-from pos2.report.extract import PARTIES, deal_numbers, dig, economics_numbers, profile_table
+from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
 from pos2.report.stages import DEFAULT_PATHS, Chain, ProgressFn, TwinCache, run_chain, stage_function
 from pos2.report.summary import (
     Answer,
@@ -38,6 +39,8 @@ from pos2.report.whatif import explore_levers
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
 REPORT_FILE = "report.html"
+SUMMARY_FILE = "summary.json"
+FORMATS = ("csv", "parquet", "json")
 TABLE_FILES = (
     "stations.csv",
     "sections.csv",
@@ -60,7 +63,25 @@ TABLE_FILES = (
     "whatif.csv",
     "sources.csv",
 )
-"""Everything :func:`render_report` may write into the output folder."""
+"""Tables :func:`render_report` may write (named for CSV; other formats change the suffix)."""
+
+
+def output_files(fmt: str = "csv") -> list[str]:
+    """Every file :func:`render_report` may write into the output folder for table format ``fmt``."""
+    return [REPORT_FILE, SUMMARY_FILE, *(n.removesuffix(".csv") + f".{fmt}" for n in TABLE_FILES)]
+
+
+def _write_table(df: pd.DataFrame, path: Path, fmt: str) -> None:
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    elif fmt == "parquet":
+        try:
+            df.to_parquet(path, index=False)
+        except ImportError:
+            raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
+    else:
+        df.to_json(path, orient="records", indent=2)
+
 
 STEPS = 7
 """Progress steps reported by :func:`render_report`."""
@@ -110,6 +131,7 @@ def _na(text: str) -> str:
 @dataclasses.dataclass
 class _Doc:
     sections: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+    answers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     n_fig: int = 0
 
     def fig(self, fig: go.Figure) -> str:
@@ -120,13 +142,15 @@ class _Doc:
         self.sections.append((anchor, title, body))
 
 
-def check_outputs(out_dir: Path, force: bool) -> None:
+def check_outputs(out_dir: Path, force: bool, fmt: str = "csv") -> None:
     """Refuse (``OutputError``) when a report file exists in ``out_dir`` and ``force`` is false."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out {out_dir} exists and is not a folder")
     if force:
         return
-    existing = [n for n in (REPORT_FILE, *TABLE_FILES) if (out_dir / n).exists()]
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown table format {fmt!r} (one of {', '.join(FORMATS)})")
+    existing = [n for n in output_files(fmt) if (out_dir / n).exists()]
     if existing:
         raise OutputError(
             f"{out_dir / existing[0]} exists ({len(existing)} report file(s) in {out_dir}); "
@@ -155,7 +179,8 @@ def render_report(
     paths: int | None = DEFAULT_PATHS,
     seed: int | None = None,
     whatif_budget_s: float = 15.0,
-    extras_budget_s: float = 45.0,
+    extras_budget_s: float = 50.0,
+    fmt: str = "csv",
 ) -> Path:
     """Run all stages on ``scenario`` and write ``report.html`` and the tables (CSV) into ``out_dir``.
 
@@ -175,6 +200,8 @@ def render_report(
         Random seed (``None``: the scenario's) [-].
     whatif_budget_s
         Time allowed for the one-lever-at-a-time re-runs [s].
+    fmt
+        Table format: ``csv``, ``parquet`` or ``json`` [-].
     extras_budget_s
         Time from the start by which the twin's analyses (design, capacity curves...) must be done [s].
 
@@ -190,7 +217,7 @@ def render_report(
     """
     t_start = time.perf_counter()
     out = Path(out_dir)
-    check_outputs(out, force)
+    check_outputs(out, force, fmt)
     scn = load_scenario(scenario) if isinstance(scenario, str) else scenario
     say = progress or (lambda _m: None)
     cache = TwinCache()
@@ -211,15 +238,49 @@ def render_report(
     say("writing report and tables")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        tables = _tables(chain, whatif, extras)
+        tables = {n.removesuffix(".csv") + f".{fmt}": df for n, df in _tables(chain, whatif, extras).items()}
         for name, df in tables.items():
-            df.to_csv(out / name, index=False)
+            _write_table(df, out / name, fmt)
         path = out / REPORT_FILE
         elapsed = time.perf_counter() - t_start
         path.write_text(_page(chain, doc, sorted(tables), elapsed), encoding="utf-8")
+        summary = _summary_json(chain, doc, sorted(tables), elapsed)
+        (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, allow_nan=False), encoding="utf-8")
     except OSError as e:
         raise OutputError(f"cannot write the report into {out}: {e.strerror}") from None
     return path
+
+
+def _summary_json(chain: Chain, doc: _Doc, tables: list[str], elapsed_s: float) -> dict[str, Any]:
+    """Headline numbers of the run (``summary.json``; ``pos2 report --json`` prints it)."""
+    e = economics_numbers(chain.economics.data) or {}
+    d = deal_numbers(chain.deal.data) or {}
+    t = chain.twin.data or {}
+    return clean_json(  # type: ignore[no-any-return]
+        {
+            "scenario": chain.scenario.name,
+            "overrides": dict(chain.scenario.overrides),
+            "report": REPORT_FILE,
+            "tables": tables,
+            "seconds": elapsed_s,
+            "stages": {
+                o.name: {"ok": o.ok, "error": o.error, "seconds": o.seconds} for o in chain.outcomes()
+            },
+            "throughput_bcm_per_year": t.get("throughput_bcm_per_year"),
+            "stations": len(t.get("stations") or []) if t else None,
+            "total_power_mw": t.get("total_power_mw"),
+            "fuel_share": t.get("fuel_share"),
+            "tariff_usd_per_kcm": e.get("tariff_usd_per_kcm"),
+            "capex_usd_bn": e.get("capex_usd_bn"),
+            "breakeven_price_usd_per_kcm": e.get("breakeven_price_usd_per_kcm"),
+            "npv_p50_usd_bn": {p: dig(e, "parties", p, "npv_usd_bn", "p50") for p in PARTIES} if e else None,
+            "zopa_usd_per_kcm": d.get("zopa_usd_per_kcm"),
+            "nash_price_usd_per_kcm": d.get("nash_price_usd_per_kcm"),
+            "china_signs_now": dig(chain.deal.data, "delay", "china_signs_now"),
+            "p_agreement_by_year": d.get("p_agreement_by_year"),
+            "answers": dict(doc.answers),
+        }
+    )
 
 
 def _twin_figure(name: str, *args: Any) -> tuple[go.Figure | None, str | None]:
@@ -438,6 +499,7 @@ def _build(
         why_answer(chain),
         closing_answer(whatif, skipped, whatif_note),
     ]
+    doc.answers = [(a.question, a.answer) for a in answers]
     doc.add(
         "summary",
         "Executive summary",

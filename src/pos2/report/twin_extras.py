@@ -69,14 +69,14 @@ def _by_pressure(scn: Scenario) -> Any:
 
 
 TASKS: dict[str, Callable[[Scenario], Any]] = {
-    "by_pressure": _by_pressure,
-    "by_stations": _by_stations,
     "design": _design,
+    "by_pressure": _by_pressure,
     "implied": _implied,
+    "by_stations": _by_stations,
     "capacity": _capacity,
     "part_loads": _part_loads,
 }
-"""Analyses in the order they are queued (longest first, so the pool finishes sooner)."""
+"""Analyses in the order they are queued: the executive summary's answers first, long ones early."""
 
 
 def run_task(name: str, scn: Scenario) -> tuple[str, Any, str | None, float]:

@@ -35,9 +35,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import pos2
 from pos2.errors import Pos2Error
+from pos2.report.extract import clean_json
 from pos2.report.stages import StageOutcome, stage_function
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
-from pos2.web.service import LEVER_KEYS, DashboardService, bounds, clean_json, levers
+from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
 ScenarioName = StrEnum("ScenarioName", {n: n for n in available_scenarios()})  # type: ignore[misc]
 """Only the embedded scenarios can be named (no file paths over the network)."""

@@ -11,11 +11,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pydantic.fields import FieldInfo
 
-from pos2.report.extract import deal_numbers, economics_numbers, profile_table
+from pos2.report.extract import clean_json, deal_numbers, economics_numbers, profile_table
 from pos2.report.stages import INTERACTIVE_PATHS, Chain, StageOutcome, TwinCache, run_chain
 from pos2.scenario import Scenario, ScenarioModel, load_scenario, schema_table
 
@@ -121,28 +120,6 @@ def _nice_step(raw: float) -> float:
     base = raw / 10**exp
     nice = 1.0 if base < 1.5 else 2.0 if base < 3.5 else 5.0 if base < 7.5 else 10.0
     return float(nice * 10**exp)
-
-
-def clean_json(obj: Any) -> Any:
-    """A JSON-safe copy: numpy scalars to Python, NaN and infinities to ``None``, tuples to lists."""
-    if isinstance(obj, dict):
-        return {str(k): clean_json(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [clean_json(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return clean_json(obj.tolist())
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    return str(obj)
 
 
 class DashboardService:
