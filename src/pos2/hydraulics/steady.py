@@ -76,12 +76,12 @@ from pos2.hydraulics.topology import (
     IntArray,
     Pattern,
     Topology,
-    build_topology,
+    topology_of,
 )
 from pos2.network.model import Network
 from pos2.units import G, R
 
-__all__ = ["DEFAULT_LHV_J_PER_KG", "SteadyOptions", "SteadyResult", "solve_steady"]
+__all__ = ["DEFAULT_LHV_J_PER_KG", "SteadyOptions", "SteadyResult", "jacobian_at_solution", "solve_steady"]
 
 DEFAULT_LHV_J_PER_KG: float = 49.0e6
 """Lower heating value of the fuel gas when neither the station nor the gas model gives one [J/kg].
@@ -91,6 +91,8 @@ Assumption (confidence INF): lean West-Siberian gas is mostly methane, whose LHV
 47-49 MJ/kg. 49 MJ/kg is the value used in engineering_facts.md §1d for fuel per station.
 """
 
+_CHORD_CONTRACTION = 0.05
+"""A chord step (old factorisation) is kept only if it cuts the residual at least 20-fold."""
 _P_MIN_PROPS = 1.0e3  # pressures below this [Pa] are clamped for property evaluation only
 
 
@@ -120,8 +122,13 @@ class SteadyOptions:
     max_thermal_iter
         Hydraulics-temperature iterations allowed [-].
     permc_spec
-        Column ordering of the sparse LU (SuperLU): ``COLAMD``, ``MMD_AT_PLUS_A``, ``MMD_ATA``,
+        Ordering of the sparse LU (SuperLU): ``MMD_AT_PLUS_A`` (default; minimum degree on the
+        symmetric structure, best for the nodal matrices of networks), ``COLAMD``, ``MMD_ATA``,
         ``NATURAL`` [-].
+    lu_symmetric_mode
+        SuperLU's symmetric mode: prefer diagonal pivots so the fill follows the ordering [-].
+    lu_diag_pivot_thresh
+        SuperLU's threshold for keeping a diagonal pivot (0 = always, 1 = partial pivoting) [-].
     check_limits
         Raise :class:`InfeasibleError` when a station limit is exceeded [-].
     """
@@ -135,7 +142,9 @@ class SteadyOptions:
     fixed_friction_factor: float | None = None
     thermal_tol_k: float = 1e-4
     max_thermal_iter: int = 50
-    permc_spec: str = "COLAMD"
+    permc_spec: str = "MMD_AT_PLUS_A"
+    lu_symmetric_mode: bool = True
+    lu_diag_pivot_thresh: float = 0.01
     check_limits: bool = True
 
     def __post_init__(self) -> None:
@@ -157,6 +166,8 @@ class SteadyOptions:
                 raise bad(name, getattr(self, name), "must be >= 1")
         if self.permc_spec not in ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL"):
             raise bad("permc_spec", self.permc_spec, "unknown ordering")
+        if not 0.0 <= self.lu_diag_pivot_thresh <= 1.0:
+            raise bad("lu_diag_pivot_thresh", self.lu_diag_pivot_thresh, "must be in [0, 1]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,12 +227,57 @@ class SteadyResult:
 # ------------------------------------------------------------------------------------------------
 
 
+class _RangeGuard:
+    """Evaluate a gas model with (p, T) clipped into its stated validity range during iterations.
+
+    Newton trial points may leave the range of a tabulated model although the solution lies inside
+    it; the guard keeps them evaluable (with ``dZ/dp = 0`` where clipped). The final result tables are
+    computed with the unguarded model, so a *solution* outside the range still raises
+    :class:`pos2.errors.GasError`.
+    """
+
+    def __init__(self, gas: GasModel) -> None:
+        self.gas = gas
+        p_rng = getattr(gas, "p_range_pa", None)
+        t_rng = getattr(gas, "t_range_k", None)
+        self.p_lo = max(float(p_rng[0]), _P_MIN_PROPS) if p_rng is not None else _P_MIN_PROPS
+        self.p_hi = float(p_rng[1]) if p_rng is not None else math.inf
+        self.t_lo = float(t_rng[0]) if t_rng is not None else 1.0
+        self.t_hi = float(t_rng[1]) if t_rng is not None else math.inf
+
+    def _pt(self, p: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return np.clip(p, self.p_lo, self.p_hi), np.clip(t, self.t_lo, self.t_hi)
+
+    def z(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        return self.gas.z(*self._pt(p, t))
+
+    def dz_dp(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        inside = (p >= self.p_lo) & (p <= self.p_hi)
+        return np.where(inside, self.gas.dz_dp(*self._pt(p, t)), 0.0)
+
+    def density(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        return self.gas.density(*self._pt(p, t))
+
+    def viscosity(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        return self.gas.viscosity(*self._pt(p, t))
+
+    def cp(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        return self.gas.cp(*self._pt(p, t))
+
+    def joule_thomson(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        return self.gas.joule_thomson(*self._pt(p, t))
+
+    def isentropic_exponent(self, p: FloatArray, t: FloatArray) -> FloatArray:
+        return self.gas.isentropic_exponent(*self._pt(p, t))
+
+
 @dataclass
 class _State:
     """Per-solve constants and last evaluated quantities."""
 
     topo: Topology
-    gas: GasModel
+    gas: _RangeGuard
+    raw_gas: GasModel
     opts: SteadyOptions
     r_s: float
     p_ref: float
@@ -233,6 +289,8 @@ class _State:
     c_set_pi: FloatArray
     r_set_pi: FloatArray
     names: dict[str, list[str]] = field(default_factory=dict)
+    factorisations: int = 0
+    chord_steps: int = 0
     lin_coef: FloatArray | None = None
     # filled by evaluate
     z_seg: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -421,20 +479,95 @@ def _full_jacobian(st: _State, jp: _JacParts) -> csc_matrix:
     return _matrix(topo.full, vals)
 
 
-def _reduced_step(st: _State, res: FloatArray, jp: _JacParts) -> FloatArray:
-    """Newton step with the segment flows eliminated (Schur complement on a diagonal block).
+def _factorise(a: csc_matrix, opts: SteadyOptions) -> Any:
+    """SuperLU factorisation with the ordering and pivoting of the options."""
+    return splu(
+        a,
+        permc_spec=opts.permc_spec,
+        diag_pivot_thresh=opts.lu_diag_pivot_thresh,
+        options={"SymmetricMode": opts.lu_symmetric_mode},
+    )
 
-    Each segment row reads ``c1 dpi_from + c2 dpi_to + d dm = -r``, so ``dm = -(r + c1 dpi_from +
-    c2 dpi_to) / d`` (``d < 0`` always, as friction grows with flow). Substituting into the node
-    balances leaves a system in the node pressures and the station/valve flows only.
+
+@dataclass(frozen=True)
+class _ChainSolve:
+    """Eliminated internal nodes of multi-segment pipes (per pipe, in ``topology.chains`` order)."""
+
+    x0: list[FloatArray]  # per group (g, n): T^-1 rhs
+    xa: list[FloatArray]  # per group (g, n): T^-1 e_1
+    xb: list[FloatArray]  # per group (g, n): T^-1 e_n
+    l1: FloatArray  # coupling of the first internal node to the start junction
+    un: FloatArray  # coupling of the last internal node to the end junction
+    schur: FloatArray  # (n_multi, 4): a-a, a-b, b-a, b-b additions
+    rhs_a: FloatArray  # rhs corrections of the start / end junction rows
+    rhs_b: FloatArray
+
+
+def _chain_elimination(st: _State, c12: FloatArray, rhs_nodes: FloatArray | None) -> _ChainSolve:
+    """Eliminate the internal nodes of multi-segment pipes: vectorised Thomas algorithm per chain.
+
+    After the segment flows are eliminated, the row of internal node ``k`` of a pipe couples only its
+    two neighbours: ``L_k z_(k-1) + D_k z_k + U_k z_(k+1) = -r_k`` with ``L_k = -c1`` of the segment
+    before, ``D_k = c1(after) - c2(before)``, ``U_k = c2`` of the segment after. Solving the chain for
+    ``e_1``, ``e_n`` and ``r`` gives the 2 x 2 coupling of the pipe's end junctions (a Schur
+    complement) and, after the junction solve, the internal pressures.
     """
-    topo = st.topo
-    nn, ns = topo.n_nodes, topo.n_segments
+    ch = st.topo.chains
+    nm = ch.pipes.size
+    c1, c2 = c12[:, 0], c12[:, 1]
+    l1 = np.zeros(nm)
+    un = np.zeros(nm)
+    schur = np.zeros((nm, 4))
+    rhs_a = np.zeros(nm)
+    rhs_b = np.zeros(nm)
+    x0s: list[FloatArray] = []
+    xas: list[FloatArray] = []
+    xbs: list[FloatArray] = []
+    for n, pos in ch.groups:
+        seg = ch.first_seg[pos][:, None] + np.arange(n + 1)[None, :]  # (g, n+1)
+        lo = -c1[seg[:, :-1]]
+        dg = c1[seg[:, 1:]] - c2[seg[:, :-1]]
+        up = c2[seg[:, 1:]]
+        g = pos.size
+        r = np.zeros((g, n, 3))
+        if rhs_nodes is not None:
+            r[:, :, 0] = rhs_nodes[ch.int_first[pos][:, None] + np.arange(n)[None, :]]
+        r[:, 0, 1] = 1.0
+        r[:, n - 1, 2] = 1.0
+        dd = dg.copy()
+        for k in range(1, n):
+            w = lo[:, k] / dd[:, k - 1]
+            dd[:, k] -= w * up[:, k - 1]
+            r[:, k] -= w[:, None] * r[:, k - 1]
+        x = np.empty_like(r)
+        x[:, n - 1] = r[:, n - 1] / dd[:, n - 1, None]
+        for k in range(n - 2, -1, -1):
+            x[:, k] = (r[:, k] - up[:, k, None] * x[:, k + 1]) / dd[:, k, None]
+        x0s.append(x[:, :, 0])
+        xas.append(x[:, :, 1])
+        xbs.append(x[:, :, 2])
+        l1_g = lo[:, 0]
+        un_g = up[:, n - 1]
+        a_a1 = c2[seg[:, 0]]  # row a, column of the first internal node
+        a_bn = -c1[seg[:, n]]  # row b, column of the last internal node
+        l1[pos] = l1_g
+        un[pos] = un_g
+        schur[pos, 0] = -a_a1 * x[:, 0, 1] * l1_g
+        schur[pos, 1] = -a_a1 * x[:, 0, 2] * un_g
+        schur[pos, 2] = -a_bn * x[:, n - 1, 1] * l1_g
+        schur[pos, 3] = -a_bn * x[:, n - 1, 2] * un_g
+        rhs_a[pos] = -a_a1 * x[:, 0, 0]
+        rhs_b[pos] = -a_bn * x[:, n - 1, 0]
+    return _ChainSolve(x0s, xas, xbs, l1, un, schur, rhs_a, rhs_b)
+
+
+def _reduced_values(st: _State, jp: _JacParts, c12: FloatArray, cs: _ChainSolve) -> FloatArray:
+    """Values of the junction-level Newton matrix in the order of ``topology.reduced``."""
+    topo, ch = st.topo, st.topo.chains
+    ns = topo.n_segments
     mf, mt = topo.inc_mask_from, topo.inc_mask_to
-    b3s = jp.b3[:ns]
-    d = b3s[:, 2]
-    c12 = b3s[:, :2] / d[:, None] / st.m_ref
-    vals = np.concatenate(
+    s1 = ch.single_seg
+    return np.concatenate(
         [
             np.full(int(mf[ns:].sum()), -1.0 / st.m_ref),
             jp.out_w[ns:][mt[ns:]],
@@ -442,24 +575,72 @@ def _reduced_step(st: _State, res: FloatArray, jp: _JacParts) -> FloatArray:
             jp.fuel_out,
             np.full(topo.fixed_nodes.size, 1.0 / st.p_ref**2),
             jp.b3[ns:].ravel(),
-            c12[mf[:ns]].ravel(),
-            -c12[mt[:ns]].ravel(),
+            c12[s1][ch.single_mask_from].ravel(),
+            -c12[s1][ch.single_mask_to].ravel(),
+            c12[ch.first_seg, 0][ch.mask_a],
+            -c12[ch.first_seg + ch.n_int, 1][ch.mask_b],
+            cs.schur[ch.mask_a][:, :2].ravel(),
+            cs.schur[ch.mask_b][:, 2:].ravel(),
         ]
     )
+
+
+def _reduced_matrix(st: _State, jp: _JacParts) -> csc_matrix:
+    """The junction-level Newton matrix (segment flows and internal nodes eliminated)."""
+    ns = st.topo.n_segments
+    b3s = jp.b3[:ns]
+    c12 = b3s[:, :2] / b3s[:, 2:3] / st.m_ref
+    cs = _chain_elimination(st, c12, None)
+    return _matrix(st.topo.reduced, _reduced_values(st, jp, c12, cs))
+
+
+def _reduced_step(st: _State, res: FloatArray, jp: _JacParts, lu: Any = None) -> tuple[FloatArray, Any]:
+    """Newton step by block elimination down to the junctions (exactly the full Newton step).
+
+    1. Each segment row reads ``c1' dpi_from + c2' dpi_to + d dm = -r``, so ``dm = -(r + c1' dpi_from
+       + c2' dpi_to) / d`` (``d < 0`` always, as friction grows with flow); substituting into the node
+       balances leaves the node pressures and the station/valve flows.
+    2. The internal nodes of pipes split into several segments form tridiagonal chains, eliminated by
+       :func:`_chain_elimination`.
+    3. The remaining junction-level system (size: junctions + stations + valves) is factorised
+       with SuperLU; the eliminated unknowns follow by back substitution.
+
+    With ``lu`` given, that factorisation (of an earlier iterate's matrix) is reused: a chord step.
+    Returns the step and the factorisation used.
+    """
+    topo = st.topo
+    ch = topo.chains
+    nn, ns, nj = topo.n_nodes, topo.n_segments, topo.n_junctions
+    mf, mt = topo.inc_mask_from, topo.inc_mask_to
+    b3s = jp.b3[:ns]
+    d = b3s[:, 2]
+    c12 = b3s[:, :2] / d[:, None] / st.m_ref
     r_seg = res[nn : nn + ns]
     q = r_seg / d / st.m_ref
     rhs_nodes = res[:nn].copy()
     rhs_nodes += np.bincount(topo.seg_from[mf[:ns]], weights=q[mf[:ns]], minlength=nn)
     rhs_nodes -= np.bincount(topo.seg_to[mt[:ns]], weights=q[mt[:ns]], minlength=nn)
-    rhs = np.concatenate([rhs_nodes, res[nn + ns :]])
-    try:
-        lu = splu(_matrix(topo.reduced, vals), permc_spec=st.opts.permc_spec)
-    except RuntimeError as exc:
-        raise _SingularError(str(exc)) from exc
+    cs = _chain_elimination(st, c12, rhs_nodes)
+    rhs_j = rhs_nodes[:nj].copy()
+    a_j, b_j = topo.pipe_from[ch.pipes], topo.pipe_to[ch.pipes]
+    rhs_j += np.bincount(a_j[ch.mask_a], weights=cs.rhs_a[ch.mask_a], minlength=nj)
+    rhs_j += np.bincount(b_j[ch.mask_b], weights=cs.rhs_b[ch.mask_b], minlength=nj)
+    rhs = np.concatenate([rhs_j, res[nn + ns :]])
+    if lu is None:
+        try:
+            lu = _factorise(_matrix(topo.reduced, _reduced_values(st, jp, c12, cs)), st.opts)
+        except RuntimeError as exc:
+            raise _SingularError(str(exc)) from exc
     dy = lu.solve(-rhs)
-    dpi = dy[:nn]
+    dpi = np.empty(nn)
+    dpi[:nj] = dy[:nj]
+    for gi, (n, pos) in enumerate(ch.groups):
+        da = dpi[a_j[pos]] * cs.l1[pos]
+        db = dpi[b_j[pos]] * cs.un[pos]
+        z = -(cs.x0[gi] + cs.xa[gi] * da[:, None] + cs.xb[gi] * db[:, None])
+        dpi[ch.int_first[pos][:, None] + np.arange(n)[None, :]] = z
     dm_seg = -(r_seg + b3s[:, 0] * dpi[topo.seg_from] + b3s[:, 1] * dpi[topo.seg_to]) / d
-    return np.concatenate([dpi, dm_seg, dy[nn:]])
+    return np.concatenate([dpi, dm_seg, dy[nj:]]), lu
 
 
 class _SingularError(Exception):
@@ -473,6 +654,7 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
     res, jp = _evaluate(st, x, jac=True)
     norm = float(np.max(np.abs(res)))
     it = 0
+    lu: Any = None
     while norm > opts.tol:
         if it >= opts.max_iter:
             _raise_if_negative_pressure(st, x)
@@ -482,32 +664,49 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
                 residual=norm,
             )
         assert jp is not None
+        if lu is not None:
+            # chord step: reuse the last factorisation while it still contracts fast
+            dx, _lu = _reduced_step(st, res, jp, lu)
+            xt = x + dx
+            rt, jt = _evaluate(st, xt, jac=True)
+            nt = float(np.max(np.abs(rt))) if np.all(np.isfinite(rt)) else math.inf
+            if nt <= _CHORD_CONTRACTION * norm:
+                it += 1
+                st.chord_steps += 1
+                x, res, jp, norm = xt, rt, jt, nt
+                continue
+            lu = None
         try:
-            dx = _reduced_step(st, res, jp)
+            dx, lu_new = _reduced_step(st, res, jp)
         except _SingularError as exc:
             raise ConvergenceError(f"singular Jacobian ({exc})", iterations=it, residual=norm) from exc
+        st.factorisations += 1
         if not np.all(np.isfinite(dx)):
             raise ConvergenceError("Newton step is not finite", iterations=it, residual=norm)
         it += 1
         l2 = float(np.dot(res, res))
         alpha = 1.0
-        best: tuple[float, FloatArray] | None = None
+        best: tuple[float, FloatArray, FloatArray, _JacParts | None] | None = None
         for _ in range(12):
             xt = x + alpha * dx
-            rt, _v = _evaluate(st, xt, jac=False)
+            rt, jt = _evaluate(st, xt, jac=True)
             lt = float(np.dot(rt, rt)) if np.all(np.isfinite(rt)) else math.inf
             if lt <= (1.0 - 1e-4 * alpha) * l2:
-                best = (lt, xt)
+                best = (lt, xt, rt, jt)
                 break
             if best is None or lt < best[0]:
-                best = (lt, xt)
+                best = (lt, xt, rt, jt)
             alpha *= 0.5
         if best is None or not math.isfinite(best[0]):
             _raise_if_negative_pressure(st, x)
             raise ConvergenceError("no finite Newton step found", iterations=it, residual=norm)
-        x = best[1]
-        res, jp = _evaluate(st, x, jac=True)
-        norm = float(np.max(np.abs(res))) if np.all(np.isfinite(res)) else math.inf
+        _, x, res, jp = best
+        if st.comp_a.size:  # the fuel factors of the accepted point
+            _evaluate(st, x, jac=False)
+        new_norm = float(np.max(np.abs(res))) if np.all(np.isfinite(res)) else math.inf
+        # a full step that contracted strongly: we are in Newton's quadratic zone, try chord steps
+        lu = lu_new if (alpha == 1.0 and new_norm <= _CHORD_CONTRACTION * norm) else None
+        norm = new_norm
     return x, it, norm
 
 
@@ -551,7 +750,10 @@ def _raise_if_negative_pressure(st: _State, x: FloatArray) -> None:
 
 
 def _lhv(topo: Topology, gas: GasModel) -> FloatArray:
+    """Per station: its own LHV, else the gas model's (or its composition's), else the default."""
     gas_lhv = getattr(gas, "lhv_j_per_kg", None)
+    if gas_lhv is None:
+        gas_lhv = getattr(getattr(gas, "composition", None), "lhv_j_per_kg", None)
     default = float(gas_lhv) if isinstance(gas_lhv, int | float) and gas_lhv > 0 else DEFAULT_LHV_J_PER_KG
     return np.where(np.isnan(topo.c_lhv), default, topo.c_lhv)
 
@@ -579,7 +781,8 @@ def _initial_state(st: _State) -> FloatArray:
     res, jp = _evaluate(st, x, jac=True)
     assert jp is not None
     try:
-        x = x + _reduced_step(st, res, jp)
+        x = x + _reduced_step(st, res, jp)[0]
+        st.factorisations += 1
     except _SingularError as exc:
         raise ConvergenceError(
             f"singular Jacobian at the start ({exc})", iterations=0, residual=math.inf
@@ -713,7 +916,7 @@ def _march_temperatures(st: _State, x: FloatArray) -> FloatArray:
         ),
         shape=(nn, nn),
     ).tocsc()
-    t_new = splu(a, permc_spec=opts.permc_spec).solve(rhs)
+    t_new = _factorise(a, opts).solve(rhs)
     if not np.all(np.isfinite(t_new)) or np.any(t_new <= 0.0):
         raise ConvergenceError(
             "temperature march produced non-physical temperatures", iterations=0, residual=math.inf
@@ -749,7 +952,7 @@ def _segment_temperatures(topo: Topology, t_node: FloatArray) -> FloatArray:
 
 def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
     """Topology, scales, temperatures and set points of one solve."""
-    topo = build_topology(net, opts.max_segment_length_m)
+    topo = topology_of(net, opts.max_segment_length_m)
     r_s = R / gas.molar_mass_kg_per_mol
     p_sets = [s.p_pa for s in net.pressure_sources] + [
         c.outlet_pressure_pa for c in net.compressors if c.outlet_pressure_pa is not None
@@ -762,7 +965,8 @@ def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
     c_set_pi = np.where(topo.c_mode == MODE_FLOW, 0.0, topo.c_set**2)  # p_set^2 or ratio^2
     st = _State(
         topo=topo,
-        gas=gas,
+        gas=_RangeGuard(gas),
+        raw_gas=gas,
         opts=opts,
         r_s=r_s,
         p_ref=p_ref,
@@ -773,7 +977,7 @@ def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
         fixed_pi=topo.fixed_p_pa**2,
         c_set_pi=c_set_pi,
         r_set_pi=topo.r_set_pa**2,
-        names={"pipe": [q.name for q in net.pipes], "junction": [j.name for j in net.junctions]},
+        names={"pipe": list(topo.pipe_names), "junction": list(topo.junction_names)},
     )
     return st
 
@@ -843,7 +1047,7 @@ def solve_steady(net: Network, gas: GasModel, opts: SteadyOptions | None = None)
 def _results(
     net: Network, st: _State, x: FloatArray, iterations: int, residual: float, thermal_iter: int, dt_s: float
 ) -> SteadyResult:
-    topo, gas = st.topo, st.gas
+    topo, gas = st.topo, st.raw_gas
     nn, ns, nc, nr = topo.n_nodes, topo.n_segments, topo.c_from.size, topo.r_from.size
     p = np.sqrt(x[:nn])
     m = x[nn:]
@@ -852,7 +1056,7 @@ def _results(
 
     nodes = pd.DataFrame(
         {
-            "name": [j.name for j in net.junctions],
+            "name": topo.junction_names,
             "p_pa": p[:nj],
             "t_k": t[:nj],
             "elevation_m": topo.node_elevation_m[:nj],
@@ -869,7 +1073,7 @@ def _results(
     pt_node, pt_seg, pt_x = pt_node[order], pt_seg[order], pt_x[order]
     rho_pt = gas.density(p[pt_node], t[pt_node])
     v_pt = ms[pt_seg] / (rho_pt * topo.seg_area_m2[pt_seg])
-    pipe_names = np.array([q.name for q in net.pipes], dtype=object)
+    pipe_names = topo.pipe_names
     segments = pd.DataFrame(
         {
             "pipe": pipe_names[topo.seg_pipe[pt_seg]] if ns else np.array([], dtype=object),
@@ -899,9 +1103,9 @@ def _results(
     rho_mean = pack / np.maximum(area * length, 1e-300)
     pipes = pd.DataFrame(
         {
-            "name": [q.name for q in net.pipes],
-            "from_junction": [q.from_junction for q in net.pipes],
-            "to_junction": [q.to_junction for q in net.pipes],
+            "name": pipe_names,
+            "from_junction": topo.junction_names[topo.pipe_from],
+            "to_junction": topo.junction_names[topo.pipe_to],
             "flow_kg_per_s": flow,
             "v_in_m_per_s": flow / (rho_in * area) if ns else flow,
             "v_out_m_per_s": flow / (rho_out * area) if ns else flow,
@@ -1001,7 +1205,14 @@ def _results(
         options=st.opts,
         thermal_iterations=thermal_iter,
         solve_time_s=dt_s,
-        info={"n_nodes": nn, "n_segments": ns, "n_unknowns": topo.n_unknowns},
+        info={
+            "n_nodes": nn,
+            "n_segments": ns,
+            "n_unknowns": topo.n_unknowns,
+            "n_reduced": topo.reduced.n,
+            "factorisations": st.factorisations,
+            "chord_steps": st.chord_steps,
+        },
     )
 
 
@@ -1082,3 +1293,56 @@ def _check_stations(net: Network, comp: pd.DataFrame, regs: pd.DataFrame) -> Non
                 constraint="flow direction",
                 value=float(row.flow_kg_per_s),
             )
+
+
+def jacobian_at_solution(
+    net: Network, gas: GasModel, opts: SteadyOptions, res: SteadyResult, *, reduced: bool = True
+) -> csc_matrix:
+    """The Newton matrix at a converged solution (for benchmarks and diagnostics).
+
+    Parameters
+    ----------
+    net
+        The network that was solved [-].
+    gas
+        The gas model used [-].
+    opts
+        The options used [-].
+    res
+        The result of :func:`solve_steady` for these inputs [-].
+    reduced
+        ``True``: the matrix each Newton step factorises (segment flows eliminated);
+        ``False``: the full Jacobian in ``[p^2, m]`` [-].
+    """
+    st = _prepare(net, gas, opts)
+    topo = st.topo
+    x = np.zeros(topo.n_unknowns)
+    ns, nc, nr = topo.n_segments, topo.c_from.size, topo.r_from.size
+    last_seg = topo.pipe_first_seg + topo.pipe_nseg - 1
+    pt_node = np.concatenate([topo.seg_from, topo.seg_to[last_seg]])
+    pt_x = np.concatenate([topo.seg_x0_m, topo.seg_x0_m[last_seg] + topo.seg_length_m[last_seg]])
+    pt_pipe = np.concatenate([topo.seg_pipe, topo.seg_pipe[last_seg]])
+    pt_node = pt_node[np.lexsort((pt_x, pt_pipe))]
+    p = np.zeros(topo.n_nodes)
+    t = np.zeros(topo.n_nodes)
+    p[: topo.n_junctions] = res.nodes.p_pa.to_numpy()
+    t[: topo.n_junctions] = res.nodes.t_k.to_numpy()
+    if ns:
+        p[pt_node] = res.segments.p_pa.to_numpy()
+        t[pt_node] = res.segments.t_k.to_numpy()
+    x[: topo.n_nodes] = p * p
+    o = topo.n_nodes
+    x[o : o + ns] = res.pipes.flow_kg_per_s.to_numpy()[topo.seg_pipe]
+    o += ns
+    x[o : o + nc] = res.compressors.flow_kg_per_s.to_numpy()
+    o += nc
+    x[o : o + nr] = res.regulators.flow_kg_per_s.to_numpy()
+    x[o + nr :] = res.valves.flow_kg_per_s.to_numpy()
+    if opts.thermal:
+        st.t_node = t
+        st.t_seg = _segment_temperatures(topo, t)
+    _r, jp = _evaluate(st, x, jac=True)
+    assert jp is not None
+    if not reduced:
+        return _full_jacobian(st, jp)
+    return _reduced_matrix(st, jp)

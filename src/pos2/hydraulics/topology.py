@@ -68,11 +68,29 @@ def make_pattern(rows: IntArray, cols: IntArray, n: int) -> Pattern:
 
 
 @dataclass(frozen=True)
+class Chains:
+    """Pipes split into several segments: their internal nodes form tridiagonal chains."""
+
+    pipes: IntArray  # pipe index of each multi-segment pipe
+    first_seg: IntArray
+    int_first: IntArray  # node index of the first internal node
+    n_int: IntArray  # number of internal nodes
+    mask_a: NDArray[np.bool_]  # start junction is not a pressure source
+    mask_b: NDArray[np.bool_]
+    groups: tuple[tuple[int, IntArray], ...]  # (n_int, positions in the arrays above)
+    single_seg: IntArray  # the segment of each single-segment pipe
+    single_mask_from: NDArray[np.bool_]
+    single_mask_to: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
 class Topology:
     """Solver view of a network (all arrays, SI units)."""
 
     n_junctions: int
     n_nodes: int
+    junction_names: NDArray[np.object_]
+    pipe_names: NDArray[np.object_]
     node_elevation_m: FloatArray
     node_pipe: IntArray  # pipe index of an internal node, -1 for a junction
     part: IntArray  # connected-part label of each node
@@ -128,6 +146,7 @@ class Topology:
     # Jacobian patterns: full system and the system with the segment flows eliminated
     full: Pattern
     reduced: Pattern
+    chains: Chains
     inc_mask_from: NDArray[np.bool_]
     inc_mask_to: NDArray[np.bool_]
     fuel_mask: NDArray[np.bool_]
@@ -150,6 +169,33 @@ class Topology:
 
 def _nan(x: float | None) -> float:
     return math.nan if x is None else float(x)
+
+
+_CACHE_ATTR = "_pos2_topology_cache"
+
+
+def topology_of(net: Network, max_segment_length_m: float) -> Topology:
+    """:func:`build_topology`, cached on the (immutable) network per segment length.
+
+    A :class:`~pos2.network.Network` is frozen, so its solver topology can be built once and reused
+    by every later solve (the cache lives in a private attribute that is not a dataclass field and
+    so takes no part in equality or repr).
+
+    Parameters
+    ----------
+    net
+        Validated network [-].
+    max_segment_length_m
+        Longest internal segment [m].
+    """
+    cache: dict[float, Topology] | None = net.__dict__.get(_CACHE_ATTR)
+    if cache is None:
+        cache = {}
+        object.__setattr__(net, _CACHE_ATTR, cache)
+    key = float(max_segment_length_m)
+    if key not in cache:
+        cache[key] = build_topology(net, key)
+    return cache[key]
 
 
 def build_topology(net: Network, max_segment_length_m: float) -> Topology:
@@ -177,12 +223,12 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     p_tg = np.array([_nan(p.ground_temperature_k) for p in pipes], dtype=np.float64)
 
     nseg = np.maximum(1, np.ceil(p_len / max_segment_length_m - 1e-9)).astype(np.int64)
-    first = np.concatenate([[0], np.cumsum(nseg)[:-1]]).astype(np.int64)
+    first = (np.cumsum(nseg) - nseg).astype(np.int64)
     ns = int(nseg.sum())
     seg_pipe = np.repeat(np.arange(npipe, dtype=np.int64), nseg)
     k = np.arange(ns, dtype=np.int64) - first[seg_pipe]
     n_int = nseg - 1
-    int_first = nj + np.concatenate([[0], np.cumsum(n_int)[:-1]]).astype(np.int64)
+    int_first = (nj + np.cumsum(n_int) - n_int).astype(np.int64)
     n_nodes = nj + int(n_int.sum())
     last = k == nseg[seg_pipe] - 1
     seg_from = np.where(k == 0, p_from[seg_pipe], int_first[seg_pipe] + k - 1)
@@ -275,12 +321,20 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         ),
         n_nodes + nb,
     )
-    # reduced: unknowns [pi (nodes), flows of stations and valves]; segment flows eliminated
+    # reduced: unknowns [pi (junctions), flows of stations and valves]. The segment flows are
+    # eliminated (diagonal block), then the internal nodes of multi-segment pipes (tridiagonal
+    # chains), leaving 2 x 2 couplings between the end junctions of each pipe.
     ns_ = seg_from.size
     o_from, o_to = br_from[ns_:], br_to[ns_:]
-    rcol = n_nodes + np.arange(nb - ns_, dtype=np.int64)
+    rcol = nj + np.arange(nb - ns_, dtype=np.int64)
     mf, mt = inc_mask_from[ns_:], inc_mask_to[ns_:]
-    sm_f, sm_t = inc_mask_from[:ns_], inc_mask_to[:ns_]
+    single = nseg == 1
+    s1 = first[single]  # the one segment of single-segment pipes
+    s1_f, s1_t = seg_from[s1], seg_to[s1]
+    s1_mf, s1_mt = ~is_fixed[s1_f], ~is_fixed[s1_t]
+    multi = np.flatnonzero(~single)
+    mp_a, mp_b = p_from[multi], p_to[multi]
+    mp_ma, mp_mb = ~is_fixed[mp_a], ~is_fixed[mp_b]
     reduced = make_pattern(
         np.concatenate(
             [
@@ -290,8 +344,12 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
                 c_to[fuel_mask],
                 fixed,
                 np.repeat(rcol, 3),
-                np.repeat(seg_from[sm_f], 2),
-                np.repeat(seg_to[sm_t], 2),
+                np.repeat(s1_f[s1_mf], 2),
+                np.repeat(s1_t[s1_mt], 2),
+                mp_a[mp_ma],
+                mp_b[mp_mb],
+                np.repeat(mp_a[mp_ma], 2),
+                np.repeat(mp_b[mp_mb], 2),
             ]
         ).astype(np.int64),
         np.concatenate(
@@ -302,14 +360,34 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
                 c_to[fuel_mask],
                 fixed,
                 np.stack([o_from, o_to, rcol], axis=1).ravel(),
-                np.stack([seg_from[sm_f], seg_to[sm_f]], axis=1).ravel(),
-                np.stack([seg_from[sm_t], seg_to[sm_t]], axis=1).ravel(),
+                np.stack([s1_f[s1_mf], s1_t[s1_mf]], axis=1).ravel(),
+                np.stack([s1_f[s1_mt], s1_t[s1_mt]], axis=1).ravel(),
+                mp_a[mp_ma],
+                mp_b[mp_mb],
+                np.stack([mp_a[mp_ma], mp_b[mp_ma]], axis=1).ravel(),
+                np.stack([mp_a[mp_mb], mp_b[mp_mb]], axis=1).ravel(),
             ]
         ).astype(np.int64),
-        n_nodes + nb - ns_,
+        nj + nb - ns_,
+    )
+    nint = nseg[multi] - 1
+    groups = tuple((int(k), np.flatnonzero(nint == k).astype(np.int64)) for k in np.unique(nint))
+    chains = Chains(
+        pipes=multi.astype(np.int64),
+        first_seg=first[multi],
+        int_first=int_first[multi],
+        n_int=nint.astype(np.int64),
+        mask_a=mp_ma,
+        mask_b=mp_mb,
+        groups=groups,
+        single_seg=s1,
+        single_mask_from=s1_mf,
+        single_mask_to=s1_mt,
     )
 
     return Topology(
+        junction_names=np.array([j.name for j in net.junctions], dtype=object),
+        pipe_names=np.array([q.name for q in pipes], dtype=object),
         n_junctions=nj,
         n_nodes=n_nodes,
         node_elevation_m=node_elev,
@@ -360,6 +438,7 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         fs_t_k=np.array([_nan(s.t_k) for s in net.flow_sources], dtype=np.float64),
         full=full,
         reduced=reduced,
+        chains=chains,
         inc_mask_from=inc_mask_from,
         inc_mask_to=inc_mask_to,
         fuel_mask=fuel_mask,

@@ -371,8 +371,9 @@ COMPRESSOR = ComponentSchema(
             "J/kg",
             None,
             False,
-            "Lower heating value of the fuel gas; unset = the gas model's `lhv_j_per_kg` if it has "
-            "one, else 49 MJ/kg (see `pos2.hydraulics.steady.DEFAULT_LHV_J_PER_KG`).",
+            "Lower heating value of the fuel gas; unset = the gas model's `lhv_j_per_kg` (or its "
+            "composition's) if it has one, else 49 MJ/kg "
+            "(see `pos2.hydraulics.steady.DEFAULT_LHV_J_PER_KG`).",
             "positive",
             (("fuel_lhv_mj_per_kg", 1e6, 0.0),),
         ),
