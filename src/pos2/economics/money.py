@@ -11,7 +11,7 @@ Examples
 --------
 >>> round(kcm_to_gj(1.0, 32.06), 2)
 33.83
->>> round(usd_per_mmbtu_to_usd_per_kcm(7.0, 32.06), 2)
+>>> round(float(usd_per_mmbtu_to_usd_per_kcm(7.0, 32.06)), 2)
 224.42
 >>> round(capital_recovery_factor(0.08, 30), 5)
 0.08883

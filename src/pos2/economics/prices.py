@@ -167,8 +167,9 @@ def simulate_prices(
     out = np.empty((2, n_months, n_paths))
     for c, (ic, ix) in enumerate(((0, 1), (2, 3))):
         # long-term factor: random walk with drift (cumulative sum)
-        xi = np.cumsum(shocks[ix], axis=0)
-        xi += x[:, ix][None, :] + b[ix] * np.arange(1, n_months + 1)[:, None]
+        xi = np.cumsum(shocks[ix], axis=0, out=shocks[ix])
+        xi += x[:, ix].astype(np.float32)[None, :]
+        xi += (b[ix] * np.arange(1, n_months + 1, dtype=np.float32))[:, None]
         # short-term factor: AR(1) chi_m = a chi_(m-1) + shock_m (in place, one month at a time)
         chi = shocks[ic]
         prev = x[:, ic].astype(np.float32)

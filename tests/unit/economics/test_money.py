@@ -41,3 +41,12 @@ def test_irr_and_payback_textbook() -> None:
     assert np.isnan(r[2])
     np.testing.assert_allclose(payback_years(cf[:2]), [2.0, 3.0])
     assert np.isnan(payback_years(cf[2:])[0])
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    from pos2.economics import costs
+
+    for mod in (money, costs):
+        assert doctest.testmod(mod).failed == 0
