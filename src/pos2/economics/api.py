@@ -59,13 +59,13 @@ def deterministic(
     Parameters
     ----------
     scenario
-        Scenario.
+        Scenario [-]
     twin
-        Twin summary.
+        Twin summary [-]
     deck
-        ``low``, ``base`` or ``hormuz_2026``.
+        ``low``, ``base`` or ``hormuz_2026`` [-]
     project
-        Pre-built project data (rebuilt when omitted).
+        Pre-built project data (rebuilt when omitted) [-]
     """
     project = project or build_project(scenario, twin)
     name = deck or scenario.model.prices.deck
@@ -99,15 +99,15 @@ def npv_by_party(
     Parameters
     ----------
     scenario
-        Scenario.
+        Scenario [-]
     twin
-        Twin summary.
+        Twin summary [-]
     price_usd_per_kcm
-        Flat contract price(s) over the whole term [USD per 1,000 m3], scalar or shape (n,).
+        Flat contract price(s) over the whole term, scalar or shape (n,) [USD per 1,000 m3]
     alternative_usd_per_kcm
-        China's best-alternative value [USD/kcm]; default: the deck's (``prices.deck``) by year.
+        China's best-alternative value; default: the deck's (``prices.deck``) by year [USD/kcm]
     project
-        Pre-built project data (pass it to evaluate many prices quickly).
+        Pre-built project data (pass it to evaluate many prices quickly) [-]
     """
     project = project or build_project(scenario, twin)
     p = np.atleast_1d(np.asarray(price_usd_per_kcm, dtype=float))[:, None]
@@ -173,19 +173,19 @@ def evaluate_economics(
     Parameters
     ----------
     scenario
-        Scenario.
+        Scenario [-]
     twin
-        Twin summary at the scenario's throughput.
+        Twin summary at the scenario's throughput [-]
     paths
         Monte Carlo paths (default ``montecarlo.paths``; 0 = deterministic only) [-].
     seed
         Seed (default ``montecarlo.seed``) [-].
     scheduler
-        Dask scheduler: None (local threads), ``sync`` or a ``distributed`` address.
+        Dask scheduler: None (local threads), ``sync`` or a ``distributed`` address [-]
     chunk_paths
         Paths per chunk (default ``montecarlo.chunk_paths``) [-].
     with_tornado
-        Compute the tornado of the ten most influential inputs.
+        Compute the tornado of the ten most influential inputs [-]
     """
     mc = scenario.model.montecarlo
     paths = mc.paths if paths is None else paths

@@ -132,9 +132,9 @@ def build_project(
     Parameters
     ----------
     scenario
-        Validated scenario.
+        Validated scenario [-]
     twin
-        Twin summary at the scenario's throughput.
+        Twin summary at the scenario's throughput [-]
     cost, tariff
         Capex and levelised tariff already computed for this scenario and twin (sweeps cache them;
         they depend on ``costs``, the twin and a few ``finance``/``contract`` keys only) [-].
@@ -224,13 +224,13 @@ def offtake(project: Project, price: np.ndarray, alt: np.ndarray, demand: np.nda
     Parameters
     ----------
     project
-        Price-independent project data.
+        Price-independent project data [-]
     price
-        Contract price by operating year [USD/kcm], (paths, years) or broadcastable.
+        Contract price by operating year, (paths, years) or broadcastable [USD/kcm]
     alt
-        China's alternative value by operating year [USD/kcm], same shape.
+        China's alternative value by operating year, same shape [USD/kcm]
     demand
-        Multiplicative demand shock on the nomination [-], or None for none.
+        Multiplicative demand shock on the nomination, or None for none [-]
     """
     acq = project.acq_kcm[None, :]
     low = acq * (1.0 - project.flex_band)
@@ -269,13 +269,13 @@ def party_cash_flows(
     Parameters
     ----------
     project
-        Price-independent project data.
+        Price-independent project data [-]
     price
-        Contract price by operating year [USD/kcm], (paths, term years).
+        Contract price by operating year, (paths, term years) [USD/kcm]
     alt
-        China's best-alternative value by operating year [USD/kcm], (paths, term years).
+        China's best-alternative value by operating year, (paths, term years) [USD/kcm]
     demand
-        Multiplicative demand shock [-], (paths, term years), or None.
+        Multiplicative demand shock, (paths, term years), or None [-]
     """
     price, alt = np.broadcast_arrays(np.asarray(price, float), np.asarray(alt, float))
     vol = offtake(project, price, alt, demand)

@@ -62,11 +62,11 @@ def contract_price_usd_per_mmbtu(
     Parameters
     ----------
     scenario
-        Scenario (``contract``, ``prices.ttf_to_jkm``).
+        Scenario (``contract``, ``prices.ttf_to_jkm``) [-]
     brent
-        Monthly Brent including the warm-up months before first gas [USD/bbl], (paths, warmup + months).
+        Monthly Brent including the warm-up months before first gas, (paths, warmup + months) [USD/bbl]
     hub
-        Monthly JKM on the same grid [USD/MMBtu]; used by the hub formula.
+        Monthly JKM on the same grid; used by the hub formula [USD/MMBtu]
     months
         Delivery months [months].
     """

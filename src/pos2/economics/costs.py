@@ -140,7 +140,7 @@ def capex(scenario: Scenario, twin: TwinSummary) -> Capex:
         Scenario with the ``costs`` coefficients [USD of ``costs.price_year``].
     twin
         Twin summary: sections (length [km], outer diameter and wall [mm], terrain [km]) and
-        stations (installed power [MW]; the operating power when installed is not given).
+        stations (installed power; the operating power when installed is not given) [MW]
 
     Returns
     -------

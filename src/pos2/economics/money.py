@@ -73,7 +73,7 @@ def capital_recovery_factor(rate_per_year: float, years: int) -> float:
     Parameters
     ----------
     rate_per_year
-        Discount rate [1/yr]; 0 gives ``1 / n``.
+        Discount rate; 0 gives ``1 / n`` [1/yr]
     years
         Number of annual payments [yr].
     """

@@ -54,17 +54,17 @@ def run_chunk(
     Parameters
     ----------
     scenario
-        Scenario (contract, prices, Monte Carlo settings).
+        Scenario (contract, prices, Monte Carlo settings) [-]
     project
-        Price-independent project data.
+        Price-independent project data [-]
     model
-        Price model.
+        Price model [-]
     seed_seq
-        This chunk's seed sequence.
+        This chunk's seed sequence [-]
     n_paths
         Paths in the chunk [-].
     with_irr
-        Also compute the per-path IRR (the most expensive metric).
+        Also compute the per-path IRR (the most expensive metric) [-]
     """
     rng = np.random.Generator(np.random.PCG64(seed_seq))
     term = project.term_years
@@ -125,9 +125,9 @@ def run_monte_carlo(
     Parameters
     ----------
     scenario
-        Scenario.
+        Scenario [-]
     project
-        Price-independent project data (:func:`pos2.economics.cashflow.build_project`).
+        Price-independent project data (:func:`pos2.economics.cashflow.build_project`) [-]
     paths
         Number of paths [-].
     seed
@@ -136,11 +136,11 @@ def run_monte_carlo(
         Paths per chunk (default ``montecarlo.chunk_paths``); fixes the random streams [-].
     scheduler
         ``None`` or ``"threads"``: Dask's local threaded scheduler; ``"sync"``: in this thread;
-        ``"processes"``; anything else is the address of a ``distributed`` scheduler.
+        ``"processes"``; anything else is the address of a ``distributed`` scheduler [-]
     chunks_per_task
         Chunks grouped into one Dask task (does not change the result) [-].
     with_irr
-        Compute per-path IRRs.
+        Compute per-path IRRs [-]
     """
     import dask
 

@@ -143,7 +143,7 @@ def simulate_prices(
     model
         Four-factor model [see :class:`PriceModel`].
     rng
-        Random generator (one per chunk).
+        Random generator (one per chunk) [-]
     n_paths
         Number of paths [-].
     start_month

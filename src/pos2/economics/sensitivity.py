@@ -91,11 +91,11 @@ def tornado(
     Parameters
     ----------
     scenario
-        Base scenario.
+        Base scenario [-]
     twin
-        Twin summary (unchanged: the throughput is not swung).
+        Twin summary (unchanged: the throughput is not swung) [-]
     evaluate
-        Deterministic NPV per party [USD bn] of a scenario.
+        Deterministic NPV per party of a scenario [USD bn]
     top
         Number of inputs kept [-].
     """

@@ -46,13 +46,13 @@ def station_tradeoff(
     Parameters
     ----------
     scenario
-        Scenario (the twin's ``route`` section sets the line; ``costs`` the coefficients).
+        Scenario (the twin's ``route`` section sets the line; ``costs`` the coefficients) [-]
     counts
         Station counts to try on the section [-].
     which
         ``upstream`` (Russian section) or ``downstream`` (Mongolian section) [-].
     run_twin
-        Scenario -> TwinSummary (default: the twin); injectable for tests.
+        Scenario -> TwinSummary (default: the twin); injectable for tests [-]
 
     Returns
     -------

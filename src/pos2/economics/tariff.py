@@ -67,7 +67,7 @@ def levelized_tariff(scenario: Scenario, twin: TwinSummary, *, cost: Capex | Non
     Parameters
     ----------
     scenario
-        Scenario (``finance``, ``costs``, ``contract`` ramp-up and ACQ).
+        Scenario (``finance``, ``costs``, ``contract`` ramp-up and ACQ) [-]
     twin
         Twin summary (sections, stations, fuel) [see :class:`TwinSummary`].
     cost

@@ -52,9 +52,9 @@ def check_inputs(
     Parameters
     ----------
     scenario
-        Scenario to check.
+        Scenario to check [-]
     twin
-        Twin summary (checked against the contract), if available.
+        Twin summary (checked against the contract), if available [-]
     paths
         Monte Carlo paths requested (0: deterministic only) [-].
     chunk_paths
