@@ -160,8 +160,13 @@ class DaskExecutor:
         client = self.client
         if self._n_workers() == 0:
             client.wait_for_workers(1, timeout=60)
-        self._pids = sorted(set(client.run(_warm, evaluator, keys).values()))
-        ev_future = client.scatter(evaluator, broadcast=True, hash=False)
+        try:
+            self._pids = sorted(set(client.run(_warm, evaluator, keys).values()))
+            ev_future = client.scatter(evaluator, broadcast=True, hash=False)
+        except Pos2Error:
+            raise
+        except Exception as e:
+            raise Pos2Error(f"the Dask workers cannot load the evaluator: {describe_error(e)}") from None
         tag = uuid.uuid4().hex[:8]
         limit = self.in_flight_per_worker * max(1, self._n_workers())
         it = iter(chunks)

@@ -166,28 +166,30 @@ def run_sweep(
     out.mkdir(parents=True, exist_ok=True)
     points = sample_points(spec)
     exists = (out / STORE_FILE).exists()
-    if resume and exists and not force:
-        store = SweepStore.open(out, spec)
-    else:
-        store = SweepStore.create(out, spec, points.columns, kinds, force=force)
+    if exists and not resume and not force:
+        raise OutputError(
+            f"{out / STORE_FILE} exists; pass --resume to continue that sweep or --force to start over"
+        )
+    store = SweepStore.open(out, spec) if resume and exists and not force else None
+    own_executor = executor is None
     try:
-        done = store.done_ids()
-        todo = np.flatnonzero(~np.isin(points.ids, done, assume_unique=True))
-        chunks = make_chunks(points.take(todo), evaluator.upstream_keys(spec.keys), spec.chunk_size)
-        own_executor = executor is None
         if executor is None:
             executor = (
                 SerialExecutor() if workers == 0 else DaskExecutor(workers=workers, scheduler=scheduler)
             )
-        try:
-            return _execute(
-                spec, out, store, evaluator, outputs, points, len(done), chunks, executor, progress
-            )
-        finally:
-            if own_executor:
-                executor.close()
+        if store is None:
+            store = SweepStore.create(out, spec, points.columns, kinds, force=force)
+        done = store.done_ids()
+        todo = np.flatnonzero(~np.isin(points.ids, done, assume_unique=True))
+        chunks = make_chunks(points.take(todo), evaluator.upstream_keys(spec.keys), spec.chunk_size)
+        return _execute(spec, out, store, evaluator, outputs, points, len(done), chunks, executor, progress)
     finally:
-        store.close()
+        try:
+            if own_executor and executor is not None:
+                executor.close()
+        finally:
+            if store is not None:
+                store.close()
 
 
 def _execute(
