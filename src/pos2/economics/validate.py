@@ -82,6 +82,11 @@ def check_inputs(
                 f"inconsistent price years: {name}.price_year = {y} but finance.price_year = {year}; "
                 "deflate the values to one price year"
             )
+    if cur != "USD":
+        raise EconomicsError(
+            f"finance.currency = {cur!r}: the economics works in US dollars (every money key carries "
+            "'usd' in its name); convert the values to USD at a stated exchange rate"
+        )
     c = m.contract
     if c.price_limits == "floor_ceiling":
         if c.floor_usd_per_mmbtu < 0:

@@ -57,3 +57,9 @@ def test_s_curve_kinks_in_order(pos2: Scenario) -> None:
     bad = pos2.with_overrides({"contract.price_limits": "s_curve", "contract.s_curve_low_usd_per_bbl": 120.0})
     with pytest.raises(EconomicsError, match="s_curve_low"):
         check_inputs(bad)
+
+
+def test_money_must_be_usd_throughout(pos2: Scenario) -> None:
+    rub = pos2.with_overrides({"finance.currency": "RUB", "costs.currency": "RUB", "prices.currency": "RUB"})
+    with pytest.raises(EconomicsError, match="works in US dollars"):
+        check_inputs(rub)
