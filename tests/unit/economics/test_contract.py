@@ -73,3 +73,14 @@ def test_china_alternative(pos2: Scenario) -> None:
         pytest.approx(oil)
         == alternative_usd_per_mmbtu(pos2.with_overrides({"prices.alternative": "oil_lng"}), brent, jkm)[0, 0]
     )
+
+
+def test_annual_mean_same_for_both_memory_layouts() -> None:
+    x = np.random.default_rng(0).random((5, 36))
+    expected = x.reshape(5, 3, 12).mean(axis=2)
+    np.testing.assert_allclose(annual_mean(x), expected, rtol=1e-14)
+    np.testing.assert_allclose(annual_mean(np.asfortranarray(x)), expected, rtol=1e-14)
+    f = np.asfortranarray(np.random.default_rng(1).random((4, 45)))[:, 9:]  # an F-ordered slice
+    np.testing.assert_allclose(
+        annual_mean(f), np.ascontiguousarray(f).reshape(4, 3, 12).mean(axis=2), rtol=1e-14
+    )
