@@ -223,5 +223,6 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
         lst = "; ".join(f"{r.label} at {r.value_text}: {r.delta:+,.1f}" for r in best.itertuples())
         parts.append(f"Strongest single moves, by {unit}: {lst}.")
     if skipped:
-        parts.append(f"{skipped} further lever settings were not tried within the time budget.")
+        setting = "setting was" if skipped == 1 else "settings were"
+        parts.append(f"{skipped} further lever {setting} not tried within the time budget.")
     return Answer(q, " ".join(parts), True)
