@@ -27,11 +27,17 @@ from pos2.sweep.evaluator import ChunkResult, Evaluator, describe_error
 
 @dataclass(frozen=True)
 class Chunk:
-    """A chunk of points: its number in this run, ids and swept values."""
+    """A chunk of points: its number in this run, ids and swept values.
+
+    ``group`` holds the values of the cached stages' swept keys at the chunk's first point (empty when
+    no such key is swept); the Dask executor prefers one worker per group, so that each worker solves
+    the expensive stages of fewer groups.
+    """
 
     number: int
     ids: np.ndarray
     columns: dict[str, np.ndarray]
+    group: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,13 +178,22 @@ class DaskExecutor:
         it = iter(chunks)
         pending: dict[str, tuple[Chunk, Any]] = {}
         ac = as_completed()
+        addresses = sorted(client.scheduler_info(n_workers=-1).get("workers", {}))
+        home: dict[tuple[Any, ...], str] = {}
 
         def submit_next() -> bool:
             c = next(it, None)
             if c is None:
                 return False
             key = f"pos2-sweep-{tag}-{c.number}"
-            fut = client.submit(_run_chunk, ev_future, c.ids, c.columns, outputs, key=key, pure=False)
+            where: dict[str, Any] = {}
+            if c.group and len(addresses) > 1:
+                if c.group not in home:
+                    home[c.group] = addresses[len(home) % len(addresses)]
+                where = {"workers": [home[c.group]], "allow_other_workers": True}
+            fut = client.submit(
+                _run_chunk, ev_future, c.ids, c.columns, outputs, key=key, pure=False, **where
+            )
             pending[key] = (c, fut)
             ac.add(fut)
             return True

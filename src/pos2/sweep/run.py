@@ -90,7 +90,9 @@ def make_chunks(points: PointTable, group_keys: tuple[str, ...], chunk_size: int
     for number, start in enumerate(range(0, n, chunk_size)):
         pos = order[start : start + chunk_size]
         sub = points.take(pos)
-        chunks.append(Chunk(number, sub.ids, sub.columns))
+        group = tuple(sub.columns[k][0].item() if hasattr(sub.columns[k][0], "item") else sub.columns[k][0]
+                      for k in group_keys)  # fmt: skip
+        chunks.append(Chunk(number, sub.ids, sub.columns, group))
     return chunks
 
 

@@ -193,3 +193,36 @@ def test_dask_threads_give_the_same_rows_as_serial(tmp_path: Path) -> None:
         frames.append(store.frame().drop(columns=["run_id"]))
         store.close()
     assert frames[0].equals(frames[1])
+
+
+def test_chunks_are_sorted_by_upstream_keys() -> None:
+    from pos2.sweep import PointTable, make_chunks
+
+    thr = np.array([50.0, 40.0, 50.0, 40.0, 45.0, 40.0])
+    pts = PointTable(
+        np.arange(6), {"contract.slope": np.linspace(0.1, 0.2, 6), "pipeline.throughput_bcm_per_year": thr}
+    )
+    chunks = make_chunks(pts, ("pipeline.throughput_bcm_per_year",), 2)
+    assert [c.ids.tolist() for c in chunks] == [[1, 3], [5, 4], [0, 2]]
+    assert [c.group for c in chunks] == [(40.0,), (40.0,), (50.0,)]
+    assert make_chunks(pts, (), 4)[0].group == ()
+
+
+def test_dask_threads_with_grouped_chunks_match_serial(tmp_path: Path) -> None:
+    from pos2.sweep import DaskExecutor
+
+    extra = "[parameters.pipeline]\nthroughput_bcm_per_year = { values = [30.0, 40.0, 50.0] }\n"
+    spec = load_spec(_spec(tmp_path, n_slope=4, extra=extra))
+    run_sweep(spec, tmp_path / "serial", workers=0, progress=False)
+    ex = DaskExecutor(workers=2, processes=False)
+    try:
+        run_sweep(spec, tmp_path / "dask", executor=ex, progress=False)
+    finally:
+        ex.close()
+    frames = []
+    for d in ("serial", "dask"):
+        store = SweepStore.open(tmp_path / d, read_only=True)
+        frames.append(store.frame().drop(columns=["run_id"]))
+        store.close()
+    assert len(frames[0]) == 24
+    assert frames[0].equals(frames[1])
