@@ -81,8 +81,15 @@ class PriceModel:
                 ksum > 0, (1.0 - np.exp(-ksum * dt_years)) / np.where(ksum > 0, ksum, 1.0), dt_years
             )
         cov = self.corr * np.outer(self.sigma, self.sigma) * integ
+        # factors without variance (sigma = 0) get zero rows; the others a Cholesky factor with a
+        # relative jitter of 1e-12 (an exactly singular correlation such as rho = 1 stays usable)
+        live = np.flatnonzero(np.diag(cov) > 0)
+        chol = np.zeros((4, 4))
         try:
-            chol = np.linalg.cholesky(cov + 1e-14 * np.eye(4))
+            if live.size:
+                sub = cov[np.ix_(live, live)]
+                jitter = 1e-12 * float(np.diag(sub).max()) * np.eye(live.size)
+                chol[np.ix_(live, live)] = np.linalg.cholesky(sub + jitter)
         except np.linalg.LinAlgError:
             raise EconomicsError(
                 "the price-factor correlations (prices.brent.rho, prices.jkm.rho, prices.rho_brent_jkm) "

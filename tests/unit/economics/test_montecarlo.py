@@ -73,3 +73,19 @@ def test_distributed_scheduler_gives_the_same_paths(pos2: Scenario, twin: TwinSu
         remote = run_monte_carlo(pos2, p, scheduler=cluster.scheduler_address, **kw)
     np.testing.assert_array_equal(local.npv_usd, remote.npv_usd)
     np.testing.assert_array_equal(local.irr, remote.irr)
+
+
+def test_without_uncertainty_the_monte_carlo_is_the_deterministic_deck(
+    pos2: Scenario, twin: TwinSummary
+) -> None:
+    from pos2.economics import deterministic
+
+    calm = {f"prices.{c}.{k}": 0.0 for c in ("brent", "jkm") for k in ("sigma_chi", "sigma_xi", "mu_xi")} | {
+        "montecarlo.volume_sd": 0.0
+    }
+    scn = pos2.with_overrides(calm)
+    p = build_project(scn, twin)
+    r = run_monte_carlo(scn, p, paths=50, seed=1, scheduler="sync")
+    det = deterministic(scn, twin, project=p)
+    for i, party in enumerate(("russia", "china", "mongolia")):
+        np.testing.assert_allclose(r.npv_usd[i], det.npv_usd[party], rtol=1e-5)
