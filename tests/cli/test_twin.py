@@ -66,12 +66,13 @@ def test_pos1_json_has_the_calibration() -> None:
 
 
 def test_throughput_shortcut_and_strict_limits() -> None:
-    p = run_pos2("twin", "--throughput", "45", "--json")
-    assert p.returncode == 0, p.stderr
-    assert json.loads(p.stdout)["throughput_bcm_per_year"] == 45.0
     # at 52 bcm/yr stations exceed their ratio: a warning by default, an error with --strict
-    p = run_pos2("twin", "--throughput", "52", "--quiet")
-    assert p.returncode == 0
+    p = run_pos2("twin", "--throughput", "52", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["throughput_bcm_per_year"] == 52.0
+    assert d["feasible"] is False
+    assert d["violations"][0].startswith("russia_cs2: pressure ratio above the maximum")
     assert "limit broken: russia_cs2: pressure ratio" in p.stderr
     p = run_pos2("twin", "--throughput", "52", "--strict")
     assert p.returncode == 1

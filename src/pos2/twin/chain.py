@@ -491,7 +491,7 @@ def solve_chain(
     except InfeasibleError as e:
         where = _describe(chain, e.element)
         raise InfeasibleError(
-            f"the line cannot carry {q:g} bcm/yr: {e} [{where}]",
+            f"the line cannot carry {q:g} bcm/yr: {e} (at {where})",
             element=where,
             constraint=e.constraint,
             value=e.value,
