@@ -167,6 +167,24 @@ def _strip_sources(
         )
         return _strip_sources(obj["value"], prefix, label, lines, {})
     if isinstance(obj, dict):
+        if prefix.endswith("]") and obj.get("source") and obj.get("confidence"):
+            # an item of an array of tables that carries its own source (e.g. a route waypoint):
+            # list its numbers with that source (the section model validates the fields)
+            conf = str(obj["confidence"])
+            for k, v in obj.items():
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    key = f"{prefix}.{k}"
+                    out[key] = SourcedValue(
+                        key,
+                        v,
+                        "",
+                        str(obj["source"]),
+                        conf,
+                        str(obj.get("note", "")),
+                        conf == "A",
+                        label,
+                        find_line(lines, key),
+                    )
         return {
             k: _strip_sources(v, f"{prefix}.{k}" if prefix else k, label, lines, out) for k, v in obj.items()
         }
