@@ -59,7 +59,7 @@ def _print_summary(s: SweepSummary) -> None:
 def sweep(
     spec_path: Annotated[
         Path | None,
-        typer.Argument(metavar="[SPEC.toml]", help="Sweep specification (see docs/sweep.md)."),
+        typer.Argument(metavar="SPEC.toml", help="Sweep specification (see docs/sweep.md)."),
     ] = None,
     resume: Annotated[
         bool,

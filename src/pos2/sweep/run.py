@@ -176,9 +176,8 @@ def run_sweep(
     own_executor = executor is None
     try:
         if executor is None:
-            executor = (
-                SerialExecutor() if workers == 0 else DaskExecutor(workers=workers, scheduler=scheduler)
-            )
+            serial = workers == 0 and not scheduler
+            executor = SerialExecutor() if serial else DaskExecutor(workers=workers, scheduler=scheduler)
         if store is None:
             store = SweepStore.create(out, spec, points.columns, kinds, force=force)
         done = store.done_ids()
