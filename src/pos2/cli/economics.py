@@ -126,7 +126,12 @@ def economics(
             f"({_fmt(s['breakeven_price_usd_per_mmbtu'], '.2f')} USD/MMBtu); wellhead netback "
             f"{_fmt(s['netback_usd_per_kcm'])} USD/1,000 m3 at the {s['deck']} deck"
         )
-        p = Table(title=f"NPV [USD bn] over {res.paths:,} paths (seed {res.seed}); P10 = low case")
+        title = (
+            f"NPV [USD bn] over {res.paths:,} paths (seed {res.seed}); P10 = low case"
+            if res.paths
+            else f"NPV [USD bn], deterministic on the '{s['deck']}' deck (--paths 0)"
+        )
+        p = Table(title=title)
         for col in ("party", "P10", "P50", "P90", "P(loss)", "IRR P50", f"NPV {s['deck']} deck"):
             p.add_column(col, justify="right")
         for party, v in s["parties"].items():
