@@ -255,8 +255,29 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float) ->
             f"{ip.throughput_bcm_per_year:g} bcm/yr: {ip.max_pressure_mpa:.2f} MPa abs "
             f"(flat terrain: {ip.flat_terrain_max_pressure_mpa:.2f} MPa abs)"
         )
-        out_console.print(extra["design"].to_string(index=False))
-        out_console.print(extra["length_effect"].to_string(index=False))
+        _print_table(
+            extra["design"],
+            "stations needed for the throughput (evenly spaced, ratio limit)",
+            {
+                "section": "section",
+                "stations": "stations",
+                "spacing_km": "spacing km",
+                "max_ratio": "max ratio",
+                "total_power_mw": "power MW",
+                "units_per_station": "units at busiest",
+            },
+        )
+        _print_table(
+            extra["length_effect"],
+            "effect of the Russian section length",
+            {
+                "russia_length_km": "length km",
+                "stations_needed": "stations",
+                "total_power_mw": "total power MW",
+                "fuel_share": "fuel share",
+                "linepack_mcm": "linepack mcm",
+            },
+        )
     if cal is not None:
         ct = Table(title="PoS1 calibration")
         for c in ("quantity", "model", "published", "note"):
@@ -268,3 +289,19 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float) ->
         f"[dim]{res.solver.get('segments')} segments, {res.solver.get('iterations')} iterations, "
         f"{elapsed:.1f} s[/]"
     )
+
+
+def _print_table(df: pd.DataFrame, title: str, cols: dict[str, str]) -> None:
+    t = Table(title=title)
+    for label in cols.values():
+        t.add_column(label)
+    for _, r in df.iterrows():
+        cells = []
+        for c in cols:
+            v = r[c]
+            if isinstance(v, float):
+                cells.append(f"{v:.4f}" if abs(v) < 1 else f"{v:,.2f}" if abs(v) < 10 else f"{v:,.0f}")
+            else:
+                cells.append(str(v))
+        t.add_row(*cells)
+    out_console.print(t)

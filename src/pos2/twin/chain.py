@@ -424,17 +424,36 @@ def _section_summaries(scenario: Scenario, geo: RouteGeometry) -> tuple[SectionS
     return tuple(out)
 
 
-_REGION_TERRAIN = {"west_siberia": "west_siberian_lowland", "gobi": "gobi", "ub_darkhan": "steppe"}
+_REGION_TERRAIN = {
+    "west_siberia": "west_siberian_lowland",
+    "buryatia_selenga": "mountain",
+    "ub_darkhan": "steppe",
+    "gobi": "gobi",
+    "yakutia": "permafrost",
+}
+MOUNTAIN_SLOPE_M_PER_KM = 5.0
+"""Average ground slope above which a stretch counts as mountain whatever its region [m/km]."""
 
 
 def terrain_class(region: str, z_start_m: float, z_end_m: float, length_m: float) -> str:
-    """Terrain class of a route segment for cost purposes.
+    """Terrain class of a route segment for the cost model (economics' ``costs.terrain`` keys).
 
-    ``mountain`` where the ground rises or falls more than 10 m per km; otherwise by region:
-    ``west_siberian_lowland`` (bog and lowland), ``steppe`` (UB-Darkhan), ``gobi``; everything else
-    ``taiga`` (forested hills of East Siberia, Buryatia, Yakutia, Amur).
+    ``mountain`` where the ground rises or falls more than :data:`MOUNTAIN_SLOPE_M_PER_KM` and in the
+    Baikal/Buryat mountains (region ``buryatia_selenga``: Khamar-Daban, hills > 1,000 m around Naushki,
+    facts §1d); otherwise by region: ``west_siberian_lowland`` (bog and lowland), ``steppe``
+    (Darkhan-Ulaanbaatar), ``gobi``, ``permafrost`` (Yakutia, PoS1); everything else ``taiga`` (the
+    forested hills of the Krasnoyarsk/Irkutsk belt and Amur).
+
+    Parameters
+    ----------
+    region
+        Ground-temperature region of the segment [-].
+    z_start_m, z_end_m
+        Ground elevation at the ends [m].
+    length_m
+        Segment length [m].
     """
-    if length_m > 0 and abs(z_end_m - z_start_m) / (length_m / 1000.0) > 10.0:
+    if length_m > 0 and abs(z_end_m - z_start_m) / (length_m / 1000.0) > MOUNTAIN_SLOPE_M_PER_KM:
         return "mountain"
     return _REGION_TERRAIN.get(region, "taiga")
 

@@ -210,3 +210,12 @@ def test_pos1_has_two_supplies() -> None:
     kovykta = float(st["flow_kg_per_s"].iloc[0])
     fuel = float(st["fuel_kg_per_s"].sum())
     assert kovykta == pytest.approx(0.35 * chain.delivered_kg_per_s + fuel, rel=1e-6)
+
+
+def test_terrain_classes_cover_each_section(pos2_result) -> None:  # type: ignore[no-untyped-def]
+    known = {"west_siberian_lowland", "taiga", "mountain", "steppe", "gobi", "permafrost"}
+    for sec in pos2_result.summary.sections:
+        assert set(sec.terrain_km) <= known
+        assert sum(sec.terrain_km.values()) == pytest.approx(sec.length_km, abs=0.5)
+    assert pos2_result.summary.section("mongolia").terrain_km["gobi"] > 300.0
+    assert pos2_result.summary.section("russia").terrain_km["mountain"] > 200.0  # Khamar-Daban belt
