@@ -224,6 +224,7 @@ def evaluate_economics(
                 dict(party=p, **q, mean=float(v.mean()), prob_loss=float((v < 0).mean()), irr_p50=qi["p50"])
             )
         price_q = _quantiles(res.mean_price_usd_per_kcm)
+        volume_q = _quantiles(res.mean_taken_bcm_per_year)
         paths_table = pd.DataFrame(
             {
                 "path": np.arange(paths),
@@ -256,6 +257,8 @@ def evaluate_economics(
                 }
             )
         price_q = {"p10": mean_price, "p50": mean_price, "p90": mean_price}
+        v_det = float(det.taken_kcm.mean() / 1e6)
+        volume_q = {"p10": v_det, "p50": v_det, "p90": v_det}
         paths_table = pd.DataFrame()
 
     tables: dict[str, pd.DataFrame] = {
@@ -321,6 +324,7 @@ def evaluate_economics(
         "breakeven_price_usd_per_mmbtu": be / heat,
         "netback_usd_per_kcm": netback_usd_per_kcm(scenario, project, mean_price),
         "contract_price_usd_per_kcm": {"deterministic": mean_price, **price_q},
+        "volume_taken_bcm_per_year": {"deterministic": float(det.taken_kcm.mean() / 1e6), **volume_q},
         "parties": parties,
         "decks": {d: {p: r.npv_usd[p] / 1e9 for p in PARTIES} for d, r in decks.items()},
         "tornado": tornado_list,
