@@ -141,7 +141,7 @@ class DaskExecutor:
                 n_workers=n,
                 threads_per_worker=1,
                 processes=processes,
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: never collides with another cluster
                 silence_logs=logging.ERROR,
                 worker_dashboard_address=None,
             )
