@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -65,7 +66,9 @@ def test_report_is_self_contained(demo: tuple[Path, subprocess.CompletedProcess[
     assert not re.search(r"<link[^>]+href=", html)
     # the plotly.js bundle itself names its CDN (for optional features); nothing outside it may
     page = html.replace(_inlined_plotly(), "")
-    assert "cdn" not in page.lower()
+    assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:)?//", page)
+    for host in ("cdn.plot.ly", "cdn.jsdelivr", "unpkg.com", "cdnjs"):
+        assert host not in page
 
 
 def _inlined_plotly() -> str:
@@ -97,7 +100,7 @@ def test_sections_say_plainly_when_a_stage_is_missing(
             assert "stage" in body
         else:
             assert "Not available" not in body, body[:500]
-            assert "class='plotly-graph-div'" in body or "<table>" in body
+            assert "plotly-graph-div" in body or "<table>" in body
 
 
 def test_sources_csv_lists_every_scenario_value(
@@ -127,9 +130,48 @@ def test_report_refuses_to_overwrite_without_force(
 
 
 def test_report_with_set_records_the_override(tmp_path: Path) -> None:
-    r = run_pos2("report", "--out", str(tmp_path), "--set", "bargaining.china_power=0.5", "--quiet")
+    r = run_pos2(
+        "report", "--out", str(tmp_path), "--set", "bargaining.china_power=0.5", "--quiet", "--no-analyses",
+        "--paths", "0", "--json", "--format", "json",
+    )  # fmt: skip
     assert r.returncode == 0, r.stderr
-    assert r.stdout == ""
     assert r.stderr == ""
+    summary = json.loads(r.stdout)
+    assert summary["overrides"] == {"bargaining.china_power": 0.5}
+    assert summary["nash_price_usd_per_kcm"] is not None
+    assert "sources.json" in summary["tables"]
+    assert json.loads((tmp_path / "sources.json").read_text())[0]["key"]
     html = (tmp_path / REPORT_FILE).read_text(encoding="utf-8")
     assert "bargaining.china_power = 0.5" in _section(html, "run")
+    assert "not run (--no-analyses)" in _section(html, "capacity")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium (make system-deps)"
+)
+def test_report_renders_offline_in_a_browser(
+    demo: tuple[Path, subprocess.CompletedProcess[str], float],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    report = demo[0] / REPORT_FILE
+    html = report.read_text(encoding="utf-8")
+    n_figures = len(re.findall(r"class=\"plotly-graph-div\"", html))
+    assert n_figures >= 10
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"]  # fmt: skip
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        page = browser.new_page()
+        requests: list[str] = []
+        errors: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(report.as_uri())
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_figures}", timeout=60_000
+        )
+        browser.close()
+    assert errors == []
+    assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests

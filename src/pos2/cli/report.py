@@ -36,6 +36,11 @@ def report(
         None, "--paths", min=0, help="Monte Carlo price paths (default: the scenario's montecarlo.paths)."
     ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
+    analyses: bool = typer.Option(
+        True,
+        "--analyses/--no-analyses",
+        help="Run the twin's station design, implied pressure, capacity curves and part loads.",
+    ),
     fmt: FormatOpt = Format.csv,
     json_: JsonOpt = False,
     force: ForceOpt = False,
@@ -54,7 +59,9 @@ def report(
         check_outputs(out_dir, force, fmt.value)
         scn = get_scenario(scenario, set_)
         if quiet:
-            path = render_report(scn, out_dir, force, None, paths=paths, seed=seed, fmt=fmt.value)
+            path = render_report(
+                scn, out_dir, force, None, paths=paths, seed=seed, fmt=fmt.value, analyses=analyses
+            )
         else:
             columns = (
                 SpinnerColumn(),
@@ -73,7 +80,9 @@ def report(
                     started[0] = True
                     bar.update(task, description=msg)
 
-                path = render_report(scn, out_dir, force, step, paths=paths, seed=seed, fmt=fmt.value)
+                path = render_report(
+                    scn, out_dir, force, step, paths=paths, seed=seed, fmt=fmt.value, analyses=analyses
+                )
                 bar.update(task, completed=STEPS, description="done")
         if json_:
             print_json(json.loads((path.parent / SUMMARY_FILE).read_text(encoding="utf-8")))

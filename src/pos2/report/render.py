@@ -34,7 +34,7 @@ from pos2.report.summary import (
     why_answer,
     zopa_answer,
 )
-from pos2.report.twin_extras import ExtrasJob, TwinExtras
+from pos2.report.twin_extras import TASKS, ExtrasJob, TwinExtras
 from pos2.report.whatif import explore_levers
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 
@@ -181,6 +181,7 @@ def render_report(
     whatif_budget_s: float = 15.0,
     extras_budget_s: float = 50.0,
     fmt: str = "csv",
+    analyses: bool = True,
 ) -> Path:
     """Run all stages on ``scenario`` and write ``report.html`` and the tables (CSV) into ``out_dir``.
 
@@ -202,6 +203,9 @@ def render_report(
         Time allowed for the one-lever-at-a-time re-runs [s].
     fmt
         Table format: ``csv``, ``parquet`` or ``json`` [-].
+    analyses
+        Run the twin's slower analyses (station design, implied pressure, capacity curves, part
+        loads); without them the report says they were not run [-].
     extras_budget_s
         Time from the start by which the twin's analyses (design, capacity curves...) must be done [s].
 
@@ -222,7 +226,7 @@ def render_report(
     say = progress or (lambda _m: None)
     cache = TwinCache()
     # the twin's slower analyses run in a worker process while the economics and the deal run here
-    job = ExtrasJob(scn) if stage_function("twin") is not None else None
+    job = ExtrasJob(scn) if analyses and stage_function("twin") is not None else None
 
     chain = run_chain(scn, paths=paths, seed=seed, progress=say, twin_cache=cache)
     say("what would close the deal: re-running economics and deal with levers moved")
@@ -233,6 +237,8 @@ def render_report(
         whatif, skipped, whatif_note = None, [], f"the deal stage gave no result ({chain.deal.error})"
     say("twin analyses: station design, implied pressure, capacity, part loads")
     extras = job.collect(t_start + extras_budget_s) if job is not None else None
+    if not analyses:
+        extras = TwinExtras(errors=dict.fromkeys(TASKS, "not run (--no-analyses)"))
     say("figures")
     doc = _build(chain, whatif, len(skipped), whatif_note, extras)
     say("writing report and tables")

@@ -1,0 +1,127 @@
+"""Stage runner, twin cache, what-if moves, summary logic and honesty when a stage is missing."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pos2.report import render, stages
+from pos2.report.extract import clean_json, dig, price_gap_usd_per_kcm
+from pos2.report.summary import closing_answer
+from pos2.report.whatif import candidate_moves
+from pos2.scenario import load_scenario, schema_table
+
+
+@pytest.mark.parametrize(
+    ("key", "stage"),
+    [
+        ("pipeline.throughput_bcm_per_year", "twin"),
+        ("contract.slope", "economics"),
+        ("finance.china_share", "economics"),
+        ("hormuz.closure_months", "deal"),
+        ("bargaining.china_power", "deal"),
+        ("name", "meta"),
+    ],
+)
+def test_stage_of_key(key: str, stage: str) -> None:
+    assert stages.stage_of_key(key) == stage
+
+
+def test_twin_cache_key_ignores_contract_levers_only() -> None:
+    base = load_scenario("pos2")
+    key = stages.TwinCache.key
+    assert key(base.with_overrides({"contract.slope": 0.2})) == key(base)
+    assert key(base.with_overrides({"hormuz.closure_months": 6.0})) == key(base)
+    assert key(base.with_overrides({"pipeline.throughput_bcm_per_year": 40.0})) != key(base)
+
+
+def test_clean_json_makes_strict_json() -> None:
+    out = clean_json(
+        {"a": np.float64(1.5), "b": float("nan"), "c": (np.int64(2), math.inf), 3: np.bool_(True)}
+    )
+    assert out == {"a": 1.5, "b": None, "c": [2, None], "3": True}
+    assert type(out["a"]) is float
+
+
+def test_dig_and_gap() -> None:
+    d = {"x": [{"y": 1}], "china_max_price_usd_per_kcm": 300.0, "russia_min_price_usd_per_kcm": 320.0}
+    assert dig(d, "x", 0, "y") == 1
+    assert dig(d, "x", 5, "y") is None
+    assert dig(d, "nope") is None
+    assert price_gap_usd_per_kcm(d) == pytest.approx(-20.0)
+    assert price_gap_usd_per_kcm({}) is None
+
+
+def test_candidate_moves_stay_in_the_schema_and_move_something() -> None:
+    scn = load_scenario("pos2")
+    rows = {r.key: r for r in schema_table()}
+    moves = candidate_moves(scn)
+    assert {m.why for m in moves} >= {"flexibility", "cost sharing", "a longer Hormuz closure", "price"}
+    for m in moves:
+        r = rows[m.key]
+        assert r.ge is None or m.value >= r.ge
+        assert r.le is None or m.value <= r.le
+        assert m.value != pytest.approx(float(scn.get(m.key)))
+
+
+def _whatif(rows: list[tuple[str, float, float, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "label": label,
+                "value_text": "x",
+                "why": "w",
+                "gap_usd_per_kcm": gap,
+                "waiting_premium_usd_per_kcm": wait,
+                "china_signs_now": signs,
+                "error": None,
+            }
+            for label, gap, wait, signs in rows
+        ]
+    )
+
+
+def test_closing_answer_names_the_levers_that_make_china_sign() -> None:
+    table = _whatif([("base", 100.0, 2.0, False), ("A", 100.0, -1.0, True), ("B", 100.0, 1.5, False)])
+    a = closing_answer(table, skipped=0)
+    assert a.ok
+    assert "China gains 2.0" in a.answer
+    assert "A at x" in a.answer.split("Strongest")[0]
+    assert "B at x" not in a.answer.split("Strongest")[0]
+
+
+def test_closing_answer_without_a_zone_looks_at_the_gap() -> None:
+    table = _whatif([("base", -30.0, 0.0, False), ("A", -10.0, 0.0, False), ("B", 5.0, 0.0, False)])
+    a = closing_answer(table, skipped=2)
+    assert "open a zone of agreement" in a.answer
+    assert "B at x" in a.answer
+    assert "2 further lever settings were not tried" in a.answer
+
+
+def test_report_says_plainly_when_the_stages_are_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(
+        stages,
+        "STAGE_FUNCTIONS",
+        {name: (mod, ("no_such_function",)) for name, (mod, _) in stages.STAGE_FUNCTIONS.items()},
+    )
+    path = render.render_report("pos2", tmp_path, fmt="csv")
+    html = path.read_text(encoding="utf-8")
+    summary = re.search(r"<section id='summary'>(.*?)</section>", html, re.S)
+    assert summary is not None
+    assert summary.group(1).count("Not answered") == 5
+    assert not re.search(r"\d+ USD per 1,000", summary.group(1))  # no number is made up
+    for anchor in ("map", "profiles", "costs", "npv", "zopa", "agreement", "hindcast", "whatif"):
+        body = re.search(rf"<section id='{anchor}'>(.*?)</section>", html, re.S)
+        assert body is not None
+        assert "Not available" in body.group(1), anchor
+        assert "plotly-graph-div" not in body.group(1), anchor
+    # the assumptions section does not depend on any stage
+    assert (tmp_path / "sources.csv").exists()
+    assert not (tmp_path / "npv.csv").exists()
