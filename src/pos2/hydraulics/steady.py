@@ -194,6 +194,11 @@ class SteadyResult:
     * ``sinks``: name, junction, flow_kg_per_s, p_pa.
     * ``regulators`` / ``valves``: name, flow_kg_per_s, p_in_pa, p_out_pa.
     * ``segments``: pipe, x_m, p_pa, t_k, rho_kg_per_m3, v_m_per_s at every discretisation point.
+
+    In isothermal mode a compressor's ``t_out_k`` is its computed discharge temperature (after the
+    after-cooler), for information; the gas in the pipes stays at the isothermal temperature.
+    ``info`` holds sizes (nodes, segments, unknowns, size of the factorised junction system) and
+    the number of sparse factorisations.
     """
 
     network: str
