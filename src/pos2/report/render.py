@@ -25,7 +25,15 @@ import plotly.io as pio
 from pos2.errors import OutputError, Pos2Error
 from pos2.report import figures as figs
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
-from pos2.report.stages import DEFAULT_PATHS, Chain, ProgressFn, TwinCache, run_chain, stage_function
+from pos2.report.stages import (
+    DEFAULT_PATHS,
+    Chain,
+    ProgressFn,
+    TwinCache,
+    run_chain,
+    stage_function,
+    twin_violations,
+)
 from pos2.report.summary import (
     Answer,
     capacity_answer,
@@ -376,6 +384,9 @@ def _twin_sections(doc: _Doc, chain: Chain, extras: TwinExtras | None) -> None:
             cap += "<h3>Part loads (stations as built)</h3>" + _table(pl)
         else:
             cap += _na(f"Part loads not available: {extras.why_missing('part_loads')}")
+    broken = twin_violations(twin)
+    if broken:
+        cap += _na("The operating point breaks these limits: " + "; ".join(broken) + ".")
     if twin.ok and twin.data:
         st_df = pd.DataFrame(twin.data.get("stations") or [])
         sec = pd.DataFrame(twin.data.get("sections") or [])

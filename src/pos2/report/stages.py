@@ -171,11 +171,26 @@ def _upstream_failed(stage: str, upstream: StageOutcome) -> StageOutcome:
 
 
 def twin_stage(scenario: Scenario) -> StageOutcome:
-    """Run the twin on ``scenario``."""
+    """Run the twin on ``scenario``.
+
+    As ``pos2 twin`` does by default, an operating point that breaks a station limit or the
+    delivery minimum is still a result (``check=False``); :func:`twin_violations` lists what it
+    breaks, and the report and the dashboard show it.
+    """
     fn = stage_function("twin")
     if fn is None:
         return _missing("twin")
-    return _run("twin", lambda: fn(scenario))
+    kwargs = _accepts(fn, {"check": False})
+    return _run("twin", lambda: fn(scenario, **kwargs))
+
+
+def twin_violations(twin: StageOutcome) -> list[str]:
+    """The limits the twin's operating point breaks, in words (empty when within limits)."""
+    out = []
+    for v in getattr(twin.result, "violations", ()) or ():
+        msg = getattr(v, "message", None)
+        out.append(msg() if callable(msg) else str(v))
+    return out
 
 
 def twin_summary(twin: StageOutcome) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pos2.report.extract import deal_numbers, dig, economics_numbers, price_gap_usd_per_kcm
-from pos2.report.stages import Chain, StageOutcome
+from pos2.report.stages import Chain, StageOutcome, twin_violations
 from pos2.report.twin_extras import TwinExtras
 
 
@@ -35,6 +35,10 @@ def _missing(outcome: StageOutcome) -> str:
     return f"Not answered: {outcome.error}."
 
 
+def _section_label(name: str) -> str:
+    return name.replace("_", "–").title()
+
+
 def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
     """Can the line carry the throughput, with how many stations and MW?"""
     q = "Can the line carry the design throughput, and with how many compressor stations and MW?"
@@ -50,12 +54,14 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
     for s in stations:
         by_section.setdefault(str(s.get("section", "?")), []).append(s)
     split = ", ".join(
-        f"{len(v)} in {sec.capitalize()} ({sum(float(x.get('power_mw') or 0) for x in v):,.0f} MW)"
+        f"{len(v)} in {_section_label(sec)} ({sum(float(x.get('power_mw') or 0) for x in v):,.0f} MW)"
         for sec, v in by_section.items()
     )
     fuel = d.get("fuel_share")
+    broken = twin_violations(twin)
+    verdict = "Yes: the twin carries" if not broken else "Not within its limits: the twin pushes"
     text = (
-        f"Yes: the twin carries {_n(d.get('throughput_bcm_per_year'), 1)} bcm/yr (20 °C, 101.325 kPa) with "
+        f"{verdict} {_n(d.get('throughput_bcm_per_year'), 1)} bcm/yr (20 °C, 101.325 kPa) with "
         f"{len(stations)} compressor stations ({split}), drawing {_n(d.get('total_power_mw'))} MW of shaft "
         f"power in total. Fuel gas is {_n(100 * fuel if fuel is not None else None, 1)} % of the gas "
         f"entering the line ({_n(d.get('fuel_bcm_per_year'), 2)} bcm/yr); pressures stay between "
@@ -63,6 +69,8 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
         f"gas reaches China at {_n(d.get('delivery_pressure_mpa'), 2)} MPa, and the line holds "
         f"{_n(d.get('linepack_mcm'))} million m³."
     )
+    if broken:
+        text += f" At this operating point the line breaks {len(broken)} limit(s): " + "; ".join(broken) + "."
     if extras is not None:
         imp = extras.get("implied")
         if imp:
@@ -77,7 +85,7 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
                 f" With the stations as built the line tops out at {cap['capacity_bcm_per_year']:.1f} bcm/yr "
                 f"(then {cap['binding']})."
             )
-    return Answer(q, text, True)
+    return Answer(q, text, not broken)
 
 
 def tariff_answer(chain: Chain) -> Answer:
@@ -88,11 +96,15 @@ def tariff_answer(chain: Chain) -> Answer:
         return Answer(q, _missing(chain.economics), False)
     t = e.get("tariff_usd_per_kcm") or {}
     c = e.get("capex_usd_bn") or {}
+    parts = [(name, label) for name, label in (("russia", "Russia"), ("mongolia", "Mongolia")) if c.get(name)]
+    by_t = ", ".join(f"{label} {_n(t.get(name))}" for name, label in parts)
+    by_c = ", ".join(f"{_n(c.get(name), 1)} in {label}" for name, label in parts)
     text = (
-        f"The levelised transport tariff is {_n(t.get('total'))} USD per 1,000 m³ "
-        f"(Russian section {_n(t.get('russia'))}, Mongolian section {_n(t.get('mongolia'))}), for a "
-        f"construction cost of {_n(c.get('total'), 1)} bn USD ({_n(c.get('russia'), 1)} in Russia, "
-        f"{_n(c.get('mongolia'), 1)} in Mongolia). Russia breaks even at a border price of "
+        f"The levelised transport tariff is {_n(t.get('total'))} USD per 1,000 m³"
+        + (f" ({by_t})" if len(parts) > 1 else "")
+        + f", for a construction cost of {_n(c.get('total'), 1)} bn USD"
+        + (f" ({by_c})" if len(parts) > 1 else "")
+        + ". Russia breaks even at a border price of "
         f"{_n(e.get('breakeven_price_usd_per_kcm'))} USD per 1,000 m³; at the scenario's contract price the "
         f"wellhead netback is {_n(e.get('netback_usd_per_kcm'))} USD per 1,000 m³."
     )

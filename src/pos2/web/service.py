@@ -15,7 +15,14 @@ import pandas as pd
 from pydantic.fields import FieldInfo
 
 from pos2.report.extract import clean_json, deal_numbers, economics_numbers, profile_table
-from pos2.report.stages import INTERACTIVE_PATHS, Chain, StageOutcome, TwinCache, run_chain
+from pos2.report.stages import (
+    INTERACTIVE_PATHS,
+    Chain,
+    StageOutcome,
+    TwinCache,
+    run_chain,
+    twin_violations,
+)
 from pos2.scenario import Scenario, ScenarioModel, load_scenario, schema_table
 
 LEVER_KEYS: tuple[str, ...] = (
@@ -169,6 +176,7 @@ class DashboardService:
                     for o in chain.outcomes()
                 },
                 "twin": chain.twin.data,
+                "violations": twin_violations(chain.twin),
                 "profile": _profile_json(prof),
                 "economics": economics_numbers(chain.economics.data),
                 "deal": deal_numbers(chain.deal.data),

@@ -72,7 +72,9 @@ async function update() {
     if (seq !== state.seq) return; // a newer request is on its way
     const failed = Object.entries(data.stages).filter(([, st]) => st.available && !st.ok
       && !String(st.error).startsWith("needs the"));
-    showMessage(failed.map(([name, st]) => `${name}: ${st.error}`).join(" — "), "warning");
+    const notes = failed.map(([name, st]) => `${name}: ${st.error}`);
+    if (data.violations && data.violations.length) notes.push(`limits broken: ${data.violations.join("; ")}`);
+    showMessage(notes.join(" — "), "warning");
     document.querySelectorAll("input.invalid").forEach((el) => el.classList.remove("invalid"));
     render(data);
     state.shown += 1;
