@@ -71,7 +71,8 @@ def test_twin_get_with_query_lever(server_url: str) -> None:
     r = httpx.get(f"{server_url}/api/twin", params={"pipeline.throughput_bcm_per_year": 40}, timeout=60)
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["overrides"] == {"pipeline.throughput_bcm_per_year": 40.0}
+    # the contract quantity (50) follows a lower throughput
+    assert body["overrides"] == {"pipeline.throughput_bcm_per_year": 40.0, "contract.acq_bcm_per_year": 40.0}
     assert body["result"]["throughput_bcm_per_year"] == pytest.approx(40.0, rel=1e-6)
 
 
@@ -80,6 +81,12 @@ def test_dashboard_moves_with_china_power(server_url: str) -> None:
     lo = httpx.post(f"{server_url}/api/dashboard", json={"bargaining.china_power": 0.2}, timeout=60).json()
     hi = httpx.post(f"{server_url}/api/dashboard", json={"bargaining.china_power": 0.9}, timeout=60).json()
     assert lo["stages"]["deal"]["ok"], lo["stages"]
+    assert hi["stages"]["deal"]["ok"], hi["stages"]
+    # beta does not move the reservation prices, only the split
+    for k in ("china_max_price_usd_per_kcm", "russia_min_price_usd_per_kcm"):
+        assert hi["deal"][k] == pytest.approx(lo["deal"][k])
     if lo["deal"]["zopa_usd_per_kcm"] is not None:
         # more bargaining power for the buyer -> a lower Nash price inside the zone
         assert hi["deal"]["nash_price_usd_per_kcm"] < lo["deal"]["nash_price_usd_per_kcm"]
+    else:
+        assert lo["deal"]["nash_price_usd_per_kcm"] is None

@@ -73,7 +73,11 @@ async function update() {
     const failed = Object.entries(data.stages).filter(([, st]) => st.available && !st.ok
       && !String(st.error).startsWith("needs the"));
     const notes = failed.map(([name, st]) => `${name}: ${st.error}`);
-    if (data.violations && data.violations.length) notes.push(`limits broken: ${data.violations.join("; ")}`);
+    const vs = data.violations || [];
+    if (vs.length) {
+      notes.push(`${vs.length} limit(s) broken at this throughput: ${vs.slice(0, 3).join("; ")}`
+        + (vs.length > 3 ? `; and ${vs.length - 3} more` : ""));
+    }
     showMessage(notes.join(" — "), "warning");
     document.querySelectorAll("input.invalid").forEach((el) => el.classList.remove("invalid"));
     render(data);
