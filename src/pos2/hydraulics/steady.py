@@ -43,7 +43,9 @@ Temperatures: isothermal mode gives every connected part the mean temperature of
 heat exchange to the ground (``U`` on the inner wall area ``pi D L``), Joule-Thomson cooling
 ``mu_JT dp`` and the work against gravity ``-g dh / cp``, mixes at nodes, heats through
 compressors (discharge temperature, optional after-cooler) and throttles through regulators and
-valves; hydraulics and temperatures are iterated to a fixed point.
+valves; hydraulics and temperatures are iterated to a fixed point (under-relaxed when the update
+reverses). Give pipes a heat-transfer coefficient: in an adiabatic loop a nearly stagnant pipe takes
+the temperature of whichever end feeds it, which can make the fixed point oscillate.
 
 References
 ----------
@@ -145,7 +147,7 @@ class SteadyOptions:
     ambient_temperature_k: float = 288.15
     fixed_friction_factor: float | None = None
     thermal_tol_k: float = 1e-4
-    max_thermal_iter: int = 50
+    max_thermal_iter: int = 100
     permc_spec: str = "MMD_AT_PLUS_A"
     lu_symmetric_mode: bool = True
     lu_diag_pivot_thresh: float = 0.01
@@ -913,7 +915,11 @@ def _march_temperatures(st: _State, x: FloatArray) -> FloatArray:
     t_new = _factorise(a, opts).solve(rhs)
     if not np.all(np.isfinite(t_new)) or np.any(t_new <= 0.0):
         raise ConvergenceError(
-            "temperature march produced non-physical temperatures", iterations=0, residual=math.inf
+            "temperature march produced non-physical temperatures "
+            f"(min {np.nanmin(t_new):.4g} K, max {np.nanmax(t_new):.4g} K); a loop that recirculates gas "
+            "through a compressor without heat exchange (u_w_per_m2k = 0) has no steady temperature",
+            iterations=0,
+            residual=math.inf,
         )
     return np.asarray(t_new, dtype=np.float64)
 
@@ -1028,11 +1034,22 @@ def _solve(net: Network, gas: GasModel, opts: SteadyOptions) -> SteadyResult:
     x = _initial_state(st)
     x, iterations, residual = _newton(st, x)
     thermal_iter = 0
+    omega = 1.0
+    prev_step: FloatArray | None = None
     if opts.thermal:
         while True:
             thermal_iter += 1
-            t_new = _march_temperatures(st, x)
-            dt = float(np.max(np.abs(t_new - st.t_node)))
+            t_march = _march_temperatures(st, x)
+            dt = float(np.max(np.abs(t_march - st.t_node)))
+            # under-relax when the fixed point stalls (flows and temperatures can swap back and
+            # forth in loops whose flow direction depends on the temperatures)
+            step = t_march - st.t_node
+            if prev_step is not None and float(np.dot(step, prev_step)) < 0.0:
+                omega = max(0.5 * omega, 0.05)  # the update reversed: damp
+            else:
+                omega = min(1.0, 1.5 * omega)
+            prev_step = step
+            t_new = st.t_node + omega * step
             st.t_node = t_new
             st.t_seg = _segment_temperatures(topo, t_new)
             x, it, residual = _newton(st, x)

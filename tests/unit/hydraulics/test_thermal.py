@@ -94,3 +94,41 @@ def test_mixing_at_a_node(methane: IdealGas) -> None:
     assert float(res.nodes.set_index("name").t_k["M"]) == pytest.approx(
         (100 * 300 + 50 * 280) / 150, rel=1e-10
     )
+
+
+def test_meshed_network_temperatures_stay_between_ground_and_supply(methane: IdealGas) -> None:
+    """Flat, no Joule-Thomson: every temperature lies between the ground and the supply (max principle)."""
+    rng = np.random.default_rng(5)
+    nb = NetworkBuilder("thermal mesh")
+    n = 5
+    for i in range(n):
+        for j in range(n):
+            nb.junction(f"J{i}_{j}")
+    k = 0
+    for i in range(n):
+        for j in range(n):
+            for di, dj in ((0, 1), (1, 0)):
+                if i + di < n and j + dj < n:
+                    length = float(rng.uniform(5e3, 30e3))
+                    b = f"J{i + di}_{j + dj}"
+                    nb.pipe(
+                        f"P{k}",
+                        f"J{i}_{j}",
+                        b,
+                        length,
+                        0.6,
+                        2e-5,
+                        u_w_per_m2k=1.75,
+                        ground_temperature_k=278.0,
+                    )
+                    k += 1
+    nb.pressure_source("S", "J0_0", p_pa=7e6, t_k=310.0)
+    nb.flow_source("F", f"J{n - 1}_0", 10.0, t_k=300.0)
+    for q in rng.choice(np.arange(1, n * n), size=8, replace=False):
+        nb.sink(f"D{q}", f"J{q // n}_{q % n}", float(rng.uniform(2.0, 8.0)))
+    res = solve_steady(nb.build(), methane, THERMAL)
+    t = res.segments.t_k.to_numpy()
+    assert t.min() >= 278.0 - 1e-9
+    assert t.max() <= 310.0 + 1e-9
+    assert res.thermal_iterations < 30
+    assert float(res.nodes.set_index("name").t_k["J0_0"]) == pytest.approx(310.0)
