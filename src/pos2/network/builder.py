@@ -30,6 +30,7 @@ from pos2.network.schema import COMPONENTS, check_value
 __all__ = ["NetworkBuilder", "build_network"]
 
 _BRANCHES = ("pipe", "compressor", "regulator", "valve")
+_KNOWN = {kind: frozenset(f.name for f in schema.fields) for kind, schema in COMPONENTS.items()}
 _ATTACHED = ("pressure_source", "flow_source", "sink")
 
 
@@ -65,7 +66,7 @@ class NetworkBuilder:
             raise NetworkError(f"unknown component kind; known: {', '.join(COMPONENTS)}", value=kind)
         schema = COMPONENTS[kind]
         element = str(values.get("name", f"<unnamed {kind}>"))
-        known = {f.name for f in schema.fields}
+        known = _KNOWN[kind]
         for key in values:
             if key not in known:
                 raise NetworkError(f"{kind} has no field '{key}'", element=element, field=key)

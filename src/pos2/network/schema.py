@@ -505,15 +505,16 @@ def check_value(kind: str, element: str, spec: FieldSpec, value: Any) -> Any:
     inf_ok = c in ("positive_or_inf", "ratio")
     if math.isinf(x) and not inf_ok:
         raise NetworkError("must be finite", element=element, field=spec.name, value=x)
-    ok = {
-        "": True,
-        "any": True,
-        "positive": x > 0.0,
-        "nonnegative": x >= 0.0,
-        "positive_or_inf": x > 0.0,
-        "fraction": 0.0 < x <= 1.0,
-        "ratio": x >= 1.0,
-    }[c]
+    if c in ("positive", "positive_or_inf"):
+        ok = x > 0.0
+    elif c == "nonnegative":
+        ok = x >= 0.0
+    elif c == "fraction":
+        ok = 0.0 < x <= 1.0
+    elif c == "ratio":
+        ok = x >= 1.0
+    else:
+        ok = True
     if not ok:
         unit = f" {spec.unit}" if spec.unit and spec.unit != "-" else ""
         raise NetworkError(f"must be {_CHECK_TEXT[c]}{unit}", element=element, field=spec.name, value=x)
