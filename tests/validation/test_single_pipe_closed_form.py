@@ -53,7 +53,7 @@ def _solve_outlet(
     nb.sink("offtake", "out", flow_kg_per_s=flow_kg_per_s)
     res = solve_steady(nb.build(), GAS, opts)
     assert res.converged
-    return float(res.nodes.set_index("name").loc["out", "p_pa"])
+    return float(res.nodes["p_pa"].to_numpy()[list(res.nodes["name"]).index("out")])
 
 
 def _closed_form_outlet(

@@ -73,7 +73,5 @@ def test_stanet_case(path: Path) -> None:
     tol_p, tol_v = TOLERANCES[path.stem]
     assert len(p_dev) == len(meta.p_stanet_pa) > 0
     assert len(v_dev) > 0
-    worst_p = p_dev.loc[p_dev["rel_dev"].idxmax()]
-    worst_v = v_dev.loc[v_dev["abs_dev"].idxmax()]
-    assert worst_p["rel_dev"] < tol_p, f"pressure deviation too large:\n{p_dev.to_string()}"
-    assert worst_v["abs_dev"] < tol_v, f"velocity deviation too large:\n{v_dev.to_string()}"
+    assert float(p_dev["rel_dev"].max()) < tol_p, f"pressure deviation too large:\n{p_dev.to_string()}"
+    assert float(v_dev["abs_dev"].max()) < tol_v, f"velocity deviation too large:\n{v_dev.to_string()}"

@@ -63,6 +63,11 @@ def mean_pressure_pa(p1_pa: np.ndarray, p2_pa: np.ndarray) -> np.ndarray:
     return np.where(same, p1, pm)
 
 
+def column(table: pd.DataFrame, value: str, key: str = "name") -> dict[str, float]:
+    """One numeric column of a result table as ``{name: value}``."""
+    return dict(zip(table[key].astype(str), table[value].to_numpy(dtype=float).tolist(), strict=True))
+
+
 def stanet_friction_factor(method: str, reynolds: float, diameter_m: float, roughness_m: float) -> float:
     """Darcy friction factor of STANET's laws as pandapipes implements them (its STANET reference) [-].
 
@@ -147,13 +152,13 @@ def solve_pandapipes_case(
         res = solve_steady(net, gas, opts)
         if not needs_loop:
             return CaseSolution(net, res, it)
-        pipes = res.pipes.set_index("name")
+        pipe_flow = column(res.pipes, "flow_kg_per_s")
         new_extra: dict[str, float] = {}
         for name, g in pipe_geom.items():
             zeta = meta.pipe_loss_coefficients.get(name, 0.0)
             if zeta == 0.0 and reference_friction is None:
                 continue
-            m = abs(float(pipes.loc[name, "flow_kg_per_s"]))
+            m = abs(pipe_flow[name])
             re = 4.0 * m / (math.pi * g.inner_diameter_m * mu)
             if re < 1.0:  # (almost) no flow: friction plays no role, keep the last length
                 new_extra[name] = extra.get(name, 0.0)
@@ -169,11 +174,10 @@ def solve_pandapipes_case(
             new_extra[name] = g.length_m * (lam_ref / lam - 1.0) + zeta * g.inner_diameter_m / lam
         new_pump: dict[str, float] = {}
         if meta.pumps:
-            comp = res.compressors.set_index("name")
+            c_in, c_out = column(res.compressors, "p_in_pa"), column(res.compressors, "p_out_pa")
+            c_flow = column(res.compressors, "flow_kg_per_s")
             for pump in meta.pumps:
-                p_in = float(comp.loc[pump.name, "p_in_pa"])
-                p_out = float(comp.loc[pump.name, "p_out_pa"])
-                m = float(comp.loc[pump.name, "flow_kg_per_s"])
+                p_in, p_out, m = c_in[pump.name], c_out[pump.name], c_flow[pump.name]
                 q = m / float(gas.density(p_in, t_k))
                 rho_mean = 0.5 * float(gas.density(p_in, t_k) + gas.density(p_out, t_k))
                 dh = meta.elevation_m[pump.to_junction] - meta.elevation_m[pump.from_junction]
@@ -207,27 +211,28 @@ def stanet_deviations(
     tuple of DataFrame
         ``(pressures, velocities)`` with the pos2 value, the STANET value and the deviation.
     """
-    nodes = sol.result.nodes.set_index("name")
+    node_p = column(sol.result.nodes, "p_pa")
     rows = []
     for j, p_ref in meta.p_stanet_pa.items():
         amb = meta.p_ambient_pa[j]
-        p = float(nodes.loc[j, "p_pa"])
+        p = node_p[j]
         p_g, ref_g = (p - amb) / 1e5, (p_ref - amb) / 1e5
         rows.append(
             {"junction": j, "p_pos2_barg": p_g, "p_stanet_barg": ref_g, "rel_dev": abs(1.0 - p_g / ref_g)}
         )
     p_table = pd.DataFrame(rows)
-    pipes = sol.result.pipes.set_index("name")
+    pipes = {
+        c: column(sol.result.pipes, c) for c in ("p_in_pa", "p_out_pa", "t_in_k", "t_out_k", "flow_kg_per_s")
+    }
     vrows = []
     for name, v_ref in meta.v_stanet_m_per_s.items():
-        if name not in pipes.index:
+        if name not in pipes["p_in_pa"]:
             continue
-        row = pipes.loc[name]
-        p_in, p_out = float(row["p_in_pa"]), float(row["p_out_pa"])
+        p_in, p_out = pipes["p_in_pa"][name], pipes["p_out_pa"][name]
         pm = float(mean_pressure_pa(np.asarray([p_in]), np.asarray([p_out]))[0])
-        t_m = 0.5 * (float(row["t_in_k"]) + float(row["t_out_k"]))
+        t_m = 0.5 * (pipes["t_in_k"][name] + pipes["t_out_k"][name])
         d = meta.pipe_diameter_m[name]
-        v = float(row["flow_kg_per_s"]) / (math.pi * d**2 / 4.0 * float(gas.density(pm, t_m)))
+        v = pipes["flow_kg_per_s"][name] / (math.pi * d**2 / 4.0 * float(gas.density(pm, t_m)))
         vrows.append(
             {"pipe": name, "v_pos2_m_per_s": v, "v_stanet_m_per_s": v_ref, "abs_dev": abs(v - v_ref)}
         )
