@@ -235,6 +235,35 @@ class SteadyResult:
         """Fuel gas burnt by all compressor stations [kg/s]."""
         return float(self.compressors["fuel_kg_per_s"].sum()) if len(self.compressors) else 0.0
 
+    def summary(self) -> str:
+        """A short human-readable summary (SI values shown in MPa, MW, t)."""
+        p = self.nodes["p_pa"]
+        lines = [
+            f"steady state of '{self.network}': {len(self.nodes)} junctions, {len(self.pipes)} pipes, "
+            f"{len(self.compressors)} compressor stations",
+            f"  converged in {self.iterations} Newton iterations (residual {self.residual:.2e}"
+            + (f", {self.thermal_iterations} thermal iterations" if self.options.thermal else "")
+            + f"), {self.solve_time_s:.3f} s; friction {self.options.friction}, "
+            + ("non-isothermal" if self.options.thermal else "isothermal"),
+            f"  pressure {p.min() / 1e6:.3f} .. {p.max() / 1e6:.3f} MPa (abs); "
+            f"linepack {self.linepack_kg / 1e3:,.0f} t",
+        ]
+        if len(self.compressors):
+            lines.append(
+                f"  compressors: {self.total_power_w / 1e6:,.2f} MW shaft, "
+                f"fuel {self.total_fuel_kg_per_s:.3f} kg/s"
+            )
+            c = self.compressors
+            for name, ratio, power, fuel in zip(
+                c["name"],
+                c["ratio"].to_numpy(),
+                c["power_w"].to_numpy(),
+                c["fuel_kg_per_s"].to_numpy(),
+                strict=True,
+            ):
+                lines.append(f"    {name}: ratio {ratio:.3f}, {power / 1e6:.2f} MW, fuel {fuel:.3f} kg/s")
+        return "\n".join(lines)
+
 
 # ------------------------------------------------------------------------------------------------
 # evaluation of residual and Jacobian

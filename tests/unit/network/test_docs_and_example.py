@@ -51,3 +51,12 @@ def test_example_network_solves() -> None:
         assert 0.0 < c.power_w < 60e6
         supply = res.sources.set_index("name").flow_kg_per_s
         assert np.isclose(supply["field_supply"] + 20.0, 190.0 + c.fuel_kg_per_s, rtol=1e-9)
+
+
+def test_summary_of_the_example() -> None:
+    gas = ConstantZ(0.88, molar_mass_kg_per_mol=0.0174, viscosity_pa_s=1.1e-5, cp_j_per_kg_k=2300.0)
+    res = solve_steady(load_network(EXAMPLE_PATH), gas)
+    text = res.summary()
+    assert "'transmission_mesh'" in text
+    assert "CS1: ratio" in text
+    assert f"{res.iterations} Newton iterations" in text
