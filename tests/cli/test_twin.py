@@ -106,27 +106,19 @@ def test_bad_set_value_names_the_field() -> None:
 
 def test_out_writes_tables_and_self_contained_figures(tmp_path: Path) -> None:
     out = tmp_path / "o"
-    p = run_pos2("twin", "--out", str(out), "--quiet")
+    # the analyses (capacity curves...) take ~20 s of CPU: their figures are tested in-process
+    p = run_pos2("twin", "--out", str(out), "--quiet", "--no-analyses")
     assert p.returncode == 0, p.stderr
-    for name in (
-        "twin_profile.csv",
-        "twin_stations.csv",
-        "twin_design.csv",
-        "twin_capacity.csv",
-        "twin_part_loads.csv",
-        "twin_length_effect.csv",
-        "twin_summary.json",
-    ):
+    for name in ("twin_profile.csv", "twin_stations.csv", "twin_route.csv", "twin_summary.json"):
         assert (out / name).is_file(), name
-    for name in ("twin_profile", "twin_route_map", "twin_capacity", "twin_fuel_power"):
+    assert json.loads((out / "twin_summary.json").read_text("utf-8"))["scenario"] == "pos2"
+    for name in ("twin_profile", "twin_route_map"):
         html = (out / f"{name}.html").read_text("utf-8")
-        assert ("cdn.plot.ly" not in html and "plotly.js" in html.lower()) or "Plotly" in html
-        assert '<script src="http' not in html
+        assert "Plotly" in html
+        assert '<script src="http' not in html  # plotly.js inlined: works offline
     # refuses to overwrite without --force
     p = run_pos2("twin", "--out", str(out), "--quiet", "--no-analyses")
     assert p.returncode == 3
-    p = run_pos2("twin", "--out", str(out), "--quiet", "--no-analyses", "--force")
-    assert p.returncode == 0, p.stderr
 
 
 @pytest.mark.parametrize("bad", ["nope", "missing.toml"])

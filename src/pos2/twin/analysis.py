@@ -24,7 +24,7 @@ def run_twin(
     scenario: Scenario,
     throughput_bcm_per_year: float | None = None,
     *,
-    check: bool = True,
+    check: bool = False,
     options: ChainOptions | None = None,
 ) -> TwinResult:
     """The twin at one throughput: profiles, stations, summary.
@@ -36,14 +36,17 @@ def run_twin(
     throughput_bcm_per_year
         Delivered throughput [bcm/yr at 20 degC, 101.325 kPa]; default from the scenario.
     check
-        Raise :class:`InfeasibleError` when a station or the delivery breaks a limit.
+        Raise :class:`InfeasibleError` when a station or the delivery breaks a limit (default: list
+        the broken limits in ``result.violations``, like ``pos2 twin`` without ``--strict``).
     options
         Variations that are not scenario keys (flat terrain, one section only).
 
     Raises
     ------
     InfeasibleError
-        The line cannot carry the throughput; the message names the station and the limit.
+        The line cannot carry the throughput (the pressure collapses: the message names the stretch
+        of pipe), or, with ``check``, a station limit is broken (the message names the station and
+        the limit).
     """
     res = solve_chain(scenario, throughput_bcm_per_year, options)
     return raise_if_infeasible(res) if check else res

@@ -144,7 +144,7 @@ def test_more_throughput_needs_more_power_and_fuel() -> None:
 def test_a_throughput_the_line_cannot_carry_names_the_binding_constraint() -> None:
     scn = load_scenario("pos2")
     with pytest.raises(InfeasibleError) as e:
-        run_twin(scn, 58.0)
+        run_twin(scn, 58.0, check=True)
     assert e.value.element is not None
     assert e.value.constraint is not None
     assert "cannot carry 58 bcm/yr" in str(e.value)
@@ -219,3 +219,17 @@ def test_terrain_classes_cover_each_section(pos2_result) -> None:  # type: ignor
         assert sum(sec.terrain_km.values()) == pytest.approx(sec.length_km, abs=0.5)
     assert pos2_result.summary.section("mongolia").terrain_km["gobi"] > 300.0
     assert pos2_result.summary.section("russia").terrain_km["mountain"] > 200.0  # Khamar-Daban belt
+
+
+def test_station_limits_are_listed_or_raised() -> None:
+    scn = load_scenario("pos2")
+    res = run_twin(scn, 52.0)
+    assert not res.feasible
+    v = res.violations[0]
+    assert v.element == "russia_cs2"
+    assert v.constraint == "pressure ratio above the maximum"
+    assert v.value > v.limit == 1.6
+    with pytest.raises(InfeasibleError) as e:
+        run_twin(scn, 52.0, check=True)
+    assert e.value.element == "russia_cs2"
+    assert e.value.constraint == "pressure ratio above the maximum"
