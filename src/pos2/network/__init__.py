@@ -5,7 +5,7 @@
 """
 
 from pos2.network.builder import NetworkBuilder, build_network
-from pos2.network.io import load_network, loads_network
+from pos2.network.io import dump_network, dumps_network, load_network, loads_network
 from pos2.network.model import (
     Compressor,
     FlowSource,
@@ -30,6 +30,8 @@ __all__ = [
     "Sink",
     "Valve",
     "build_network",
+    "dump_network",
+    "dumps_network",
     "load_network",
     "loads_network",
 ]

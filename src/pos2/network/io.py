@@ -25,7 +25,10 @@ written and its value.
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import tomllib
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,14 @@ from pos2.network.model import Network
 from pos2.network.schema import COMPONENTS, FieldSpec, check_value
 from pos2.scenario.locate import find_line, key_lines
 
-__all__ = ["METADATA_KEYS", "NetworkFileError", "load_network", "loads_network"]
+__all__ = [
+    "METADATA_KEYS",
+    "NetworkFileError",
+    "dump_network",
+    "dumps_network",
+    "load_network",
+    "loads_network",
+]
 
 METADATA_KEYS = frozenset({"source", "confidence", "note", "assumption"})
 """Keys allowed on every element to record where its numbers come from (not used by the solver)."""
@@ -245,3 +255,50 @@ def _add_entry(nb: NetworkBuilder, kind: str, i: int, entry: Any, path: str, lin
             field=written.get(exc.field or "", exc.field),
             value=exc.value,
         ) from exc
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    x = float(v)
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return repr(x)
+
+
+def dumps_network(net: Network) -> str:
+    """The network as TOML text in SI keys (``length_m``, ``p_pa``...); :func:`loads_network` reads it back.
+
+    Parameters
+    ----------
+    net
+        Network to write [-].
+    """
+    out = ["[network]", f"name = {_toml_value(net.name)}", ""]
+    for kind, schema in COMPONENTS.items():
+        defaults = {f.name: f.default for f in schema.fields}
+        for rec in net.components(kind):
+            out.append(f"[[{kind}]]")
+            for key, value in asdict(rec).items():
+                if value is None or (
+                    key != "name" and not schema.field(key).required and value == defaults[key]
+                ):
+                    continue
+                out.append(f"{key} = {_toml_value(value)}")
+            out.append("")
+    return "\n".join(out)
+
+
+def dump_network(net: Network, path: str | Path) -> None:
+    """Write the network to a TOML file (see :func:`dumps_network`).
+
+    Parameters
+    ----------
+    net
+        Network to write [-].
+    path
+        File to write [-].
+    """
+    Path(path).write_text(dumps_network(net), encoding="utf-8")

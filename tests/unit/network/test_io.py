@@ -132,3 +132,14 @@ def test_load_from_file(tmp_path: Path) -> None:
     with pytest.raises(NetworkFileError, match=r"given twice \(as 'p_barg' and 'p_bar'\)") as exc:
         load_network(f)
     assert exc.value.path == str(f)
+
+
+def test_round_trip_through_toml(tmp_path: Path) -> None:
+    from pos2.network import dump_network
+    from pos2.network.docs import EXAMPLE_PATH
+
+    for net in (loads_network(GOOD, "tiny.toml"), load_network(EXAMPLE_PATH)):
+        f = tmp_path / "rt.toml"
+        dump_network(net, f)
+        back = load_network(f)
+        assert back == net
