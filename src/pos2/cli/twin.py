@@ -124,7 +124,7 @@ def twin(
     """Steady-state twin of the line: pressures, stations, power, fuel, linepack (and analyses)."""
     with handle_errors(debug):
         from pos2.twin import calibrate_pos1, run_twin
-        from pos2.twin.chain import raise_if_infeasible
+        from pos2.twin.chain import raise_if_infeasible, reference_info
 
         t0 = time.perf_counter()
         sets = list(set_ or [])
@@ -155,6 +155,7 @@ def twin(
             obj["violations"] = [v.message() for v in res.violations]
             obj["warnings"] = list(res.warnings)
             obj["solver"] = res.solver
+            obj["gas"] = reference_info(scn, summary.throughput_bcm_per_year)
             if extra:
                 obj["design"] = _records(extra["design"])
                 obj["implied_pressure"] = _implied_json(extra["implied"])
@@ -164,7 +165,7 @@ def twin(
             return
         if quiet:
             return
-        _print_summary(res, extra, cal, elapsed)
+        _print_summary(res, extra, cal, elapsed, reference_info(scn, summary.throughput_bcm_per_year))
 
 
 def _write_outputs(
@@ -208,10 +209,13 @@ def _write_outputs(
         figures.write_figure(fig, guard_write(out / f"{stem}.html", force))
 
 
-def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float) -> None:
+def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, ref: dict[str, Any]) -> None:
     s = res.summary
     out_console.print(
-        f"[bold]{s.scenario}[/]: {s.throughput_bcm_per_year:g} bcm/yr (20 degC, 101.325 kPa) delivered"
+        f"[bold]{s.scenario}[/]: {s.throughput_bcm_per_year:g} bcm/yr "
+        f"({ref['reference_temperature_c']:g} degC, "
+        f"{ref['reference_pressure_kpa']:g} kPa; = {ref['throughput_kg_per_s']:,.0f} kg/s, "
+        f"{ref['throughput_bcm_per_year_iso_15c']:.2f} bcm/yr at 15 degC) delivered"
         f" - {'[green]within all limits[/]' if res.feasible else '[red]limits broken[/]'}"
     )
     t = Table(title="sections")

@@ -23,7 +23,7 @@ from pos2.scenario import Scenario
 from pos2.scenario.sections_twin import STEEL_SMYS_MPA
 from pos2.twin.route import RouteGeometry, StationSite, build_route
 from pos2.twin.summary import SectionSummary, StationSummary, TwinSummary
-from pos2.units import SECONDS_PER_YEAR, ReferenceConditions, celsius_to_k
+from pos2.units import ISO_STANDARD, SECONDS_PER_YEAR, ReferenceConditions, celsius_to_k
 
 MAX_HOOP_UTILISATION = 0.80
 """Largest accepted hoop stress / SMYS at MAOP [-] (Gazprom lines run at ~0.66, eng §1b)."""
@@ -44,6 +44,31 @@ def gas_for(composition: str) -> GasModel:
     if composition not in comps:
         raise ScenarioError("unknown gas composition preset", field="gas.composition", value=composition)
     return TabulatedGas.from_composition(comps[composition], p_range_pa=TWIN_GAS_P_RANGE_PA)
+
+
+def reference_info(scenario: Scenario, throughput_bcm_per_year: float) -> dict[str, Any]:
+    """The scenario's volume reference conditions, and the throughput as mass flow and at ISO 15 degC.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario.
+    throughput_bcm_per_year
+        Throughput at the scenario's reference conditions [bcm/yr].
+    """
+    m = scenario.model
+    gas = gas_for(m.gas.composition)
+    p_ref = m.gas.reference_pressure_kpa * 1e3
+    rho = float(gas.reference_density(celsius_to_k(m.gas.reference_temperature_c), p_ref))
+    rho_iso = float(gas.reference_density(ISO_STANDARD.t_k, ISO_STANDARD.p_pa))
+    return {
+        "composition": m.gas.composition,
+        "reference_temperature_c": m.gas.reference_temperature_c,
+        "reference_pressure_kpa": m.gas.reference_pressure_kpa,
+        "reference_density_kg_per_m3": rho,
+        "throughput_kg_per_s": throughput_bcm_per_year * 1e9 * rho / SECONDS_PER_YEAR,
+        "throughput_bcm_per_year_iso_15c": throughput_bcm_per_year * rho / rho_iso,
+    }
 
 
 @dataclass(frozen=True)

@@ -233,3 +233,19 @@ def test_station_limits_are_listed_or_raised() -> None:
         run_twin(scn, 52.0, check=True)
     assert e.value.element == "russia_cs2"
     assert e.value.constraint == "pressure ratio above the maximum"
+
+
+def test_reference_conditions_are_stated_and_convertible() -> None:
+    from pos2.twin.chain import reference_info
+
+    info = reference_info(load_scenario("pos2"), 50.0)
+    assert info["reference_temperature_c"] == 20.0
+    assert info["reference_pressure_kpa"] == 101.325
+    # GERG-2008 standard density of the West Siberian gas at 20 degC (engineering_facts V7: 0.6878)
+    assert info["reference_density_kg_per_m3"] == pytest.approx(0.6878, rel=5e-4)
+    assert info["throughput_kg_per_s"] == pytest.approx(1090.0, rel=2e-3)  # eng §1e: ~1,090 kg/s
+    # the same mass at 15 degC is fewer cubic metres, by ~T15/T20 (Z is ~1 at 1 atm)
+    assert info["throughput_bcm_per_year_iso_15c"] == pytest.approx(50.0 * 288.15 / 293.15, rel=1e-3)
+    iso = load_scenario("pos2", {"gas.reference_temperature_c": 15.0})
+    # 50 bcm/yr counted at 15 degC is more gas (denser) than 50 bcm/yr counted at 20 degC
+    assert reference_info(iso, 50.0)["throughput_kg_per_s"] > info["throughput_kg_per_s"]
