@@ -74,6 +74,9 @@ def test_twin_get_with_query_lever(server_url: str) -> None:
     # the contract quantity (50) follows a lower throughput
     assert body["overrides"] == {"pipeline.throughput_bcm_per_year": 40.0, "contract.acq_bcm_per_year": 40.0}
     assert body["result"]["throughput_bcm_per_year"] == pytest.approx(40.0, rel=1e-6)
+    prof = body["profile"]
+    assert len(prof["chainage_km"]) == len(prof["pressure_mpa"]) > 100
+    assert max(prof["pressure_mpa"]) <= body["result"]["max_pressure_mpa"] + 1e-9
 
 
 @pytest.mark.skipif(stage_function("deal") is None, reason="the deal stage is not in this build yet")

@@ -35,8 +35,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import pos2
 from pos2.errors import Pos2Error
-from pos2.report.extract import clean_json
-from pos2.report.stages import StageOutcome, stage_function
+from pos2.report.extract import clean_json, profile_table
+from pos2.report.stages import StageOutcome, stage_function, twin_violations
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
 from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
@@ -211,7 +211,13 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
 
     def _twin(req: _LeverBase) -> Any:
         scn = svc.scenario(req.scenario.value, req.overrides())
-        return _stage_response(svc.twin(scn), scn)
+        outcome = svc.twin(scn)
+        prof = profile_table(outcome.result) if outcome.ok else None
+        extra = {
+            "profile": None if prof is None else {str(c): prof[c].tolist() for c in prof.columns},
+            "violations": twin_violations(outcome),
+        }
+        return _stage_response(outcome, scn, extra)
 
     def _economics(req: EconomicsRequest) -> Any:
         scn = svc.scenario(req.scenario.value, req.overrides())
@@ -225,7 +231,7 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
 
     @app.post("/api/twin", responses=errors)
     def post_twin(req: Levers) -> Any:  # type: ignore[valid-type]
-        """Twin summary (issue 4 ``--json`` object) at the given levers."""
+        """Twin summary (issue 4 ``--json`` object), pressure profile and broken limits at the levers."""
         return _twin(req)
 
     @app.get("/api/twin", responses=errors)

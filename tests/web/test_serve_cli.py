@@ -1,0 +1,58 @@
+"""``pos2 serve`` as a user starts it: loopback by default, the page and the API answer."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+POS2 = Path(sys.executable).parent / "pos2"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_binds_loopback_and_answers() -> None:
+    port = _free_port()
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [str(POS2), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "pos2 serve did not answer within 60 s"
+                time.sleep(0.2)
+        assert r.status_code == 200
+        assert "deal dashboard" in httpx.get(f"http://127.0.0.1:{port}/").text
+        # bound to the loopback interface only
+        conns = subprocess.run(
+            ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=False
+        )
+        if conns.returncode == 0 and conns.stdout.strip():
+            assert all("127.0.0.1:" in line for line in conns.stdout.strip().splitlines()), conns.stdout
+    finally:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in err
