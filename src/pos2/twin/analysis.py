@@ -32,14 +32,14 @@ def run_twin(
     Parameters
     ----------
     scenario
-        A loaded scenario (:func:`pos2.scenario.load_scenario`).
+        A loaded scenario (:func:`pos2.scenario.load_scenario`) [-]
     throughput_bcm_per_year
         Delivered throughput [bcm/yr at 20 degC, 101.325 kPa]; default from the scenario.
     check
         Raise :class:`InfeasibleError` when a station or the delivery breaks a limit (default: list
-        the broken limits in ``result.violations``, like ``pos2 twin`` without ``--strict``).
+        the broken limits in ``result.violations``, like ``pos2 twin`` without ``--strict``) [-]
     options
-        Variations that are not scenario keys (flat terrain, one section only).
+        Variations that are not scenario keys (flat terrain, one section only) [-]
 
     Raises
     ------
@@ -53,7 +53,15 @@ def run_twin(
 
 
 def profile(scenario: Scenario, throughput_bcm_per_year: float | None = None) -> pd.DataFrame:
-    """Pressure, temperature, density, velocity and elevation along the route [table, see TwinResult]."""
+    """Pressure, temperature, density, velocity and elevation along the route (see TwinResult.profile).
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+    throughput_bcm_per_year
+        Delivered throughput; default from the scenario [bcm/yr]
+    """
     return run_twin(scenario, throughput_bcm_per_year, check=False).profile
 
 
@@ -159,9 +167,9 @@ def capacity(
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     options
-        Variations (e.g. one section only).
+        Variations (e.g. one section only) [-]
     lo_bcm_per_year, hi_bcm_per_year
         Search interval [bcm/yr]; default 0.5 and 1.3 times the scenario's throughput, widened
         (down to 0.5 bcm/yr, up to 200 bcm/yr) when the capacity lies outside.
@@ -279,15 +287,15 @@ def design_section(
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     which
-        ``"upstream"`` or ``"downstream"``.
+        ``"upstream"`` or ``"downstream"`` [-]
     throughput_bcm_per_year
         Target [bcm/yr]; default from the scenario.
     max_stations
         Upper bound of the search [-].
     options
-        Variations (flat terrain).
+        Variations (flat terrain) [-]
     """
     if which not in _WHICH:
         raise ScenarioError("section must be 'upstream' or 'downstream'", field="section", value=which)
@@ -362,6 +370,15 @@ def design_stations(
 ) -> pd.DataFrame:
     """Stations needed on every section for a target throughput (default 50 bcm/yr for pos2).
 
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+    throughput_bcm_per_year
+        Target; default from the scenario [bcm/yr]
+    options
+        Variations (flat terrain) [-]
+
     Returns
     -------
     pandas.DataFrame
@@ -418,7 +435,7 @@ def implied_pressure(
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     which
         ``"upstream"`` or ``"downstream"`` [-].
     throughput_bcm_per_year
@@ -472,6 +489,13 @@ def part_loads(
 ) -> pd.DataFrame:
     """Fuel, power and linepack at part loads of the scenario's throughput, stations as built.
 
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+    fractions
+        Fractions of the scenario's throughput [-]
+
     Returns
     -------
     pandas.DataFrame
@@ -507,7 +531,7 @@ def russian_length_effect(scenario: Scenario, lengths_km: tuple[float, ...] | No
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     lengths_km
         Lengths of the upstream section [km]; default its published lengths.
     """
@@ -542,7 +566,17 @@ def russian_length_effect(scenario: Scenario, lengths_km: tuple[float, ...] | No
 def capacity_curve_stations(
     scenario: Scenario, which: str = "downstream", counts: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
 ) -> pd.DataFrame:
-    """Capacity of one section (solved alone) against its number of evenly spaced stations."""
+    """Capacity of one section (solved alone) against its number of evenly spaced stations.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+    which
+        ``"upstream"`` or ``"downstream"`` [-]
+    counts
+        Station counts to evaluate [-]
+    """
     spec = getattr(scenario.model.route, which)
     rows = []
     for n in counts:
@@ -571,7 +605,17 @@ def capacity_curve_pressure(
     which: str = "downstream",
     pressures_mpa: tuple[float, ...] = (8.0, 9.8, 11.0, 11.8, 13.0, 14.0),
 ) -> pd.DataFrame:
-    """Capacity of one section (solved alone) against its MAOP, wall scaled at constant hoop stress."""
+    """Capacity of one section (solved alone) against its MAOP, wall scaled at constant hoop stress.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+    which
+        ``"upstream"`` or ``"downstream"`` [-]
+    pressures_mpa
+        Maximum operating pressures to evaluate [MPa absolute]
+    """
     spec = getattr(scenario.model.route, which)
     rows = []
     for p in pressures_mpa:

@@ -63,11 +63,11 @@ def extract_borders(shapefile: Path, out: Path, countries: tuple[str, ...] = MAP
     Parameters
     ----------
     shapefile
-        Path to ``naturalearth_lowres.shp`` (e.g. from pyogrio's test fixtures).
+        Path to ``naturalearth_lowres.shp`` (e.g. from pyogrio's test fixtures) [-]
     out
-        GeoJSON file to write.
+        GeoJSON file to write [-]
     countries
-        Country names (Natural Earth ``name`` field) to keep.
+        Country names (Natural Earth ``name`` field) to keep [-]
     """
     from pyogrio.raw import read  # optional: only needed to re-create the shipped file
 

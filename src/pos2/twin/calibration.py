@@ -74,6 +74,13 @@ def full_development(scenario: Scenario, loop_km: float = PUBLISHED_LOOP_KM[0]) 
 
     The published total (1,234 MW incl. Kovykta's 48 MW) over the 8 main-line stations is ~148 MW per
     station, i.e. 6 units of 25 MW; the twin gives every station that many.
+
+    Parameters
+    ----------
+    scenario
+        The pos1 scenario [-]
+    loop_km
+        Length of the phase-3 loop on Chayanda-Blagoveshchensk [km]
     """
     per_station = (PUBLISHED_PHASE1_MW + PUBLISHED_PHASE3_MW) / PUBLISHED_PHASE1_STATIONS
     units = round(per_station / scenario.model.stations.unit_power_mw)
@@ -90,7 +97,7 @@ def calibrate_pos1(
     Parameters
     ----------
     scenario
-        The pos1 scenario (default: the embedded one).
+        The pos1 scenario (default: the embedded one) [-]
     throughputs_bcm_per_year
         Throughputs to evaluate [bcm/yr]: contract 38, contract from 2031 44, maximum 61.
     """

@@ -36,7 +36,13 @@ Newton trial steps on long lines (which may overshoot well beyond the final pres
 
 @cache
 def gas_for(composition: str) -> GasModel:
-    """The fast tabulated GERG-2008 gas model of a composition preset (cached)."""
+    """The fast tabulated GERG-2008 gas model of a composition preset (cached).
+
+    Parameters
+    ----------
+    composition
+        Preset name: ``west_siberian`` or ``pure_methane`` [-]
+    """
     from pos2.gas.composition import PURE_METHANE, WEST_SIBERIAN
     from pos2.gas.tables import TabulatedGas
 
@@ -52,7 +58,7 @@ def reference_info(scenario: Scenario, throughput_bcm_per_year: float) -> dict[s
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     throughput_bcm_per_year
         Throughput at the scenario's reference conditions [bcm/yr].
     """
@@ -138,6 +144,11 @@ def _where(scenario: Scenario, key: str) -> tuple[str | None, int | None]:
 def check_scenario(scenario: Scenario) -> None:
     """Checks across sections that the section models cannot do alone.
 
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+
     Raises
     ------
     ScenarioError
@@ -182,6 +193,11 @@ def _norm_unit(u: str) -> str:
 def check_units(scenario: Scenario) -> None:
     """Every twin value written with a ``unit`` must use the schema's unit (no silent conversion).
 
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+
     Raises
     ------
     ScenarioError
@@ -224,7 +240,15 @@ class Chain:
 
 
 def stations_of(scenario: Scenario, geometry: RouteGeometry) -> list[StationSite]:
-    """All stations of the scenario, in route order."""
+    """All stations of the scenario, in route order.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-]
+    geometry
+        Its route geometry [-]
+    """
     sites: list[StationSite] = []
     for which in ("upstream", "downstream"):
         spec = getattr(scenario.model.route, which)
@@ -252,13 +276,13 @@ def build_chain(
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     throughput_bcm_per_year
         Delivered throughput [bcm/yr at the scenario's reference conditions].
     options
-        Variations that are not scenario keys.
+        Variations that are not scenario keys [-]
     geometry
-        The route geometry, if already built.
+        The route geometry, if already built [-]
     """
     from pos2.network import NetworkBuilder
 
@@ -494,13 +518,13 @@ def solve_chain(
     Parameters
     ----------
     scenario
-        A loaded scenario.
+        A loaded scenario [-]
     throughput_bcm_per_year
         Delivered throughput [bcm/yr]; default ``pipeline.throughput_bcm_per_year``.
     options
-        Variations that are not scenario keys.
+        Variations that are not scenario keys [-]
     geometry
-        The route geometry, if already built.
+        The route geometry, if already built [-]
 
     Raises
     ------
@@ -686,7 +710,13 @@ def _describe(chain: Chain, element: str | None) -> str:
 
 
 def raise_if_infeasible(result: TwinResult) -> TwinResult:
-    """Raise :class:`InfeasibleError` naming the first broken limit (station and constraint)."""
+    """Raise :class:`InfeasibleError` naming the first broken limit (station and constraint).
+
+    Parameters
+    ----------
+    result
+        A twin run [-]
+    """
     if result.violations:
         v = result.violations[0]
         more = f" (and {len(result.violations) - 1} more)" if len(result.violations) > 1 else ""

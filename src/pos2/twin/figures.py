@@ -23,7 +23,7 @@ def profile_figure(result: TwinResult) -> go.Figure:
     Parameters
     ----------
     result
-        A twin run (:func:`pos2.twin.run_twin`).
+        A twin run (:func:`pos2.twin.run_twin`) [-]
     """
     prof = result.profile
     fig = make_subplots(
@@ -118,9 +118,9 @@ def capacity_figure(by_stations: pd.DataFrame, by_pressure: pd.DataFrame, target
     Parameters
     ----------
     by_stations
-        :func:`pos2.twin.analysis.capacity_curve_stations` table.
+        :func:`pos2.twin.analysis.capacity_curve_stations` table [-]
     by_pressure
-        :func:`pos2.twin.analysis.capacity_curve_pressure` table.
+        :func:`pos2.twin.analysis.capacity_curve_pressure` table [-]
     target_bcm
         Target throughput drawn as a line [bcm/yr].
     """
@@ -165,7 +165,7 @@ def fuel_power_figure(part_loads: pd.DataFrame) -> go.Figure:
     Parameters
     ----------
     part_loads
-        :func:`pos2.twin.analysis.part_loads` table.
+        :func:`pos2.twin.analysis.part_loads` table [-]
     """
     ok = part_loads[part_loads["feasible"].astype(bool)] if "feasible" in part_loads else part_loads
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -203,9 +203,9 @@ def route_map(geometry: RouteGeometry, stations: pd.DataFrame | None = None) -> 
     Parameters
     ----------
     geometry
-        Route geometry (:func:`pos2.twin.route.build_route`).
+        Route geometry (:func:`pos2.twin.route.build_route`) [-]
     stations
-        Optional station table with ``name`` and ``chainage_km``.
+        Optional station table with ``name`` and ``chainage_km`` [-]
     """
     fig = go.Figure()
     for name, (lons, lats) in border_lines().items():
@@ -272,7 +272,7 @@ def length_effect_figure(table: pd.DataFrame) -> go.Figure:
     Parameters
     ----------
     table
-        :func:`pos2.twin.analysis.russian_length_effect` table.
+        :func:`pos2.twin.analysis.russian_length_effect` table [-]
     """
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
@@ -293,6 +293,14 @@ def length_effect_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def write_figure(fig: go.Figure, path: Path) -> Path:
-    """Write a self-contained HTML file (plotly.js inlined: works offline, no CDN)."""
+    """Write a self-contained HTML file (plotly.js inlined: works offline, no CDN).
+
+    Parameters
+    ----------
+    fig
+        The figure [-]
+    path
+        HTML file to write [-]
+    """
     fig.write_html(str(path), include_plotlyjs=True, full_html=True)
     return path

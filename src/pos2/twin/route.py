@@ -278,9 +278,9 @@ def build_route(route: RouteSection, scenario: Scenario | None = None) -> RouteG
     Parameters
     ----------
     route
-        The validated ``route`` section of a scenario.
+        The validated ``route`` section of a scenario [-]
     scenario
-        The scenario it came from (only to name file and line in messages).
+        The scenario it came from (only to name file and line in messages) [-]
 
     Raises
     ------
