@@ -61,6 +61,7 @@ CalibrateOpt = Annotated[
 
 def _analyses(scn: Scenario) -> dict[str, Any]:
     from pos2.twin import (
+        capacity,
         capacity_curve_pressure,
         capacity_curve_stations,
         design_stations,
@@ -71,7 +72,9 @@ def _analyses(scn: Scenario) -> dict[str, Any]:
 
     ip = implied_pressure(scn, "downstream")
     spec = scn.model.route.downstream
+    cap = capacity(scn, tol_bcm_per_year=0.25)
     return {
+        "capacity": {"capacity_bcm_per_year": cap.throughput_bcm_per_year, "binding": cap.binding_text()},
         "design": design_stations(scn),
         "implied": ip,
         "part_loads": part_loads(scn),
@@ -157,6 +160,7 @@ def twin(
             obj["solver"] = res.solver
             obj["gas"] = reference_info(scn, summary.throughput_bcm_per_year)
             if extra:
+                obj["capacity"] = extra["capacity"]
                 obj["design"] = _records(extra["design"])
                 obj["implied_pressure"] = _implied_json(extra["implied"])
                 obj["russian_length_effect"] = _records(extra["length_effect"])
@@ -253,6 +257,11 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, re
         f"{s.delivery_pressure_mpa:.2f} MPa abs"
     )
     if extra:
+        cap = extra["capacity"]
+        out_console.print(
+            f"capacity with these stations: {cap['capacity_bcm_per_year']:.1f} bcm/yr "
+            f"(binding: {cap['binding']})"
+        )
         ip = extra["implied"]
         out_console.print(
             f"implied MAOP of '{ip.section}' with its {ip.stations} stations at "
