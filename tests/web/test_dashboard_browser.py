@@ -135,3 +135,16 @@ def test_an_update_takes_under_a_second(page: Any) -> None:
         assert status.startswith("updated in"), status
         times_ms.append(int(status.split()[2]))
     assert min(times_ms) < 1000, times_ms
+
+
+@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
+def test_scenario_switch_reloads_levers_and_results(page: Any) -> None:
+    before = _updates(page)
+    page.select_option("#scenario", "pos1")
+    page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
+    title = page.evaluate("document.getElementById('chart-profile').layout.title.text")
+    assert "38" in title  # Power of Siberia 1's contract volume, bcm/yr
+    before = _updates(page)
+    page.select_option("#scenario", "pos2")
+    page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
+    assert page.locator("#pipeline-throughput_bcm_per_year-number").input_value() == "50"

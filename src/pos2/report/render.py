@@ -187,7 +187,7 @@ def render_report(
     paths: int | None = DEFAULT_PATHS,
     seed: int | None = None,
     whatif_budget_s: float = 15.0,
-    extras_budget_s: float = 50.0,
+    extras_budget_s: float = 45.0,
     fmt: str = "csv",
     analyses: bool = True,
 ) -> Path:

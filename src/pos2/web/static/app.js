@@ -1,7 +1,7 @@
 // pos2 dashboard: levers -> POST /api/dashboard -> numbers and charts. No external resources.
 "use strict";
 
-const state = { levers: [], values: {}, seq: 0, shown: 0, timer: null };
+const state = { scenario: "pos2", levers: [], values: {}, seq: 0, shown: 0, timer: null };
 const PLOT_CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
 const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
 
@@ -61,7 +61,7 @@ function schedule() {
 
 async function update() {
   const seq = ++state.seq;
-  const body = {};
+  const body = { scenario: state.scenario };
   for (const [k, v] of Object.entries(state.values)) if (v !== null) body[k] = v;
   setStatus("computing…");
   const t0 = performance.now();
@@ -190,15 +190,28 @@ function render(data) {
   }
 }
 
-async function init() {
+async function loadScenario(name) {
+  state.scenario = name;
   try {
-    state.levers = await api("/api/levers");
+    state.levers = await api(`/api/levers?scenario=${encodeURIComponent(name)}`);
   } catch (err) { showMessage(err.message); setStatus("cannot load the levers"); return; }
+  state.values = {};
   buildForm(state.levers);
-  document.getElementById("reset").addEventListener("click", () => {
-    state.values = {}; buildForm(state.levers); update();
-  });
   update();
+}
+
+async function init() {
+  const select = document.getElementById("scenario");
+  try {
+    for (const name of await api("/api/scenarios")) {
+      const opt = document.createElement("option");
+      opt.value = name; opt.textContent = name; opt.selected = name === state.scenario;
+      select.appendChild(opt);
+    }
+  } catch (err) { showMessage(err.message); }
+  select.addEventListener("change", () => loadScenario(select.value));
+  document.getElementById("reset").addEventListener("click", () => loadScenario(state.scenario));
+  await loadScenario(state.scenario);
 }
 
 init();
