@@ -37,6 +37,7 @@ __all__ = [
     "CORRELATIONS",
     "colebrook",
     "colebrook_derivative",
+    "colebrook_dvgw",
     "haaland",
     "hofer",
     "hofer_derivative",
@@ -84,7 +85,9 @@ def haaland(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
     return 1.0 / (x * x)
 
 
-def colebrook(re: ArrayLike, rel_roughness: ArrayLike, iterations: int = 4) -> FloatArray:
+def colebrook(
+    re: ArrayLike, rel_roughness: ArrayLike, iterations: int = 4, roughness_divisor: float = 3.7
+) -> FloatArray:
     """Colebrook-White (1939) friction factor [1], solved implicitly.
 
     ``1/sqrt(f) = -2 log10(eps/(3.7 D) + 2.51 / (Re sqrt(f)))``
@@ -100,11 +103,14 @@ def colebrook(re: ArrayLike, rel_roughness: ArrayLike, iterations: int = 4) -> F
         Relative roughness eps/D [-].
     iterations
         Newton steps [-].
+    roughness_divisor
+        3.7 in Colebrook's paper; 3.71 in the Prandtl-Colebrook form of German practice (DVGW
+        worksheets such as GW 303-1) that STANET and pandapipes use, see :func:`colebrook_dvgw` [-].
     """
     re_, ed = np.broadcast_arrays(
         np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
     )
-    a = ed / 3.7
+    a = ed / roughness_divisor
     b = 2.51 / re_
     x = 1.0 / np.sqrt(haaland(re_, ed))
     for _ in range(iterations):
@@ -115,10 +121,13 @@ def colebrook(re: ArrayLike, rel_roughness: ArrayLike, iterations: int = 4) -> F
     return 1.0 / (x * x)
 
 
-def colebrook_derivative(re: ArrayLike, rel_roughness: ArrayLike, f: ArrayLike | None = None) -> FloatArray:
+def colebrook_derivative(
+    re: ArrayLike, rel_roughness: ArrayLike, f: ArrayLike | None = None, roughness_divisor: float = 3.7
+) -> FloatArray:
     """``df/dRe`` of the Colebrook-White friction factor, by implicit differentiation [1].
 
-    With ``x = 1/sqrt(f)``, ``G = x + 2 log10(a + b x / Re) = 0``, ``a = eps/(3.7 D)``, ``b = 2.51``:
+    With ``x = 1/sqrt(f)``, ``G = x + 2 log10(a + b x / Re) = 0``, ``a = eps/(3.7 D)``, ``b = 2.51``
+    (3.71 in the DVGW form):
     ``dx/dRe = -G_Re / G_x`` and ``df/dRe = -2 x^-3 dx/dRe``.
 
     Parameters
@@ -129,17 +138,39 @@ def colebrook_derivative(re: ArrayLike, rel_roughness: ArrayLike, f: ArrayLike |
         Relative roughness eps/D [-].
     f
         Friction factor at ``re`` if already known [-].
+    roughness_divisor
+        3.7 (Colebrook) or 3.71 (DVGW form) [-].
     """
     re_, ed = np.broadcast_arrays(
         np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
     )
-    f_ = colebrook(re_, ed) if f is None else np.asarray(f, dtype=np.float64)
+    f_ = (
+        colebrook(re_, ed, roughness_divisor=roughness_divisor)
+        if f is None
+        else np.asarray(f, dtype=np.float64)
+    )
     x = 1.0 / np.sqrt(f_)
-    u = ed / 3.7 + 2.51 * x / re_
+    u = ed / roughness_divisor + 2.51 * x / re_
     g_x = 1.0 + 2.0 * (2.51 / re_) / (_LN10 * u)
     g_re = 2.0 * (-2.51 * x / re_**2) / (_LN10 * u)
     dx = -g_re / g_x
     return -2.0 * dx / x**3
+
+
+def colebrook_dvgw(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
+    """Prandtl-Colebrook friction factor in the form of German practice (DVGW GW 303-1, G 2000).
+
+    ``1/sqrt(f) = -2 log10(eps/(3.71 D) + 2.51 / (Re sqrt(f)))`` - Colebrook-White [1] with 3.71 in
+    place of 3.7; STANET and pandapipes use this form, so it reproduces their results.
+
+    Parameters
+    ----------
+    re
+        Reynolds number [-].
+    rel_roughness
+        Relative roughness eps/D [-].
+    """
+    return colebrook(re, rel_roughness, roughness_divisor=3.71)
 
 
 def nikuradse(rel_roughness: ArrayLike) -> FloatArray:
@@ -287,6 +318,9 @@ def friction_and_derivative(
     if name == "colebrook":
         f = colebrook(re, rel_roughness)
         return f, colebrook_derivative(re, rel_roughness, f)
+    if name == "colebrook_dvgw":
+        f = colebrook_dvgw(re, rel_roughness)
+        return f, colebrook_derivative(re, rel_roughness, f, roughness_divisor=3.71)
     if name == "hofer":
         return hofer(re, rel_roughness), hofer_derivative(re, rel_roughness)
     if name == "nikuradse":
@@ -306,6 +340,7 @@ def friction_and_derivative(
 
 CORRELATIONS: tuple[str, ...] = (
     "colebrook",
+    "colebrook_dvgw",
     "nikuradse",
     "hofer",
     "weymouth",

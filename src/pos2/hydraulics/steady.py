@@ -104,8 +104,10 @@ class SteadyOptions:
     Parameters
     ----------
     friction
-        Friction correlation: ``colebrook`` (default), ``nikuradse``, ``hofer``, ``weymouth``,
-        ``panhandle_a``, ``panhandle_b`` or ``fixed`` (needs ``fixed_friction_factor``) [-].
+        Friction correlation: ``colebrook`` (default, Colebrook 1939 with 3.7), ``colebrook_dvgw``
+        (the 3.71 form of DVGW practice, as in STANET and pandapipes), ``nikuradse``, ``hofer``,
+        ``weymouth``, ``panhandle_a``, ``panhandle_b`` or ``fixed`` (needs ``fixed_friction_factor``)
+        [-].
     thermal
         Non-isothermal mode (heat exchange, Joule-Thomson, compressor heating) [-].
     max_segment_length_m

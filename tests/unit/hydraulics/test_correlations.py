@@ -27,6 +27,17 @@ def test_colebrook_matches_fluids_over_the_moody_chart() -> None:
             assert float(c.colebrook(re, ed)) == pytest.approx(ff.Colebrook(float(re), float(ed)), rel=1e-10)
 
 
+def test_colebrook_dvgw_solves_the_371_form() -> None:
+    """DVGW / STANET / pandapipes form: 1/sqrt(f) = -2 log10(eps/(3.71 D) + 2.51/(Re sqrt(f)))."""
+    re, ed = np.meshgrid(RE, ED)
+    f = c.colebrook_dvgw(re, ed)
+    resid = 1 / np.sqrt(f) + 2 * np.log10(ed / 3.71 + 2.51 / (re * np.sqrt(f)))
+    assert np.abs(resid).max() < 1e-12
+    # slightly below Colebrook's 3.7 where roughness matters, equal for smooth pipes
+    assert np.all(f[ED > 0] < c.colebrook(re, ed)[ED > 0])
+    assert np.allclose(f[ED == 0], c.colebrook(re, ed)[ED == 0], rtol=1e-14)
+
+
 def test_colebrook_is_vectorised() -> None:
     re, ed = np.meshgrid(RE, ED)
     got = c.colebrook(re, ed)
@@ -62,6 +73,10 @@ def test_laminar() -> None:
     [
         (lambda re: c.colebrook(re, 1e-4), lambda re: c.colebrook_derivative(re, 1e-4)),
         (lambda re: c.colebrook(re, 0.0), lambda re: c.colebrook_derivative(re, 0.0)),
+        (
+            lambda re: c.colebrook_dvgw(re, 1e-4),
+            lambda re: c.colebrook_derivative(re, 1e-4, roughness_divisor=3.71),
+        ),
         (lambda re: c.hofer(re, 1e-4), lambda re: c.hofer_derivative(re, 1e-4)),
         (c.panhandle_a, c.panhandle_a_derivative),
         (c.panhandle_b, c.panhandle_b_derivative),
