@@ -175,3 +175,16 @@ def test_report_renders_offline_in_a_browser(
         browser.close()
     assert errors == []
     assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests
+
+
+def test_report_refuses_parquet_without_pyarrow_before_working(tmp_path: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is not None:
+        pytest.skip("pyarrow is installed: parquet output works")
+    t0 = time.perf_counter()
+    r = run_pos2("report", "--out", str(tmp_path), "--format", "parquet")
+    assert r.returncode == 3
+    assert "pyarrow" in r.stderr
+    assert time.perf_counter() - t0 < 15
+    assert not (tmp_path / REPORT_FILE).exists()

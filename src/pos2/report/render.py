@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import importlib.util
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -158,6 +159,8 @@ def check_outputs(out_dir: Path, force: bool, fmt: str = "csv") -> None:
         return
     if fmt not in FORMATS:
         raise OutputError(f"unknown table format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
+        raise OutputError("parquet output needs pyarrow (pip install pyarrow); use --format csv or json")
     existing = [n for n in output_files(fmt) if (out_dir / n).exists()]
     if existing:
         raise OutputError(
