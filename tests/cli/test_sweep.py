@@ -225,6 +225,38 @@ def test_sweep_resume_after_killed_worker_and_client(tmp_path: Path) -> None:
     assert set(df["run_id"]) == {1, 2}
 
 
+def test_sweep_resume_after_ctrl_c(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group): exit 130 without tracebacks, then resume."""
+    n = 1600
+    spec = _spec(tmp_path, n=n, chunk=40)
+    out = tmp_path / "out"
+    log_path = tmp_path / "first-run.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(BIN / "pos2"), "sweep", str(spec), "--out", str(out), "--workers", "2"],
+            env=_env(SWEEP_TOY_DELAY_S="0.004"),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        try:
+            _wait_for(lambda: (s := _status(out)) and s.get("stored", 0) >= 160 and s, 60, "first rows")
+            os.killpg(proc.pid, signal.SIGINT)
+            assert proc.wait(timeout=60) == 130
+        finally:
+            _kill_tree(proc)
+    text = log_path.read_text()
+    assert "interrupted" in text
+    assert "Traceback" not in text, text
+    assert _status(out)["state"] == "interrupted"
+    partial = len(_rows(out))
+    assert 0 < partial < n
+    r = _pos2("sweep", str(spec), "--out", str(out), "--workers", "0", "--resume", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["points_skipped"] == partial
+    _check_toy_rows(_rows(out), n)
+
+
 def test_sweep_on_external_scheduler_matches_local_run(tmp_path: Path) -> None:
     spec = _spec(tmp_path, n=150, chunk=20)
     sched_file = tmp_path / "scheduler.json"

@@ -12,6 +12,7 @@ is yielded as a :class:`ChunkLost`; its points are not stored, so ``--resume`` e
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -142,8 +143,9 @@ class DaskExecutor:
                 threads_per_worker=1,
                 processes=processes,
                 dashboard_address=":0",  # any free port: never collides with another cluster
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # worker shutdown chatter after a Ctrl-C is not news
                 worker_dashboard_address=None,
+                preload=["pos2.sweep.worker_setup"] if processes else [],
             )
             self.client = Client(self._cluster)
             self.description = f"dask local cluster, {n} worker {'processes' if processes else 'threads'}"
@@ -212,8 +214,9 @@ class DaskExecutor:
                 yield c, res
                 submit_next()
         finally:
-            if pending:
-                client.cancel([f for _, f in pending.values()], force=True)
+            if pending and client.status == "running":
+                with contextlib.suppress(Exception):
+                    client.cancel([f for _, f in pending.values()], force=True)
             pending.clear()
 
     def close(self) -> None:

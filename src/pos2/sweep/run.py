@@ -11,6 +11,7 @@ failures, worker process ids, state), so other programs can follow it without op
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -225,8 +226,9 @@ def _execute(
     }
     bar: Progress = make_progress(show_progress, total=todo, description=spec.name)
     try:
-        with bar:
+        with bar, contextlib.ExitStack() as stack:
             results: Iterator[tuple[Chunk, Any]] = executor.map_chunks(evaluator, chunks, outputs, spec.keys)
+            stack.callback(getattr(results, "close", lambda: None))  # stop the generator before the executor
             first = True
             for chunk, res in results:
                 if first:

@@ -17,9 +17,12 @@ primary key: a chunk written twice (a resumed sweep racing a late result) cannot
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-from collections.abc import Mapping
+import signal
+import threading
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,24 @@ def _sql_type(values: np.ndarray) -> str:
     if np.issubdtype(values.dtype, np.number):
         return "DOUBLE"
     return "VARCHAR"
+
+
+@contextlib.contextmanager
+def _defer_sigint() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) until the block ends, so a chunk's transaction is never cut in half."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, None)
+    elif caught and previous != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def _now() -> str:
@@ -234,20 +255,22 @@ class SweepStore:
                 data[name] = vals
         frame = pd.DataFrame(data)
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            before = self._count()
-            con.register("chunk_frame", frame)
-            con.execute(
-                f"INSERT INTO points ({self._insert_cols}) SELECT {self._insert_cols} FROM chunk_frame "
-                "ON CONFLICT DO NOTHING"
-            )
-            con.unregister("chunk_frame")
-            written = self._count() - before
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        with _defer_sigint():
+            con.execute("BEGIN TRANSACTION")
+            try:
+                before = self._count()
+                con.register("chunk_frame", frame)
+                con.execute(
+                    f"INSERT INTO points ({self._insert_cols}) SELECT {self._insert_cols} FROM chunk_frame "
+                    "ON CONFLICT DO NOTHING"
+                )
+                con.unregister("chunk_frame")
+                written = self._count() - before
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.TransactionException):
+                    con.execute("ROLLBACK")
+                raise
         return written
 
     def _count(self) -> int:
