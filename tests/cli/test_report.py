@@ -188,3 +188,28 @@ def test_report_refuses_parquet_without_pyarrow_before_working(tmp_path: Path) -
     assert "pyarrow" in r.stderr
     assert time.perf_counter() - t0 < 15
     assert not (tmp_path / REPORT_FILE).exists()
+
+
+def test_summary_numbers_are_the_runs_numbers(
+    demo: tuple[Path, subprocess.CompletedProcess[str], float],
+) -> None:
+    out = demo[0]
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    html = (out / REPORT_FILE).read_text(encoding="utf-8")
+    summary = _section(html, "summary")
+    if s["tariff_usd_per_kcm"] is not None:
+        assert f"tariff is {s['tariff_usd_per_kcm']['total']:,.0f} USD" in summary
+        assert f"border price of {s['breakeven_price_usd_per_kcm']:,.0f} USD" in summary
+    if s["zopa_usd_per_kcm"] is not None:
+        lo, hi = s["zopa_usd_per_kcm"]
+        assert f"Between {lo:,.0f} and {hi:,.0f} USD" in summary
+        assert f"price is {s['nash_price_usd_per_kcm']:,.0f} USD" in summary
+    if s["total_power_mw"] is not None:
+        assert f"drawing {s['total_power_mw']:,.0f} MW" in summary
+        assert f"with {s['stations']} compressor stations" in summary
+    # the tables carry the same numbers
+    import pandas as pd
+
+    costs = pd.read_csv(out / "costs.csv")
+    total = costs.loc[costs["section"] == "total", "tariff [USD per 1,000 m3]"].iloc[0]
+    assert total == pytest.approx(s["tariff_usd_per_kcm"]["total"])
