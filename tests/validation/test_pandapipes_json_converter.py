@@ -116,3 +116,14 @@ def test_non_positive_length_rejected_by_builder(tmp_path: Path) -> None:
     path = _edit(tmp_path, "pipe", "length_km", 0, -1.0)
     with pytest.raises(NetworkError, match="length"):
         load_pandapipes_json(path)
+
+
+def test_component_without_pos2_equivalent_is_rejected(tmp_path: Path) -> None:
+    net = pp.create_empty_network(fluid="hgas")
+    j = pp.create_junctions(net, 2, pn_bar=5.0, tfluid_k=283.15)
+    pp.create_ext_grid(net, j[0], p_bar=5.0, t_k=283.15)
+    pp.create_flow_control(net, j[0], j[1], controlled_mdot_kg_per_s=0.1, diameter_m=0.1)
+    path = tmp_path / "flow_control.json"
+    pp.to_json(net, str(path))
+    with pytest.raises(NetworkError, match="'flow_control' has no pos2 equivalent"):
+        load_pandapipes_json(path)

@@ -91,6 +91,10 @@ _T_GRADIENT_K_PER_M: float = 0.0065
 _T_SEA_LEVEL_K: float = 288.15
 _HEIGHT_EXPONENT: float = 5.255
 _KJ_THRESHOLD: float = 100.0
+_HANDLED_TABLES = frozenset(
+    {"junction", "pipe", "valve", "pump", "compressor", "press_control", "pressure_control", "ext_grid"}
+    | {"source", "sink"}
+)
 
 
 def ambient_pressure_pa(height_m: float | np.ndarray) -> float | np.ndarray:
@@ -566,18 +570,16 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
         raise NetworkError(f"{path}: not a pandapipes network document")
 
     notes: list[str] = []
-    for unsupported in (
-        "flow_control",
-        "heat_exchanger",
-        "circ_pump_pressure",
-        "circ_pump_mass",
-        "heat_consumer",
-    ):
-        t = _table(doc, unsupported, path)
-        if t is not None and any(_in_service(r) for r in t.records()):
-            raise NetworkError(
-                f"{path}: pandapipes component '{unsupported}' has no pos2 equivalent", element=unsupported
-            )
+    for key in doc:
+        if key in _HANDLED_TABLES or key.endswith("_geodata") or key.startswith("res_"):
+            continue
+        t = _table(doc, key, path)
+        if t is None or not any(_in_service(r) for r in t.records()):
+            continue
+        if key == "controller":
+            notes.append(f"{len(t)} pandapipes controller(s) ignored (pos2 solves one steady state)")
+            continue
+        raise NetworkError(f"{path}: pandapipes component '{key}' has no pos2 equivalent", element=key)
 
     jt = _table(doc, "junction", path)
     if jt is None or len(jt) == 0:
@@ -711,7 +713,8 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
         )
 
     regulators: list[_Regulator] = []
-    rt = _table(doc, "pressure_control", path)
+    # pandapipes >= 0.9 names the table "press_control", older files "pressure_control"
+    rt = _table(doc, "press_control", path) or _table(doc, "pressure_control", path)
     for rec in rt.records() if rt is not None else []:
         if not _in_service(rec) or not bool(rec.get("control_active", True)):
             continue
