@@ -72,6 +72,13 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
     if broken:
         text += f" At this operating point the line breaks {len(broken)} limit(s): " + "; ".join(broken) + "."
     if extras is not None:
+        design = extras.table("design")
+        if design is not None and {"section", "stations", "total_power_mw"} <= set(design.columns):
+            rows = "; ".join(
+                f"{int(r.stations)} in {_section_label(str(r.section))} ({float(r.total_power_mw):,.0f} MW)"
+                for r in design.itertuples()
+            )
+            text += f" The fewest evenly spaced stations that carry it: {rows}."
         imp = extras.get("implied")
         if imp:
             text += (
