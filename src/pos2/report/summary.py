@@ -75,8 +75,9 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
         design = extras.table("design")
         if design is not None and {"section", "stations", "total_power_mw"} <= set(design.columns):
             rows = "; ".join(
-                f"{int(r.stations)} in {_section_label(str(r.section))} ({float(r.total_power_mw):,.0f} MW)"
-                for r in design.itertuples()
+                f"{int(r['stations'])} in {_section_label(str(r['section']))} "
+                f"({float(r['total_power_mw']):,.0f} MW)"
+                for r in design.to_dict("records")
             )
             text += f" The fewest evenly spaced stations that carry it: {rows}."
         imp = extras.get("implied")
