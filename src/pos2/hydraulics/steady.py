@@ -335,6 +335,7 @@ class _State:
     r_set_pi: FloatArray
     names: dict[str, list[str]] = field(default_factory=dict)
     factorisations: int = 0
+    f_last: FloatArray | None = None  # last Colebrook solution, warm start of the next
     lin_coef: FloatArray | None = None
     # filled by evaluate
     z_seg: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -387,8 +388,9 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         # turbulent laws are evaluated from Re = 1000 up; below the laminar law always wins
         re_t = np.maximum(re, 1000.0)
         f_t, df_t = friction_and_derivative(
-            st.opts.friction, re_t, topo.seg_rel_roughness, d, st.opts.fixed_friction_factor
+            st.opts.friction, re_t, topo.seg_rel_roughness, d, st.opts.fixed_friction_factor, st.f_last
         )
+        st.f_last = f_t
         df_t = np.where(re > 1000.0, df_t, 0.0)
         laminar = re * f_t < 64.0
         fm = np.where(laminar, lam_fm, f_t * am)
