@@ -3,8 +3,9 @@
 Each network is built in pandapipes with its own ``hgas`` fluid (density at 0 degC from its table,
 ``Z = 1 - 0.0022 p_abs[bar]``, viscosity at the gas temperature), solved by pandapipes (isothermal
 "hydraulics" mode, Colebrook-White friction, tight tolerances), written with ``pandapipes.to_json``,
-read back with pos2's converter and solved by pos2 (isothermal, Colebrook-White). Assumptions
-match: same fluid mapping, same friction law, same geometry, same boundary values.
+read back with pos2's converter and solved by pos2 (isothermal, ``colebrook_dvgw``: Colebrook-White
+with ``k/(3.71 D)``, the form of pandapipes' "colebrook"). Assumptions match: same fluid mapping,
+same friction law, same geometry, same boundary values.
 
 Tolerance: node pressures agree within 0.1 % (relative, absolute pressure).
 """
@@ -124,7 +125,7 @@ def test_pandapipes_side_by_side_high_pressure(name: str, tmp_path: Path) -> Non
     path = tmp_path / f"{name}.json"
     pp.to_json(net, str(path))
     _, gas, meta = load_pandapipes_json(path)
-    sol = solve_pandapipes_case(meta, gas, "colebrook")
+    sol = solve_pandapipes_case(meta, gas, "colebrook_dvgw")
     node_p = dict(zip(sol.result.nodes["name"], sol.result.nodes["p_pa"].to_numpy(dtype=float), strict=True))
     p_pp = net.res_junction.p_bar.to_numpy() * 1e5 + np.array([meta.p_ambient_pa[j] for j in meta.junctions])
     p_pos2 = np.array([node_p[j] for j in meta.junctions])
