@@ -308,3 +308,38 @@ def test_result_tables_and_options(methane: IdealGas) -> None:
     assert res.linepack_kg == pytest.approx(float(np.mean(rho)) * math.pi * 0.16 * 60e3, rel=1e-3)
     assert res.converged
     assert res.residual < 1e-8
+
+
+def test_networks_without_pipes(methane: IdealGas) -> None:
+    nb = NetworkBuilder("one node")
+    nb.junction("A")
+    nb.pressure_source("S", "A", p_pa=5e6)
+    nb.sink("D", "A", 3.0)
+    res = solve_steady(nb.build(), methane)
+    assert float(res.sources.flow_kg_per_s.iloc[0]) == pytest.approx(3.0)
+    assert res.pipes.empty
+    assert res.segments.empty
+    assert res.linepack_kg == 0.0
+
+    nb = NetworkBuilder("station only")
+    nb.junction("A")
+    nb.junction("B")
+    nb.pressure_source("S", "A", p_pa=5e6)
+    nb.compressor("C", "A", "B", ratio=1.5)
+    nb.sink("D", "B", 3.0)
+    res = solve_steady(nb.build(), methane, SteadyOptions(thermal=True))
+    c = res.compressors.iloc[0]
+    assert c.p_out_pa == pytest.approx(7.5e6)
+    assert c.flow_kg_per_s == pytest.approx(3.0 + c.fuel_kg_per_s)
+
+
+def test_solving_twice_gives_the_same_answer_and_leaves_the_network_alone(methane: IdealGas) -> None:
+    net = grid(5)
+    before = net.table("pipe").copy()
+    a = solve_steady(net, methane)
+    b = solve_steady(net, methane)
+    pd.testing.assert_frame_equal(a.nodes, b.nodes)
+    pd.testing.assert_frame_equal(net.table("pipe"), before)
+    # a different segment length is a different discretisation
+    c = solve_steady(net, methane, SteadyOptions(max_segment_length_m=3e3))
+    assert c.info["n_nodes"] > a.info["n_nodes"]
