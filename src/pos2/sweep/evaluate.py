@@ -8,15 +8,18 @@ Stages and what their caches are keyed on (the swept keys each stage reads):
   levelised tariff (Russia's discount rate, construction years, economic life); it computes
   :func:`pos2.economics.capex` and :func:`pos2.economics.levelized_tariff`, the slow part of the
   economics.
+* **project** reads the capex stage's keys plus ``contract.``, ``finance.``, ``transit.``, ``costs.``,
+  ``taxes.`` — except the price formula's ``contract.slope`` and ``contract.constant_usd_per_mmbtu``,
+  which neither the project nor a breakeven price depends on — and builds the economics project
+  (:func:`pos2.economics.build_project`) and Russia's breakeven (:func:`pos2.economics.breakeven_price`).
 * **supply** reads ``hormuz.``, ``demand.``, ``lng.``, ``supply.``, ``contract.acq_bcm_per_year`` and the
   bargaining timing keys, and solves China's least-cost supply LP for its highest acceptable PoS2 price.
 
-The per-point finish is cheap: the economics project from the cached capex and tariff
-(:func:`pos2.economics.build_project`), Russia's breakeven (:func:`pos2.economics.breakeven_price`),
-Russia's reservation price (both views), the zone of agreement, the generalized Nash price, the delay
-model's probability of agreement (:mod:`pos2.bargaining`) and each party's NPV at the Nash price
-(:func:`pos2.economics.npv_by_party`). A change of ``contract.slope``, ``contract.take_or_pay`` or
-``finance.china_share`` re-runs only the finish.
+The per-point finish is cheap: Russia's reservation price (both views), the zone of agreement, the
+generalized Nash price, the delay model's probability of agreement (:mod:`pos2.bargaining`) and each
+party's NPV at the Nash price (:func:`pos2.economics.npv_by_party`). A change of ``contract.slope``
+re-runs only the finish; a change of ``contract.take_or_pay`` or ``finance.china_share`` re-runs the
+project stage and the finish, never the hydraulics or the LP.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ CAPEX_PREFIXES = (
     "finance.construction_years",
     "finance.economic_life_years",
 )
+PROJECT_PREFIXES = ("contract.", "finance.", "transit.", "costs.", "taxes.")
+PROJECT_EXCLUDE = ("contract.slope", "contract.constant_usd_per_mmbtu")
 SUPPLY_PREFIXES = (
     "hormuz.",
     "demand.",
@@ -86,6 +91,7 @@ class DealEvaluator(StagedEvaluator):
     stages: ClassVar[tuple[Stage, ...]] = (
         Stage("twin", TWIN_PREFIXES),
         Stage("capex", CAPEX_PREFIXES, after=("twin",)),
+        Stage("project", PROJECT_PREFIXES, after=("capex",), exclude=PROJECT_EXCLUDE),
         Stage("supply", SUPPLY_PREFIXES),
     )
 
@@ -94,7 +100,7 @@ class DealEvaluator(StagedEvaluator):
         return dict(OUTPUTS)
 
     def compute_stage(self, name: str, scenario: Scenario, upstream: Mapping[str, Any]) -> Any:
-        """Run the twin, the capex and tariff, or China's supply LP for ``scenario``."""
+        """Run the twin, the capex and tariff, the project and breakeven, or China's supply LP."""
         if name == "twin":
             from pos2.twin.analysis import run_twin
 
@@ -104,6 +110,12 @@ class DealEvaluator(StagedEvaluator):
 
             cost = capex(scenario, upstream["twin"])
             return cost, levelized_tariff(scenario, upstream["twin"], cost=cost)
+        if name == "project":
+            from pos2.economics import breakeven_price, build_project
+
+            cost, tariff = upstream["capex"]
+            project = build_project(scenario, upstream["twin"], cost=cost, tariff=tariff)
+            return project, breakeven_price(scenario, upstream["twin"], project=project)
         from pos2.bargaining.deal import SCENARIO_DECK, scenario_deck, solve_china
         from pos2.bargaining.supply import china_max_price
 
@@ -118,14 +130,12 @@ class DealEvaluator(StagedEvaluator):
         from pos2.bargaining.delay import solve_delay
         from pos2.bargaining.reservation import reservation_price
         from pos2.bargaining.solutions import nash_price, zopa
-        from pos2.economics import breakeven_price, build_project, npv_by_party
+        from pos2.economics import npv_by_party
 
         m = scenario.model
         b = m.bargaining
         twin = results["twin"]
-        cost, tariff = results["capex"]
-        project = build_project(scenario, twin, cost=cost, tariff=tariff)
-        breakeven = breakeven_price(scenario, twin, project=project)
+        project, breakeven = results["project"]
         china = results["supply"]
         v = float(china["max_price_usd_per_kcm"])
         rus = reservation_price(
