@@ -23,7 +23,8 @@ flows [kg/s] of all branches. Equations:
   into segments resolves the variation of Z, T and elevation along them.
   Friction follows :mod:`pos2.hydraulics.correlations`; below the laminar crossing
   (``64/Re`` above the turbulent value) the Hagen-Poiseuille law is used, which also keeps the
-  Jacobian regular at zero flow.
+  Jacobian regular at zero flow. A pipe's minor losses ``zeta`` (``loss_coefficient``) enter as an
+  added Darcy factor ``zeta_segment D / L_segment`` (``dp = zeta rho v^2 / 2`` at the mean density).
 * **Compressor station**: ``p_out = p_set``, ``p_out = ratio p_in`` or ``m_in = m_set``. Fuel gas is
   taken at the inlet: of the inlet flow ``m_in`` the compressors get ``m_c = m_in / (1 + a)`` and burn
   ``m_in a / (1 + a)``, with ``a = W / (m_c eta_driver LHV)``, shaft power
@@ -393,9 +394,10 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         st.f_last = f_t
         df_t = np.where(re > 1000.0, df_t, 0.0)
         laminar = re * f_t < 64.0
-        fm = np.where(laminar, lam_fm, f_t * am)
+        extra = topo.seg_extra_friction  # minor losses: zeta D / L added to the Darcy factor
+        fm = np.where(laminar, lam_fm, f_t * am) + extra * am
         h = fm * ms
-        dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t))
+        dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t)) + 2.0 * extra * am
     pi1, pi2 = p1 * p1, p2 * p2
     f_seg = pi1 - es * pi2 - c0 * z * phi * h
 

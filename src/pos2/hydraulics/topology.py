@@ -110,6 +110,7 @@ class Topology:
     seg_area_m2: FloatArray
     seg_rel_roughness: FloatArray
     seg_u_w_per_m2k: FloatArray
+    seg_extra_friction: FloatArray  # minor losses as an added Darcy factor: zeta_segment D / L
     seg_ground_k: FloatArray  # NaN = ambient
     # compressors
     c_from: IntArray
@@ -220,6 +221,7 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     p_d = np.array([p.inner_diameter_m for p in pipes], dtype=np.float64)
     p_eps = np.array([p.roughness_m for p in pipes], dtype=np.float64)
     p_u = np.array([p.u_w_per_m2k for p in pipes], dtype=np.float64)
+    p_zeta = np.array([p.loss_coefficient for p in pipes], dtype=np.float64)
     p_tg = np.array([_nan(p.ground_temperature_k) for p in pipes], dtype=np.float64)
 
     nseg = np.maximum(1, np.ceil(p_len / max_segment_length_m - 1e-9)).astype(np.int64)
@@ -408,6 +410,7 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         seg_area_m2=np.pi * seg_d**2 / 4.0,
         seg_rel_roughness=p_eps[seg_pipe] / seg_d,
         seg_u_w_per_m2k=p_u[seg_pipe],
+        seg_extra_friction=p_zeta[seg_pipe] / nseg[seg_pipe] * seg_d / seg_len,
         seg_ground_k=p_tg[seg_pipe],
         c_from=c_from,
         c_to=c_to,

@@ -106,6 +106,7 @@ class NetworkBuilder:
         roughness_m: float,
         u_w_per_m2k: float = 0.0,
         ground_temperature_k: float | None = None,
+        loss_coefficient: float = 0.0,
     ) -> str:
         """Add a pipe.
 
@@ -127,6 +128,8 @@ class NetworkBuilder:
             Overall heat-transfer coefficient to ground, inner-wall area [W/(m2 K)].
         ground_temperature_k
             Ground temperature; ``None`` = ambient of the solver options [K].
+        loss_coefficient
+            Sum of minor-loss coefficients zeta along the pipe [-].
         """
         return self.add(
             "pipe",
@@ -137,6 +140,7 @@ class NetworkBuilder:
                 "length_m": length_m,
                 "inner_diameter_m": inner_diameter_m,
                 "roughness_m": roughness_m,
+                "loss_coefficient": loss_coefficient,
                 "u_w_per_m2k": u_w_per_m2k,
                 "ground_temperature_k": ground_temperature_k,
             },

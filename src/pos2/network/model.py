@@ -43,6 +43,7 @@ class Pipe:
     length_m: float
     inner_diameter_m: float
     roughness_m: float
+    loss_coefficient: float = 0.0
     u_w_per_m2k: float = 0.0
     ground_temperature_k: float | None = None
 

@@ -185,6 +185,16 @@ PIPE = ComponentSchema(
             (("roughness_mm", 1e-3, 0.0), ("roughness_um", 1e-6, 0.0)),
         ),
         FieldSpec(
+            "loss_coefficient",
+            "float",
+            "-",
+            0.0,
+            False,
+            "Sum of the minor-loss coefficients along the pipe (bends, fittings): an extra "
+            "dp = zeta rho v^2 / 2, spread evenly over the segments.",
+            "nonnegative",
+        ),
+        FieldSpec(
             "u_w_per_m2k",
             "float",
             "W/(m2 K)",

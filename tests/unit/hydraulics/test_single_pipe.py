@@ -62,3 +62,23 @@ def test_uphill_elevation_closed_form(methane: IdealGas) -> None:
     le = length * math.expm1(s) / s
     p2 = math.sqrt((p1 * p1 - f * le * r_s * t * m * m / (d * area * area)) / math.exp(s))
     assert float(res.nodes.p_pa.iloc[1]) == pytest.approx(p2, rel=1e-9)
+
+
+def test_minor_losses_add_zeta_to_f_l_over_d(methane: IdealGas) -> None:
+    """p1^2 - p2^2 = (f L / D + zeta) R_s T m^2 / A^2 for a flat isothermal ideal-gas pipe."""
+    length, d, f, t, p1, m, zeta = 20e3, 0.5, 0.012, 288.15, 6e6, 60.0, 35.0
+    nb = NetworkBuilder("zeta")
+    nb.junction("A")
+    nb.junction("B")
+    nb.pipe("P", "A", "B", length, d, 2e-5, loss_coefficient=zeta)
+    nb.pressure_source("S", "A", p_pa=p1, t_k=t)
+    nb.sink("D", "B", m)
+    res = solve_steady(
+        nb.build(),
+        methane,
+        SteadyOptions(friction="fixed", fixed_friction_factor=f, max_segment_length_m=3e3),
+    )
+    area = math.pi * d * d / 4
+    r_s = R / methane.molar_mass_kg_per_mol
+    p2 = math.sqrt(p1 * p1 - (f * length / d + zeta) * r_s * t * m * m / (area * area))
+    assert float(res.nodes.p_pa.iloc[1]) == pytest.approx(p2, rel=1e-9)
