@@ -63,12 +63,12 @@ def spec_for(kind: str, points: int, seed: int, *, warm: bool = False) -> SweepS
     )
 
 
-CPU_S: dict[tuple[str, int], float] = {}
-"""CPU seconds (client + workers) of each measured run: a load-independent view on a shared machine."""
+CPU_S: dict[tuple[str, int], tuple[float, float]] = {}
+"""CPU seconds (client, workers) of each measured run: a load-independent view on a shared machine."""
 
 
-def _cpu_s(ex: DaskExecutor) -> float:
-    return time.process_time() + sum(ex.client.run(time.process_time).values())
+def _cpu_s(ex: DaskExecutor) -> tuple[float, float]:
+    return time.process_time(), sum(ex.client.run(time.process_time).values())
 
 
 def measure(kind: str, workers: int, points: int) -> dict[str, Any]:
@@ -83,7 +83,8 @@ def measure(kind: str, workers: int, points: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             s = run_sweep(spec_for(kind, points, seed=2), Path(tmp) / "run", executor=ex, progress=False)
             seconds = time.perf_counter() - t0
-            cpu = _cpu_s(ex) - cpu0
+            cpu1 = _cpu_s(ex)
+            cpu = (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
     finally:
         ex.close()
     CPU_S[(kind, workers)] = cpu
@@ -115,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{r['kind']:>9}  {r['workers']} worker(s)  {r['points']:>6} points  "
                     f"{r['seconds']:7.2f} s  {r['points_per_s']:8.1f} points/s  "
-                    f"({CPU_S[(kind, w)] / n * 1e3:.2f} CPU ms per point)",
+                    f"(CPU ms per point: client {CPU_S[(kind, w)][0] / n * 1e3:.2f}, "
+                    f"workers {CPU_S[(kind, w)][1] / n * 1e3:.2f})",
                     flush=True,
                 )
     if args.json:
