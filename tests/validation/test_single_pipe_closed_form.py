@@ -25,6 +25,7 @@ import math
 import fluids.friction
 import pytest
 
+from pos2.errors import NetworkError
 from pos2.gas.simple import IdealGas
 from pos2.hydraulics import SteadyOptions, solve_steady
 from pos2.network import NetworkBuilder
@@ -100,3 +101,9 @@ def test_closed_form_independent_of_segmentation(segment_m: float) -> None:
     )
     p2 = _solve_outlet(200_000.0, 1.2, 1e-5, 9.0e6, 450.0, 250.0, opts)
     assert p2 == pytest.approx(_closed_form_outlet(200_000.0, 1.2, f, 9.0e6, 450.0, 250.0), rel=REL_TOL)
+
+
+def test_nikuradse_refuses_a_smooth_pipe() -> None:
+    """Nikuradse's fully rough law is undefined at zero roughness; pos2 raises instead of answering."""
+    with pytest.raises(NetworkError, match=r"'pipe'.*roughness_m.*0\.0"):
+        _solve_outlet(50_000.0, 0.5, 0.0, 6.0e6, 50.0, 0.0, SteadyOptions(friction="nikuradse"))

@@ -987,6 +987,15 @@ def _segment_temperatures(topo: Topology, t_node: FloatArray) -> FloatArray:
 
 def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
     """Topology, scales, temperatures and set points of one solve."""
+    if opts.friction == "nikuradse":  # the fully rough law has no value for a smooth wall (f -> 0)
+        for pipe in net.pipes:
+            if not pipe.roughness_m > 0.0:
+                raise NetworkError(
+                    "friction 'nikuradse' (fully rough law) needs roughness_m > 0",
+                    element=pipe.name,
+                    field="roughness_m",
+                    value=pipe.roughness_m,
+                )
     topo = topology_of(net, opts.max_segment_length_m)
     r_s = R / gas.molar_mass_kg_per_mol
     p_sets = [s.p_pa for s in net.pressure_sources] + [
