@@ -238,10 +238,21 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
             )
         metric = "delta"
         unit = "cut in China's gain from waiting [USD per 1,000 m³]"
+    flat = moves[
+        (moves["gap_usd_per_kcm"].astype(float) - g0).abs().lt(0.5)
+        & (moves["waiting_premium_usd_per_kcm"].astype(float) - (float(w0) if w0 is not None else 0.0))
+        .abs()
+        .lt(0.5)
+    ]
     best = ok.sort_values(metric, ascending=False).head(3)
     if not best.empty:
         lst = "; ".join(f"{r.label} at {r.value_text}: {r.delta:+,.1f}" for r in best.itertuples())
         parts.append(f"Strongest single moves, by {unit}: {lst}.")
+    if not flat.empty:
+        names = ", ".join(dict.fromkeys(str(r.label) for r in flat.itertuples()))
+        parts.append(
+            f"No effect in this model (the reservation prices and China's choice do not move): {names}."
+        )
     if skipped:
         setting = "setting was" if skipped == 1 else "settings were"
         parts.append(f"{skipped} further lever {setting} not tried within the time budget.")

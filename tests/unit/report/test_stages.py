@@ -87,12 +87,22 @@ def _whatif(rows: list[tuple[str, float, float, bool]]) -> pd.DataFrame:
 
 
 def test_closing_answer_names_the_levers_that_make_china_sign() -> None:
-    table = _whatif([("base", 100.0, 2.0, False), ("A", 100.0, -1.0, True), ("B", 100.0, 1.5, False)])
+    table = _whatif(
+        [
+            ("base", 100.0, 2.0, False),
+            ("A", 100.0, -1.0, True),
+            ("B", 100.0, 1.5, False),
+            ("C", 100.0, 2.0, False),
+        ]
+    )
     a = closing_answer(table, skipped=0)
     assert a.ok
     assert "China gains 2.0" in a.answer
     assert "A at x" in a.answer.split("Strongest")[0]
     assert "B at x" not in a.answer.split("Strongest")[0]
+    assert a.answer.endswith(
+        "No effect in this model (the reservation prices and China's choice do not move): C."
+    )
 
 
 def test_closing_answer_without_a_zone_looks_at_the_gap() -> None:
