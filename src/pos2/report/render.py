@@ -239,15 +239,19 @@ def render_report(
     # the twin's slower analyses run in a worker process while the economics and the deal run here
     job = ExtrasJob(scn) if analyses and stage_function("twin") is not None else None
 
-    chain = run_chain(scn, paths=paths, seed=seed, progress=say, twin_cache=cache)
-    say("what would close the deal: re-running economics and deal with levers moved")
-    if chain.deal.ok:
-        whatif, skipped = explore_levers(scn, twin_cache=cache, seed=seed or 0, budget_s=whatif_budget_s)
-        whatif_note = None
-    else:
-        whatif, skipped, whatif_note = None, [], f"the deal stage gave no result ({chain.deal.error})"
-    say("twin analyses: station design, implied pressure, capacity, part loads")
-    extras = job.collect(t_start + extras_budget_s) if job is not None else None
+    try:
+        chain = run_chain(scn, paths=paths, seed=seed, progress=say, twin_cache=cache)
+        say("what would close the deal: re-running economics and deal with levers moved")
+        if chain.deal.ok:
+            whatif, skipped = explore_levers(scn, twin_cache=cache, seed=seed or 0, budget_s=whatif_budget_s)
+            whatif_note = None
+        else:
+            whatif, skipped, whatif_note = None, [], f"the deal stage gave no result ({chain.deal.error})"
+        say("twin analyses: station design, implied pressure, capacity, part loads")
+        extras = job.collect(t_start + extras_budget_s) if job is not None else None
+    finally:
+        if job is not None:
+            job.close()  # no worker outlives the report (errors, Ctrl-C)
     if not analyses:
         extras = TwinExtras(errors=dict.fromkeys(TASKS, "not run (--no-analyses)"))
     say("figures")
