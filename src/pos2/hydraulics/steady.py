@@ -95,6 +95,8 @@ Assumption (confidence INF): lean West-Siberian gas is mostly methane, whose LHV
 47-49 MJ/kg. 49 MJ/kg is the value used in engineering_facts.md §1d for fuel per station.
 """
 
+_MAX_STALLS = 8
+"""Newton gives up after this many successive steps without sufficient decrease."""
 _P_MIN_PROPS = 1.0e3  # pressures below this [Pa] are clamped for property evaluation only
 
 
@@ -701,6 +703,7 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
     res, jp = _evaluate(st, x, jac=True)
     norm = float(np.max(np.abs(res)))
     it = 0
+    stalls = 0
     while norm > opts.tol:
         if it >= opts.max_iter:
             _raise_if_negative_pressure(st, x)
@@ -731,9 +734,21 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
             if best is None or lt < best[0]:
                 best = (lt, xt, rt, jt)
             alpha *= 0.5
+        else:
+            stalls += 1  # no sufficient decrease along the Newton direction
         if best is None or not math.isfinite(best[0]):
             _raise_if_negative_pressure(st, x)
             raise ConvergenceError("no finite Newton step found", iterations=it, residual=norm)
+        if best[0] < l2 * (1.0 - 1e-4 * alpha):
+            stalls = 0
+        if stalls >= _MAX_STALLS:
+            _raise_if_negative_pressure(st, x)
+            raise ConvergenceError(
+                f"steady solver stalled: no descent in {_MAX_STALLS} successive Newton steps; "
+                f"{_lowest(st, x)}",
+                iterations=it,
+                residual=norm,
+            )
         _, x, res, jp = best
         if st.comp_a.size:  # the fuel factors of the accepted point
             _evaluate(st, x, jac=False)

@@ -112,3 +112,25 @@ def test_bad_options(kw: dict[str, object], field: str) -> None:
     with pytest.raises(NetworkError, match=field) as exc:
         SteadyOptions(**kw)  # type: ignore[arg-type]
     assert exc.value.field == field
+
+
+def test_fuel_hungry_chain_collapses_with_a_named_pipe(methane: IdealGas) -> None:
+    """Fuel taken at every station raises the upstream flows until the line cannot carry them."""
+    nb = NetworkBuilder("chain")
+    nb.junction("J0")
+    nb.pressure_source("S", "J0", p_pa=9.8e6)
+    prev = "J0"
+    for i in range(12):
+        nb.junction(f"A{i}")
+        nb.pipe(f"P{i}", prev, f"A{i}", 100e3, 1.38, 1e-5)
+        nb.junction(f"B{i}")
+        nb.pipe(f"Q{i}", f"A{i}", f"B{i}", 100e3, 1.38, 1e-5)
+        nb.junction(f"C{i}")
+        nb.compressor(f"CS{i}", f"B{i}", f"C{i}", outlet_pressure_pa=9.8e6, driver_efficiency=0.2)
+        prev = f"C{i}"
+    nb.sink("X", prev, 1000.0)
+    with pytest.raises(InfeasibleError, match="pressure falls to zero") as exc:
+        solve_steady(nb.build(), methane)
+    assert exc.value.constraint == "pressure > 0"
+    assert exc.value.element is not None
+    assert exc.value.element.startswith(("P", "Q"))
