@@ -57,6 +57,11 @@ def test_static_serves_only_its_own_assets(server_url: str, name: str) -> None:
     assert r.status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_no_pages_that_load_cdn_scripts(server_url: str, path: str) -> None:
+    assert httpx.get(f"{server_url}{path}").status_code == 404
+
+
 def test_plotly_is_served_locally(server_url: str) -> None:
     r = httpx.get(f"{server_url}/static/plotly.min.js")
     assert r.status_code == 200

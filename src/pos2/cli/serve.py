@@ -23,7 +23,7 @@ def serve(
     with handle_errors(debug):
         if not quiet:
             shown = f"[{host}]" if ":" in host else host
-            err_console.print(f"pos2 dashboard on http://{shown}:{port}/  (API: /docs, Ctrl-C to stop)")
+            err_console.print(f"pos2 dashboard on http://{shown}:{port}/ (API: /openapi.json; Ctrl-C stops)")
             if host not in ("127.0.0.1", "localhost", "::1"):
                 err_console.print(f"[yellow]warning[/]: listening on {host}, reachable from other machines")
         uvicorn.run(create_app(), host=host, port=port, log_level="warning" if quiet else "info")

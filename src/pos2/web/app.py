@@ -152,6 +152,9 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         title="pos2 dashboard API",
         version=pos2.__version__ if hasattr(pos2, "__version__") else "0",
         description="Levers of the Power of Siberia 2 deal; twin, economics and deal results as JSON.",
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: not served (offline only)
+        docs_url=None,
+        redoc_url=None,
     )
 
     @app.exception_handler(Pos2Error)
