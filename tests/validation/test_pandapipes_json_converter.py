@@ -76,6 +76,9 @@ def test_element_counts_and_valves() -> None:
     }
     assert all(not v.open for v in net.valves)
     assert meta.pipe_loss_coefficients == {"pipe_source2_sink1": 2000.0, "pipe_sink1_sink3": 2000.0}
+    assert {
+        p.name: p.loss_coefficient for p in net.pipes if p.loss_coefficient
+    } == meta.pipe_loss_coefficients
 
 
 def test_not_json_names_the_file(tmp_path: Path) -> None:

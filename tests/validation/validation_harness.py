@@ -1,15 +1,17 @@
 """Shared helpers of the validation ladder (imported by the tests in this folder).
 
-The pandapipes STANET test networks contain two things pos2 has no element for:
+The pandapipes STANET test networks need two things beyond a plain pos2 solve:
 
-* a pipe ``loss_coefficient`` zeta, which pandapipes spreads along the pipe like friction. With
-  constant viscosity and temperature the Reynolds number, hence lambda, is constant along a pipe,
-  so the loss is exactly an extra length ``zeta D / lambda(Re)``;
+* STANET's friction laws differ slightly from pos2's correlations (see
+  :func:`stanet_friction_factor`). With constant viscosity and temperature the Reynolds number, hence
+  the friction factor, is constant along a pipe, so a pipe under STANET's law is exactly a pos2 pipe
+  of length ``L f_STANET(Re) / f_pos2(Re)`` (pipe loss coefficients are native in pos2 and need
+  nothing);
 * pumps with a curve ``dp = f(Q_inlet)``, represented by outlet-pressure-controlled compressors.
 
 :func:`solve_pandapipes_case` closes both with an outer fixed-point loop around pos2's Newton solver:
-solve, recompute lambda from the solved flows (with pos2's own friction correlation) and the pump
-outlet pressures ``p_in + dp(Q_in)``, rebuild, solve again, until the set values stop changing.
+solve, recompute the friction factors from the solved flows and the pump outlet pressures
+``p_in + dp(Q_in)``, rebuild, solve again, until the set values stop changing.
 """
 
 from __future__ import annotations
@@ -115,12 +117,12 @@ def solve_pandapipes_case(
     tol: float = 1e-10,
     max_outer: int = 60,
 ) -> CaseSolution:
-    """Solve a converted pandapipes network, closing loss coefficients, pump curves and friction law.
+    """Solve a converted pandapipes network, closing pump curves and (optionally) the friction law.
 
-    The outer loop sets every pipe's length to ``L_eff`` such that pos2's friction term equals the
-    reference one: ``f_pos2(Re) L_eff / D = f_ref(Re) L / D + zeta``, exact because ``Re`` is
-    constant along an isothermal pipe with constant viscosity. Without ``reference_friction`` only
-    ``zeta`` is added (``f_ref = f_pos2``). Pump outlet pressures follow the curve at the inlet
+    With ``reference_friction`` the outer loop sets every pipe's length to ``L_eff`` such that pos2's
+    friction term equals the reference one: ``f_pos2(Re) L_eff / D = f_ref(Re) L / D``, exact because
+    ``Re`` is constant along an isothermal pipe with constant viscosity (the pipe's loss coefficient
+    enters both sides alike). Pump outlet pressures follow the curve at the inlet
     volume flow, minus the hydrostatic pressure of the height difference between the pump's
     junctions, ``rho_mean g (h_to - h_from)`` (pandapipes applies it to every branch).
 
@@ -142,9 +144,9 @@ def solve_pandapipes_case(
     t_k = float(np.mean(list(meta.t_fluid_k.values())))
     opts = SteadyOptions(friction=friction, thermal=False, ambient_temperature_k=t_k, tol=1e-10)
     mu = float(gas.viscosity(1e5, t_k))
-    extra = meta.start_extra_length_m()
+    extra: dict[str, float] = {}
     pump_p = meta.start_pump_outlet_pressure_pa()
-    needs_loop = bool(extra) or bool(meta.pumps) or reference_friction is not None
+    needs_loop = bool(meta.pumps) or reference_friction is not None
     pipe_geom = {p.name: p for p in meta._pipes}
     change = math.inf
     for it in range(1, max_outer + 1):
@@ -155,9 +157,8 @@ def solve_pandapipes_case(
         pipe_flow = column(res.pipes, "flow_kg_per_s")
         new_extra: dict[str, float] = {}
         for name, g in pipe_geom.items():
-            zeta = meta.pipe_loss_coefficients.get(name, 0.0)
-            if zeta == 0.0 and reference_friction is None:
-                continue
+            if reference_friction is None:
+                break
             m = abs(pipe_flow[name])
             re = 4.0 * m / (math.pi * g.inner_diameter_m * mu)
             if re < 1.0:  # (almost) no flow: friction plays no role, keep the last length
@@ -168,10 +169,10 @@ def solve_pandapipes_case(
             # practically stagnant pipe) pos2's own (laminar) law stands for the reference one
             lam_ref = (
                 lam
-                if reference_friction is None or (reference_friction == "colebrook" and re < 100.0)
+                if reference_friction == "colebrook" and re < 100.0
                 else stanet_friction_factor(reference_friction, re, g.inner_diameter_m, g.roughness_m)
             )
-            new_extra[name] = g.length_m * (lam_ref / lam - 1.0) + zeta * g.inner_diameter_m / lam
+            new_extra[name] = g.length_m * (lam_ref / lam - 1.0)
         new_pump: dict[str, float] = {}
         if meta.pumps:
             c_in, c_out = column(res.compressors, "p_in_pa"), column(res.compressors, "p_out_pa")
@@ -204,7 +205,8 @@ def stanet_deviations(
     Pressures are compared as pandapipes does, relative to the *gauge* value:
     ``|1 - p_pos2,g / p_STANET,g|``. Velocities are the mean velocity of a pipe at its mean
     pressure (:func:`mean_pressure_pa`) and mean temperature, ``v = m / (A rho(p_m, T))`` - the
-    quantity STANET and pandapipes report - compared in absolute terms [m/s].
+    quantity STANET and pandapipes report - compared in absolute terms [m/s]. The table also holds
+    the ``v_mean_m_per_s`` that pos2 itself reports for the pipe.
 
     Returns
     -------
@@ -221,9 +223,8 @@ def stanet_deviations(
             {"junction": j, "p_pos2_barg": p_g, "p_stanet_barg": ref_g, "rel_dev": abs(1.0 - p_g / ref_g)}
         )
     p_table = pd.DataFrame(rows)
-    pipes = {
-        c: column(sol.result.pipes, c) for c in ("p_in_pa", "p_out_pa", "t_in_k", "t_out_k", "flow_kg_per_s")
-    }
+    cols = ("p_in_pa", "p_out_pa", "t_in_k", "t_out_k", "flow_kg_per_s", "v_mean_m_per_s")
+    pipes = {c: column(sol.result.pipes, c) for c in cols}
     vrows = []
     for name, v_ref in meta.v_stanet_m_per_s.items():
         if name not in pipes["p_in_pa"]:
@@ -234,9 +235,17 @@ def stanet_deviations(
         d = meta.pipe_diameter_m[name]
         v = pipes["flow_kg_per_s"][name] / (math.pi * d**2 / 4.0 * float(gas.density(pm, t_m)))
         vrows.append(
-            {"pipe": name, "v_pos2_m_per_s": v, "v_stanet_m_per_s": v_ref, "abs_dev": abs(v - v_ref)}
+            {
+                "pipe": name,
+                "v_pos2_m_per_s": v,
+                "v_mean_reported_m_per_s": pipes["v_mean_m_per_s"][name],
+                "v_stanet_m_per_s": v_ref,
+                "abs_dev": abs(v - v_ref),
+            }
         )
-    v_table = pd.DataFrame(vrows, columns=["pipe", "v_pos2_m_per_s", "v_stanet_m_per_s", "abs_dev"])
+    v_table = pd.DataFrame(
+        vrows, columns=["pipe", "v_pos2_m_per_s", "v_mean_reported_m_per_s", "v_stanet_m_per_s", "abs_dev"]
+    )
     return p_table, v_table
 
 

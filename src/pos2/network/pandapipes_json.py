@@ -37,13 +37,9 @@ importing pandapipes and converts it at the edge into pos2's conventions:
   updated outlet pressures, so a caller iterates ``p_out = p_in + dp(Q)`` to the curve's fixed
   point (``tests/validation/validation_harness.py`` shows how).
 * **Pipe loss coefficients.** pandapipes adds a pipe's ``loss_coefficient`` zeta to ``lambda L / D``
-  inside the same (isothermal, squared-pressure) pipe equation, i.e. the loss is spread along the
-  pipe like friction. pos2 pipes have no such field. Because the Reynolds number, and hence
-  ``lambda``, is constant along an isothermal pipe with constant viscosity, the loss is exactly an
-  extra length ``zeta D / lambda(Re)``. The loss coefficients are kept in
-  :attr:`PandapipesMetadata.pipe_loss_coefficients`; :meth:`PandapipesMetadata.build` accepts
-  the extra lengths once ``lambda`` is known. The first build uses ``lambda`` of a fully rough pipe
-  (Nikuradse) as a start value.
+  inside the same (isothermal, squared-pressure) pipe equation; pos2's pipe ``loss_coefficient``
+  enters its pipe equation the same way (an added Darcy factor spread along the pipe), so it is
+  passed on unchanged (and listed in :attr:`PandapipesMetadata.pipe_loss_coefficients`).
 
 STANET reference values that ship with pandapipes' STANET test networks (``p_stanet`` per junction,
 gauge bar; ``v_stanet`` per pipe and valve, m/s) are returned in the metadata, converted to absolute
@@ -265,27 +261,6 @@ class PandapipesMetadata:
     _flow_sources: tuple[tuple[str, str, float, float], ...] = field(repr=False)
     _sinks: tuple[tuple[str, str, float], ...] = field(repr=False)
 
-    def start_extra_length_m(self) -> dict[str, float]:
-        """Extra pipe lengths standing in for the loss coefficients, with a fully rough lambda.
-
-        ``L_extra = zeta D / lambda`` with Nikuradse's rough-pipe law
-        ``lambda = 1 / (2 log10(D / k) + 1.14) ** 2`` (Nikuradse 1933, as in pandapipes); this is
-        only a start value, the exact value uses lambda at the solved Reynolds number.
-
-        Returns
-        -------
-        dict
-            Extra length per pipe name [m].
-        """
-        out = {}
-        for p in self._pipes:
-            zeta = self.pipe_loss_coefficients.get(p.name, 0.0)
-            if zeta > 0.0:
-                k = max(p.roughness_m, 1e-9)
-                lam = 1.0 / (2.0 * math.log10(p.inner_diameter_m / k) + 1.14) ** 2
-                out[p.name] = zeta * p.inner_diameter_m / lam
-        return out
-
     def start_pump_outlet_pressure_pa(self) -> dict[str, float]:
         """Start outlet pressure of each pump: the highest external-grid pressure plus the zero-flow lift.
 
@@ -303,13 +278,13 @@ class PandapipesMetadata:
         pipe_extra_length_m: Mapping[str, float] | None = None,
         pump_outlet_pressure_pa: Mapping[str, float] | None = None,
     ) -> Network:
-        """Build the pos2 network, with given extra pipe lengths and pump outlet pressures.
+        """Build the pos2 network, optionally with extra pipe lengths and given pump outlet pressures.
 
         Parameters
         ----------
         pipe_extra_length_m
-            Length added to each named pipe for its loss coefficient; default
-            :meth:`start_extra_length_m` [m].
+            Length added to (or, if negative, taken from) each named pipe, e.g. to impose another
+            friction law through an equivalent length; default none [m].
         pump_outlet_pressure_pa
             Outlet pressure set point of each pump; default :meth:`start_pump_outlet_pressure_pa` [Pa].
 
@@ -323,7 +298,7 @@ class PandapipesMetadata:
         NetworkError
             If pos2's builder rejects an element (the message names the element and field).
         """
-        extra = dict(self.start_extra_length_m() if pipe_extra_length_m is None else pipe_extra_length_m)
+        extra = dict(pipe_extra_length_m or {})
         pump_p = dict(
             self.start_pump_outlet_pressure_pa()
             if pump_outlet_pressure_pa is None
@@ -342,6 +317,7 @@ class PandapipesMetadata:
                 roughness_m=p.roughness_m,
                 u_w_per_m2k=p.u_w_per_m2k,
                 ground_temperature_k=p.ground_temperature_k,
+                loss_coefficient=self.pipe_loss_coefficients.get(p.name, 0.0),
             )
         for v in self._valves:
             nb.valve(
@@ -548,7 +524,7 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
     -------
     tuple
         ``(network, gas, metadata)``: the pos2 network built with start values for pump outlet
-        pressures and pipe loss coefficients (see the module docstring), the gas model equivalent to
+        pressures (see the module docstring), the gas model equivalent to
         the file's fluid, and :class:`PandapipesMetadata` (reference values, conversion details and
         :meth:`PandapipesMetadata.build` to rebuild the network with refined values).
 
@@ -772,8 +748,6 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
     t_mean = float(np.mean([t_fluid[j] for j in junctions]))
     gas, rho_n, gas_notes = _gas_model(doc, t_mean, path)
     notes.extend(gas_notes)
-    if zeta:
-        notes.append("pipe loss coefficients represented as extra pipe length zeta*D/lambda(Re)")
     if pumps:
         notes.append("pumps represented as outlet-pressure-controlled compressors without fuel gas")
     opts = doc.get("user_pf_options")
