@@ -83,7 +83,7 @@ def zopa_figure(deal: Mapping[str, Any]) -> go.Figure:
         y=["Russia: lowest acceptable", "China: highest acceptable"],
         mode="markers+text",
         text=[f"{lo:.0f}" if lo is not None else "", f"{hi:.0f}" if hi is not None else ""],
-        textposition="top center",
+        textposition=["middle right", "middle left"],
         marker={"size": 16, "color": [PARTY_COLOURS["russia"], PARTY_COLOURS["china"]]},
         showlegend=False,
     )
@@ -92,7 +92,8 @@ def zopa_figure(deal: Mapping[str, Any]) -> go.Figure:
     if nash is not None:
         fig.add_vline(x=nash, line_dash="dash", line_color="#2ea043", annotation_text=f"Nash {nash:.0f}")
     fig.update_xaxes(title_text="price at the border [USD per 1,000 m3 (20 degC)]")
-    fig.update_layout(height=300)
+    fig.update_layout(height=300, margin={"l": 170})
+    fig.update_yaxes(range=[-0.5, 1.5])
     return fig
 
 
