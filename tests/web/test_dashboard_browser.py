@@ -148,3 +148,22 @@ def test_scenario_switch_reloads_levers_and_results(page: Any) -> None:
     page.select_option("#scenario", "pos2")
     page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
     assert page.locator("#pipeline-throughput_bcm_per_year-number").input_value() == "50"
+
+
+@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
+def test_a_throughput_the_line_cannot_carry_is_explained(page: Any) -> None:
+    box = page.locator("#pipeline-throughput_bcm_per_year-number")
+    before = _updates(page)
+    box.fill("150")
+    box.press("Enter")
+    page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
+    msg = page.locator("#message")
+    assert msg.is_visible()
+    assert "twin" in msg.inner_text()
+    assert "150" in msg.inner_text()  # the twin's own message names the throughput
+    assert page.locator("#nash").inner_text() == "–"  # no number without a result
+    before = _updates(page)
+    box.fill("50")
+    box.press("Enter")
+    page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
+    assert page.locator("#message").is_hidden()
