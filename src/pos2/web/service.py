@@ -8,6 +8,8 @@ docs cannot drift apart.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +138,9 @@ class DashboardService:
         self.paths = paths
         self.seed = seed
         self.twin_cache = TwinCache()
+        self._answers: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_answers = 256
 
     def scenario(self, name: str, overrides: dict[str, Any]) -> Scenario:
         """Load an embedded scenario with overrides (raises ``ScenarioError``).
@@ -163,7 +168,22 @@ class DashboardService:
         return self.twin_cache.get(scenario)
 
     def dashboard(self, scenario: Scenario) -> dict[str, Any]:
-        """Everything the page shows, in one JSON object."""
+        """Everything the page shows, in one JSON object (recent answers are kept: moving a slider
+        back to a position already seen answers at once)."""
+        key = (scenario.origin, tuple(sorted((k, repr(v)) for k, v in scenario.overrides)))
+        with self._lock:
+            hit = self._answers.get(key)
+            if hit is not None:
+                self._answers.move_to_end(key)
+                return hit
+        answer = self._dashboard(scenario)
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self.max_answers:
+                self._answers.popitem(last=False)
+        return answer
+
+    def _dashboard(self, scenario: Scenario) -> dict[str, Any]:
         chain = self.chain(scenario)
         prof = profile_table(chain.twin.result) if chain.twin.ok else None
         return clean_json(
