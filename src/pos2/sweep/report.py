@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from pos2.errors import OutputError
-from pos2.sweep.store import SweepStore
+from pos2.sweep.store import STORE_FILE, SweepStore
 
 LAYOUT: dict[str, Any] = {"template": "plotly_white", "margin": {"t": 60, "l": 70, "r": 30, "b": 60}}
 MAX_MAPS = 3
@@ -34,11 +35,21 @@ MAX_OUTPUTS = 4
 BINS = 12
 
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; margin: 0.5rem 0; } td, th { padding: 0.2rem 0.7rem;
-border-bottom: 1px solid #eee; text-align: left; } .note { color: #666; font-size: 0.9rem; }
+.note { color: #5b6774; font-size: 13px; }
 """
+_FALLBACK_CSS = """
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1200px; color: #1d2733; }
+section { margin: 16px 0; } table { border-collapse: collapse; font-size: 12.5px; }
+th, td { border-bottom: 1px solid #eef0f3; padding: 3px 8px; text-align: left; }
+"""
+
+
+def _css() -> str:
+    """The stylesheet of the main HTML report (``pos2.report``), so both pages look alike."""
+    try:
+        return (resources.files("pos2.report") / "assets" / "report.css").read_text(encoding="utf-8") + _CSS
+    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        return _FALLBACK_CSS + _CSS
 
 
 def _bins(values: pd.Series, levels_max: int = BINS) -> tuple[pd.Series, list[float]]:
@@ -144,7 +155,7 @@ def _deal_map(df: pd.DataFrame, deal: str, a: str, b: str) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"Deal region: {deal} over {a} × {b}", xaxis_title=a, yaxis_title=b, height=460, **LAYOUT
+        title=f"{deal}: share of points over {a} × {b}", xaxis_title=a, yaxis_title=b, height=460, **LAYOUT
     )
     return fig
 
@@ -259,11 +270,10 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
     ok = df[df["status"] == "ok"]
     bool_outputs = [o for o, kind in kinds.items() if kind == "bool"]
     float_outputs = [o for o, kind in kinds.items() if kind == "float"][:MAX_OUTPUTS]
-    parts: list[str] = []
     n, nfail = len(df), int((df["status"] != "ok").sum())
     summary = pd.DataFrame(
         {
-            "": ["sweep", "method", "points stored", "of", "failed", "swept keys", "fixed / spec"],
+            "": ["sweep", "method", "points stored", "of", "failed", "swept keys", "fixed overrides"],
             "value": [
                 meta.get("name", ""),
                 meta.get("method", ""),
@@ -271,13 +281,13 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
                 f"{int(meta.get('n_points', n)):,}",
                 f"{nfail:,}",
                 ", ".join(keys),
-                html.escape(json.dumps(json.loads(meta.get("spec", "{}")).get("fixed", {}))),
+                json.dumps(json.loads(meta.get("spec", "{}")).get("fixed", {})),  # to_html escapes
             ],
         }
     )
-    parts.append(f"<h1>Sweep report: {html.escape(meta.get('name', ''))}</h1>")
-    parts.append(_table(summary))
-    parts.append("<h2>Runs</h2>" + _table(runs))
+    sections: list[tuple[str, str, str]] = [
+        ("sweep", "The sweep", _table(summary) + "<h3>Runs</h3>" + _table(runs)),
+    ]
     figs: list[go.Figure] = []
     sens_tables: list[str] = []
     varying_bools = [o for o in bool_outputs if ok[o].astype(float).nunique() > 1][:2]
@@ -295,7 +305,6 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
         sens_tables.append(f"<h3>{html.escape(out)}</h3>" + _table(tab))
     body: list[str] = []
     if bool_outputs and not ok.empty:
-        body.append("<h2>Where is there a deal?</h2>")
         for o in bool_outputs:
             share = float(ok[o].astype(float).mean())
             body.append(
@@ -315,24 +324,33 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
             body.extend(
                 _deal_map(ok, deal, a, b).to_html(full_html=False, include_plotlyjs=False) for a, b in pairs
             )
+    if body:
+        sections.append(("deal", "Where is there a deal?", "\n".join(body)))
     if numeric_keys and not ok.empty:
-        body.append("<h2>Partial dependence</h2>")
-        body.extend(
+        pdp = [
             _pdp(ok, numeric_keys, o).to_html(full_html=False, include_plotlyjs=False)
             for o in [*varying_bools, *float_outputs]
-        )
-        body.append("<h2>Sensitivity indices</h2>")
-        body.extend(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
-        body.extend(sens_tables)
+        ]
+        sections.append(("pdp", "Partial dependence", "\n".join(pdp)))
+        sens = [f.to_html(full_html=False, include_plotlyjs=False) for f in figs] + sens_tables
+        sections.append(("sensitivity", "Sensitivity indices", "\n".join(sens)))
     if nfail:
         errs = (
             df.loc[df["status"] != "ok", "error"].value_counts().head(10).rename_axis("error").reset_index()
         )
-        body.append("<h2>Failures</h2>" + _table(errs))
+        sections.append(("failures", "Failures", _table(errs)))
+    name = html.escape(meta.get("name", ""))
+    nav = " · ".join(f"<a href='#{a}'>{html.escape(t)}</a>" for a, t, _ in sections)
+    main = "".join(f"<section id='{a}'><h2>{html.escape(t)}</h2>{b}</section>" for a, t, b in sections)
     doc = (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>pos2 sweep {html.escape(meta.get('name', ''))}</title><style>{_CSS}</style>"
-        f"<script>{get_plotlyjs()}</script></head><body>" + "\n".join(parts + body) + "</body></html>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>pos2 sweep — {name}</title><style>{_css()}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>"
+        f"<header><h1>Sweep: {name}</h1><p class='lead'>{n:,} points ({meta.get('method', '')} sampling) of "
+        "the twin, the economics and the deal. Money in USD 2025; gas volumes at 20 °C and 101.325 kPa. "
+        f"Every number below was read from {STORE_FILE}.</p><nav>{nav}</nav></header>"
+        f"<main>{main}</main></body></html>"
     )
     try:
         page.write_text(doc, encoding="utf-8")
