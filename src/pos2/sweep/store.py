@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import signal
 import threading
 from collections.abc import Iterator, Mapping
@@ -303,14 +302,3 @@ class SweepStore:
     def close(self) -> None:
         """Close the connection (checkpointing the write-ahead log)."""
         self.con.close()
-
-
-def remove_store(folder: Path) -> None:
-    """Delete a sweep's store and its report from ``folder`` (used by ``--force``)."""
-    for name in (STORE_FILE, STORE_FILE + ".wal"):
-        p = folder / name
-        if p.exists():
-            p.unlink()
-    tmp = folder / ".tmp"
-    if tmp.exists():
-        shutil.rmtree(tmp)
