@@ -38,7 +38,8 @@ ALLOWED: dict[str, set[str]] = {
     "sweep": BASE | {"scenario", "gas", "twin", "economics", "bargaining", "report"},
     "web": BASE | {"scenario", "gas", "twin", "economics", "bargaining", "report"},
     "cli": BASE
-    | {"scenario", "gas", "network", "hydraulics", "twin", "economics", "bargaining", "report", "sweep", "web"},
+    | {"scenario", "gas", "network", "hydraulics", "twin", "economics", "bargaining"}
+    | {"report", "sweep", "web"},
 }
 
 
