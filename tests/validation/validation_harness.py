@@ -1,17 +1,12 @@
 """Shared helpers of the validation ladder (imported by the tests in this folder).
 
-The pandapipes STANET test networks need two things beyond a plain pos2 solve:
-
-* STANET's friction laws differ slightly from pos2's correlations (see
-  :func:`stanet_friction_factor`). With constant viscosity and temperature the Reynolds number, hence
-  the friction factor, is constant along a pipe, so a pipe under STANET's law is exactly a pos2 pipe
-  of length ``L f_STANET(Re) / f_pos2(Re)`` (pipe loss coefficients are native in pos2 and need
-  nothing);
-* pumps with a curve ``dp = f(Q_inlet)``, represented by outlet-pressure-controlled compressors.
-
-:func:`solve_pandapipes_case` closes both with an outer fixed-point loop around pos2's Newton solver:
-solve, recompute the friction factors from the solved flows and the pump outlet pressures
-``p_in + dp(Q_in)``, rebuild, solve again, until the set values stop changing.
+The pandapipes STANET test networks are solved with pos2's own friction correlations (STANET's laws
+are native in pos2: ``nikuradse_stanet`` for "N", ``colebrook_dvgw`` for "PC"; pipe loss
+coefficients are native too). One thing remains beyond a plain pos2 solve: pumps with a curve
+``dp = f(Q_inlet)``, represented by outlet-pressure-controlled compressors.
+:func:`solve_pandapipes_case` closes them with an outer fixed-point loop around pos2's Newton solver:
+solve, recompute the pump outlet pressures ``p_in + dp(Q_in)``, rebuild, solve again, until they stop
+changing.
 """
 
 from __future__ import annotations
@@ -24,23 +19,10 @@ import numpy as np
 import pandas as pd
 
 from pos2.gas.model import GasModel
-from pos2.hydraulics import SteadyOptions, SteadyResult, correlations, solve_steady
+from pos2.hydraulics import SteadyOptions, SteadyResult, solve_steady
 from pos2.network import Network
 from pos2.network.pandapipes_json import PandapipesMetadata
 from pos2.units import G
-
-
-def friction_factor(friction: str, reynolds: float, diameter_m: float, roughness_m: float) -> float:
-    """Darcy friction factor pos2's solver uses for correlation ``friction`` at one Reynolds number [-].
-
-    As in :mod:`pos2.hydraulics.steady`: the turbulent law (evaluated from Re = 1000 up) unless the
-    laminar law ``64/Re`` is larger.
-    """
-    re_t = np.asarray([max(reynolds, 1000.0)])
-    f_t, _ = correlations.friction_and_derivative(
-        friction, re_t, np.asarray([roughness_m / diameter_m]), np.asarray([diameter_m])
-    )
-    return max(float(f_t[0]), 64.0 / reynolds)
 
 
 @dataclass(frozen=True)
@@ -70,61 +52,19 @@ def column(table: pd.DataFrame, value: str, key: str = "name") -> dict[str, floa
     return dict(zip(table[key].astype(str), table[value].to_numpy(dtype=float).tolist(), strict=True))
 
 
-def stanet_friction_factor(method: str, reynolds: float, diameter_m: float, roughness_m: float) -> float:
-    """Darcy friction factor of STANET's laws as pandapipes implements them (its STANET reference) [-].
-
-    * ``"nikuradse"`` (STANET "N"): laminar plus fully rough, ``64/Re + 1/(2 log10(D/k) + 1.14)^2``
-      (Nikuradse 1933 rough-pipe law with his constant 1.14, laminar term added; pandapipes
-      ``calc_lambda_nikuradse_*``).
-    * ``"colebrook"`` (STANET "PC", Prandtl-Colebrook): ``1/sqrt(f) = -2 log10(2.51/(Re sqrt(f)) +
-      k/(3.71 D))``, the DVGW form with 3.71 (pandapipes ``colebrook_*``), solved to machine precision
-      by the fixed-point iteration ``x <- -2 log10(a + b x)`` on ``x = 1/sqrt(f)`` (a contraction
-      for every physical ``f < 1.3``).
-
-    Parameters
-    ----------
-    method
-        ``"nikuradse"`` or ``"colebrook"`` [-].
-    reynolds
-        Reynolds number, > 0 [-].
-    diameter_m
-        Inner diameter [m].
-    roughness_m
-        Wall roughness [m].
-    """
-    if method == "nikuradse":
-        return 64.0 / reynolds + 1.0 / (2.0 * math.log10(diameter_m / roughness_m) + 1.14) ** 2
-    if method == "colebrook":
-        a = roughness_m / (3.71 * diameter_m)
-        b = 2.51 / reynolds
-        x = 7.0
-        for _ in range(500):
-            x_new = -2.0 * math.log10(a + b * x)
-            if abs(x_new - x) <= 1e-15 * abs(x_new):
-                x = x_new
-                break
-            x = x_new
-        return 1.0 / (x * x)
-    raise ValueError(f"unknown STANET friction law {method!r}")
-
-
 def solve_pandapipes_case(
     meta: PandapipesMetadata,
     gas: GasModel,
     friction: str,
     *,
-    reference_friction: str | None = None,
     tol: float = 1e-10,
     max_outer: int = 60,
 ) -> CaseSolution:
-    """Solve a converted pandapipes network, closing pump curves and (optionally) the friction law.
+    """Solve a converted pandapipes network, closing its pump curves.
 
-    With ``reference_friction`` the outer loop sets every pipe's length to ``L_eff`` such that pos2's
-    friction term equals the reference one: ``f_pos2(Re) L_eff / D = f_ref(Re) L / D``, exact because
-    ``Re`` is constant along an isothermal pipe with constant viscosity (the pipe's loss coefficient
-    enters both sides alike). Pump outlet pressures follow the curve at the inlet
-    volume flow, minus the hydrostatic pressure of the height difference between the pump's
-    junctions, ``rho_mean g (h_to - h_from)`` (pandapipes applies it to every branch).
+    Pump outlet pressures follow the curve at the inlet volume flow, minus the hydrostatic pressure
+    of the height difference between the pump's junctions, ``rho_mean g (h_to - h_from)``
+    (pandapipes applies it to every branch).
 
     Parameters
     ----------
@@ -134,63 +74,33 @@ def solve_pandapipes_case(
         Gas model returned with it [-].
     friction
         pos2 friction correlation name [-].
-    reference_friction
-        STANET friction law to reproduce (:func:`stanet_friction_factor`), or None [-].
     tol
-        Relative change of the pipe lengths and pump outlet pressures that ends the loop [-].
+        Relative change of the pump outlet pressures that ends the loop [-].
     max_outer
         Maximum outer iterations [-].
     """
     t_k = float(np.mean(list(meta.t_fluid_k.values())))
     opts = SteadyOptions(friction=friction, thermal=False, ambient_temperature_k=t_k, tol=1e-10)
-    mu = float(gas.viscosity(1e5, t_k))
-    extra: dict[str, float] = {}
     pump_p = meta.start_pump_outlet_pressure_pa()
-    needs_loop = bool(meta.pumps) or reference_friction is not None
-    pipe_geom = {p.name: p for p in meta._pipes}
     change = math.inf
     for it in range(1, max_outer + 1):
-        net = meta.build(pipe_extra_length_m=extra, pump_outlet_pressure_pa=pump_p)
+        net = meta.build(pump_outlet_pressure_pa=pump_p)
         res = solve_steady(net, gas, opts)
-        if not needs_loop:
+        if not meta.pumps:
             return CaseSolution(net, res, it)
-        pipe_flow = column(res.pipes, "flow_kg_per_s")
-        new_extra: dict[str, float] = {}
-        for name, g in pipe_geom.items():
-            if reference_friction is None:
-                break
-            m = abs(pipe_flow[name])
-            re = 4.0 * m / (math.pi * g.inner_diameter_m * mu)
-            if re < 1.0:  # (almost) no flow: friction plays no role, keep the last length
-                new_extra[name] = extra.get(name, 0.0)
-                continue
-            lam = friction_factor(friction, re, g.inner_diameter_m, g.roughness_m)
-            # Colebrook-White has no physical root far below transition; there (Re < 100, a
-            # practically stagnant pipe) pos2's own (laminar) law stands for the reference one
-            lam_ref = (
-                lam
-                if reference_friction == "colebrook" and re < 100.0
-                else stanet_friction_factor(reference_friction, re, g.inner_diameter_m, g.roughness_m)
-            )
-            new_extra[name] = g.length_m * (lam_ref / lam - 1.0)
         new_pump: dict[str, float] = {}
-        if meta.pumps:
-            c_in, c_out = column(res.compressors, "p_in_pa"), column(res.compressors, "p_out_pa")
-            c_flow = column(res.compressors, "flow_kg_per_s")
-            for pump in meta.pumps:
-                p_in, p_out, m = c_in[pump.name], c_out[pump.name], c_flow[pump.name]
-                q = m / float(gas.density(p_in, t_k))
-                rho_mean = 0.5 * float(gas.density(p_in, t_k) + gas.density(p_out, t_k))
-                dh = meta.elevation_m[pump.to_junction] - meta.elevation_m[pump.from_junction]
-                new_pump[pump.name] = p_in + pump.lift_pa(q) - rho_mean * G * dh
-        change = max(
-            [abs((new_extra[k] - extra.get(k, 0.0)) / pipe_geom[k].length_m) for k in new_extra]
-            + [abs(new_pump[k] / pump_p[k] - 1.0) for k in pump_p]
-            + [0.0]
-        )
-        extra, pump_p = new_extra, new_pump
+        c_in, c_out = column(res.compressors, "p_in_pa"), column(res.compressors, "p_out_pa")
+        c_flow = column(res.compressors, "flow_kg_per_s")
+        for pump in meta.pumps:
+            p_in, p_out, m = c_in[pump.name], c_out[pump.name], c_flow[pump.name]
+            q = m / float(gas.density(p_in, t_k))
+            rho_mean = 0.5 * float(gas.density(p_in, t_k) + gas.density(p_out, t_k))
+            dh = meta.elevation_m[pump.to_junction] - meta.elevation_m[pump.from_junction]
+            new_pump[pump.name] = p_in + pump.lift_pa(q) - rho_mean * G * dh
+        change = max([abs(new_pump[k] / pump_p[k] - 1.0) for k in pump_p] + [0.0])
+        pump_p = new_pump
         if change < tol:
-            net = meta.build(pipe_extra_length_m=extra, pump_outlet_pressure_pa=pump_p)
+            net = meta.build(pump_outlet_pressure_pa=pump_p)
             return CaseSolution(net, solve_steady(net, gas, opts), it + 1)
     raise AssertionError(
         f"{meta.path}: outer loop did not settle in {max_outer} iterations (change {change:.2e})"

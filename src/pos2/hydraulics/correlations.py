@@ -21,6 +21,10 @@ References
 .. [5] Weymouth, T. R. (1912). Problems in natural gas engineering. Trans. ASME 34, 185-234.
 .. [6] Haaland, S. E. (1983). Simple and explicit formulas for the friction factor in turbulent pipe
    flow. J. Fluids Eng. 105(1), 89-90 (starting value for Colebrook).
+.. [7] pandapipes 0.16.0 (Fraunhofer IEE, University of Kassel; BSD licence),
+   ``pandapipes.pf.derivative_toolbox.calc_lambda_nikuradse_comp_np`` and
+   ``derivative_calculation.calc_lambda``: the friction law "nikuradse" of its gas mode, the one its
+   STANET comparison networks (suffix ``_N``) are computed with.
 
 Examples
 --------
@@ -43,6 +47,8 @@ __all__ = [
     "hofer_derivative",
     "laminar",
     "nikuradse",
+    "nikuradse_stanet",
+    "nikuradse_stanet_derivative",
     "panhandle_a",
     "panhandle_a_derivative",
     "panhandle_b",
@@ -194,6 +200,47 @@ def nikuradse(rel_roughness: ArrayLike) -> FloatArray:
     return 1.0 / (x * x)
 
 
+def nikuradse_stanet(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
+    """STANET's "Nikuradse" law as pandapipes implements it [7]: laminar plus fully rough term.
+
+    ``f = 64 / Re + 1 / (2 log10(D / eps) + 1.14)^2``
+
+    The rough term is Nikuradse's (1933) rough-pipe law [2] with his own constant 1.14
+    (``1/sqrt(f) = 2 log10(r / eps) + 1.74`` written with the diameter: ``1.74 - 2 log10 2 = 1.138``),
+    where :func:`nikuradse` has ``2 log10 3.7 = 1.1364``; the laminar addend ``64 / Re`` holds at every
+    Reynolds number (no switch between the laws), so ``f |m|`` stays smooth through zero flow.
+
+    Parameters
+    ----------
+    re
+        Reynolds number, > 0 [-].
+    rel_roughness
+        Relative roughness eps/D, > 0 [-].
+
+    Examples
+    --------
+    >>> round(float(nikuradse_stanet(1e5, 1e-3)), 10)
+    0.0202556894
+    """
+    re_, ed = np.broadcast_arrays(
+        np.asarray(re, dtype=np.float64), np.asarray(rel_roughness, dtype=np.float64)
+    )
+    x = 2.0 * np.log10(1.0 / ed) + 1.14
+    return 64.0 / re_ + 1.0 / (x * x)
+
+
+def nikuradse_stanet_derivative(re: ArrayLike) -> FloatArray:
+    """``df/dRe`` of :func:`nikuradse_stanet`: ``-64 / Re^2`` (the rough term does not depend on Re) [7].
+
+    Parameters
+    ----------
+    re
+        Reynolds number, > 0 [-].
+    """
+    re_ = np.asarray(re, dtype=np.float64)
+    return -64.0 / (re_ * re_)
+
+
 def hofer(re: ArrayLike, rel_roughness: ArrayLike) -> FloatArray:
     """Hofer (1973) explicit approximation of Colebrook-White [3] (DVGW practice).
 
@@ -340,6 +387,8 @@ def friction_and_derivative(
         return hofer(re, rel_roughness), hofer_derivative(re, rel_roughness)
     if name == "nikuradse":
         return nikuradse(rel_roughness) * np.ones_like(re), np.zeros_like(re)
+    if name == "nikuradse_stanet":
+        return nikuradse_stanet(re, rel_roughness), nikuradse_stanet_derivative(re)
     if name == "weymouth":
         return weymouth(diameter_m) * np.ones_like(re), np.zeros_like(re)
     if name == "panhandle_a":
@@ -357,6 +406,7 @@ CORRELATIONS: tuple[str, ...] = (
     "colebrook",
     "colebrook_dvgw",
     "nikuradse",
+    "nikuradse_stanet",
     "hofer",
     "weymouth",
     "panhandle_a",

@@ -108,9 +108,9 @@ class SteadyOptions:
     ----------
     friction
         Friction correlation: ``colebrook`` (default, Colebrook 1939 with 3.7), ``colebrook_dvgw``
-        (the 3.71 form of DVGW practice, as in STANET and pandapipes), ``nikuradse``, ``hofer``,
-        ``weymouth``, ``panhandle_a``, ``panhandle_b`` or ``fixed`` (needs ``fixed_friction_factor``)
-        [-].
+        (the 3.71 form of DVGW practice, as in STANET and pandapipes), ``nikuradse``,
+        ``nikuradse_stanet`` (STANET's "N" law: 64/Re plus Nikuradse's rough term), ``hofer``,
+        ``weymouth``, ``panhandle_a``, ``panhandle_b`` or ``fixed`` (needs ``fixed_friction_factor``) [-].
     thermal
         Non-isothermal mode (heat exchange, Joule-Thomson, compressor heating) [-].
     max_segment_length_m
@@ -397,9 +397,14 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         df_t = np.where(re > 1000.0, df_t, 0.0)
         laminar = re * f_t < 64.0
         extra = topo.seg_extra_friction  # minor losses: zeta D / L added to the Darcy factor
-        fm = np.where(laminar, lam_fm, f_t * am) + extra * am
+        if st.opts.friction == "nikuradse_stanet":  # 64/Re is part of the law at every Re, no switch:
+            f_rough = f_t - 64.0 / re_t  # f |m| = 16 pi D mu + f_rough |m|, smooth through m = 0
+            fm = lam_fm + (f_rough + extra) * am
+            dh = lam_fm + 2.0 * (f_rough + extra) * am
+        else:
+            fm = np.where(laminar, lam_fm, f_t * am) + extra * am
+            dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t)) + 2.0 * extra * am
         h = fm * ms
-        dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t)) + 2.0 * extra * am
     pi1, pi2 = p1 * p1, p2 * p2
     f_seg = pi1 - es * pi2 - c0 * z * phi * h
 
@@ -1002,11 +1007,11 @@ def _segment_temperatures(topo: Topology, t_node: FloatArray) -> FloatArray:
 
 def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
     """Topology, scales, temperatures and set points of one solve."""
-    if opts.friction == "nikuradse":  # the fully rough law has no value for a smooth wall (f -> 0)
+    if opts.friction in ("nikuradse", "nikuradse_stanet"):  # the rough law has no value for eps = 0
         for pipe in net.pipes:
             if not pipe.roughness_m > 0.0:
                 raise NetworkError(
-                    "friction 'nikuradse' (fully rough law) needs roughness_m > 0",
+                    f"friction {opts.friction!r} (fully rough law) needs roughness_m > 0",
                     element=pipe.name,
                     field="roughness_m",
                     value=pipe.roughness_m,

@@ -113,8 +113,8 @@ def ambient_pressure_pa(height_m: float | np.ndarray) -> float | np.ndarray:
     --------
     >>> round(float(ambient_pressure_pa(0.0)))
     101325
-    >>> round(float(ambient_pressure_pa(100.0)))
-    100129
+    >>> round(float(ambient_pressure_pa(100.0)), 1)
+    100129.6
     """
     return NORMAL_PRESSURE_PA * (1.0 - _T_GRADIENT_K_PER_M * np.asarray(height_m) / _T_SEA_LEVEL_K) ** (
         _HEIGHT_EXPONENT

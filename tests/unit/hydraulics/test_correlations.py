@@ -64,6 +64,20 @@ def test_nikuradse_is_the_rough_limit_of_colebrook() -> None:
     assert float(c.nikuradse(1e-3)) == pytest.approx(0.0196, abs=5e-5)
 
 
+def test_nikuradse_stanet_hand_value() -> None:
+    """STANET's "N" law at eps/D = 1e-3, Re = 1e5, by hand.
+
+    Rough term: 2 log10(1000) + 1.14 = 7.14, 1 / 7.14^2 = 1 / 50.9796 = 0.0196157; laminar addend
+    64 / 1e5 = 0.00064; sum 0.0202557.
+    """
+    assert float(c.nikuradse_stanet(1e5, 1e-3)) == pytest.approx(0.0202557, abs=1e-7)
+    # the constant 1.14 is Nikuradse's 1.74 for the radius, 1.74 - 2 log10(2) = 1.138, not 2 log10(3.7)
+    assert float(c.nikuradse_stanet(1e15, 1e-3)) < float(c.nikuradse(1e-3))
+    assert float(c.nikuradse_stanet(1e15, 1e-3)) == pytest.approx(float(c.nikuradse(1e-3)), rel=2e-3)
+    # laminar addend at every Re, no switch
+    assert float(c.nikuradse_stanet(500.0, 1e-3)) == pytest.approx(0.128 + 1 / 7.14**2, rel=1e-12)
+
+
 def test_laminar() -> None:
     assert float(c.laminar(2000.0)) == pytest.approx(0.032)
 
@@ -78,6 +92,7 @@ def test_laminar() -> None:
             lambda re: c.colebrook_derivative(re, 1e-4, roughness_divisor=3.71),
         ),
         (lambda re: c.hofer(re, 1e-4), lambda re: c.hofer_derivative(re, 1e-4)),
+        (lambda re: c.nikuradse_stanet(re, 1e-4), c.nikuradse_stanet_derivative),
         (c.panhandle_a, c.panhandle_a_derivative),
         (c.panhandle_b, c.panhandle_b_derivative),
     ],

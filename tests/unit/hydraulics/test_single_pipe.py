@@ -39,6 +39,23 @@ def test_ideal_gas_fixed_friction_matches_closed_form(methane: IdealGas, seg_m: 
     assert float(res.sources.flow_kg_per_s.iloc[0]) == pytest.approx(m, rel=1e-9)
 
 
+@pytest.mark.parametrize("reynolds", [300.0, 1500.0, 2e4])
+def test_nikuradse_stanet_matches_closed_form(methane: IdealGas, reynolds: float) -> None:
+    """STANET's law, 64/Re + rough term at every Re (also below pos2's laminar switch at Re 1000)."""
+    length, d, t, p1 = 5e3, 0.05, 288.15, 2e5
+    mu = 1.1e-5
+    m = reynolds * math.pi * d * mu / 4
+    f = 64 / reynolds + 1 / (2 * math.log10(d / 2e-5) + 1.14) ** 2
+    res = solve_steady(
+        _pipe(length, d, p1, m), methane, SteadyOptions(friction="nikuradse_stanet", ambient_temperature_k=t)
+    )
+    area = math.pi * d * d / 4
+    r_s = R / methane.molar_mass_kg_per_mol
+    p2 = math.sqrt(p1 * p1 - f * length * r_s * t * m * m / (d * area * area))
+    got = float(res.nodes.set_index("name").p_pa["B"])
+    assert (p1 - got) == pytest.approx(p1 - p2, rel=1e-6)
+
+
 def test_constant_z_scales_pressure_drop(real_gas: ConstantZ) -> None:
     length, d, f, t, p1, m = 150e3, 1.2, 0.009, 288.15, 1e7, 500.0
     res = solve_steady(
