@@ -22,6 +22,17 @@ from pos2.twin.route import EARTH_RADIUS_M
 
 
 def _scenario_file(tmp_path: Path, length_km: float, maop_mpa: float) -> str:
+    """Write a flat, straight one-span scenario file and return its path.
+
+    Parameters
+    ----------
+    tmp_path
+        Folder for the file [-].
+    length_km
+        Span length [km].
+    maop_mpa
+        Maximum operating pressure of the span; the head pressure is 1 MPa below it [MPa].
+    """
     # waypoints 0.1 % closer than the section length: the chainage is scaled back to length_km
     lon_end = 0.999 * length_km * 1000.0 / EARTH_RADIUS_M * 180.0 / math.pi
     text = f"""base = "pos2"
@@ -106,9 +117,11 @@ note = "synthetic flat route"
 def test_span_pressure_drop_matches_engineering_facts(
     tmp_path: Path, length_km: float, maop_mpa: float, p_out_mpa: float
 ) -> None:
+    """Outlet pressure of the span through the twin's whole chain within 3 % of the facts file."""
     scn = load_scenario(_scenario_file(tmp_path, length_km, maop_mpa))
     res = run_twin(scn, 50.0)
     prof = res.profile
     assert prof["t_c"].to_numpy() == pytest.approx(15.0)  # isothermal at the anchor's 15 degC
-    at_end = prof.loc[(prof["chainage_km"] - length_km).abs().idxmin(), "p_mpa"]
+    i_end = int((prof["chainage_km"] - length_km).abs().to_numpy().argmin())
+    at_end = float(prof["p_mpa"].iloc[i_end])
     assert at_end == pytest.approx(p_out_mpa, rel=0.03)
