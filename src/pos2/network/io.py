@@ -52,7 +52,9 @@ METADATA_KEYS = frozenset({"source", "confidence", "note", "assumption"})
 
 
 class NetworkFileError(NetworkError):
-    """A network file is invalid; ``path`` and ``line`` locate the offending key."""
+    """A network file is invalid; ``path`` and ``line`` locate the offending key (bad input: exit 2)."""
+
+    exit_code = 2
 
     def __init__(
         self,

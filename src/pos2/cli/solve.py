@@ -1,0 +1,136 @@
+"""``pos2 solve``: steady-state hydraulics of a user's network file (TOML, or a pandapipes JSON)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from pos2.cli import app
+from pos2.cli.common import (
+    DebugOpt,
+    ForceOpt,
+    Format,
+    FormatOpt,
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    handle_errors,
+    out_console,
+    prepare_out,
+    print_json,
+    write_table,
+)
+from pos2.errors import NetworkError
+
+
+def _load(path: Path) -> tuple[Any, Any, str]:
+    """Network and gas model from a pos2 TOML file or a pandapipes JSON file."""
+    from pos2.gas import default_gas
+    from pos2.network import load_network
+
+    if path.suffix.lower() == ".json":
+        from pos2.network.pandapipes_json import load_pandapipes_json
+
+        net, gas, _meta = load_pandapipes_json(path)
+        return net, gas, "fluid of the pandapipes file"
+    if path.suffix.lower() != ".toml":
+        raise NetworkError("network file must be .toml (pos2 format) or .json (pandapipes)", value=str(path))
+    return load_network(path), default_gas(), "GERG-2008 table, West Siberian pipeline gas"
+
+
+@app.command()
+def solve(
+    network: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="Network file: pos2 TOML (docs/network_format.md) or pandapipes JSON.",
+        ),
+    ],
+    friction: Annotated[
+        str,
+        typer.Option(
+            help="Friction law: colebrook, colebrook_dvgw, nikuradse, hofer, "
+            "weymouth, panhandle_a, panhandle_b."
+        ),
+    ] = "colebrook",
+    thermal: Annotated[
+        bool,
+        typer.Option(
+            "--thermal", help="Non-isothermal: heat exchange with the ground, Joule-Thomson cooling."
+        ),
+    ] = False,
+    segment_km: Annotated[float, typer.Option(help="Longest internal pipe segment [km].")] = 10.0,
+    out: OutOpt = None,
+    fmt: FormatOpt = Format.csv,
+    json_: JsonOpt = False,
+    quiet: QuietOpt = False,
+    force: ForceOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Solve the steady state of a gas network file and print pressures, flows and compressor duty."""
+    with handle_errors(debug):
+        from pos2.hydraulics import SteadyOptions, solve_steady
+        from pos2.hydraulics.correlations import CORRELATIONS
+
+        if friction not in CORRELATIONS:
+            raise typer.BadParameter(
+                f"{friction!r} is not one of {', '.join(CORRELATIONS)}", param_hint="--friction"
+            )
+        if not segment_km > 0:
+            raise typer.BadParameter(f"{segment_km} must be positive", param_hint="--segment-km")
+        net, gas, gas_label = _load(network)
+        opts = SteadyOptions(friction=friction, thermal=thermal, max_segment_length_m=segment_km * 1e3)
+        res = solve_steady(net, gas, opts)
+        if out is not None:
+            folder = prepare_out(out)
+            for name in ("nodes", "pipes", "compressors", "sources", "sinks"):
+                table = getattr(res, name)
+                if len(table):
+                    write_table(table, folder, name, fmt, force)
+        if json_:
+            print_json(
+                {
+                    "network": str(network),
+                    "gas": gas_label,
+                    "friction": friction,
+                    "thermal": thermal,
+                    "iterations": res.iterations,
+                    "residual": res.residual,
+                    "linepack_t": res.linepack_kg / 1e3,
+                    "total_power_mw": res.total_power_w / 1e6,
+                    "total_fuel_kg_per_s": res.total_fuel_kg_per_s,
+                    "nodes": [
+                        {
+                            "name": r.name,
+                            "p_mpa": r.p_pa / 1e6,
+                            "t_c": r.t_k - 273.15,
+                            "elevation_m": r.elevation_m,
+                        }
+                        for r in res.nodes.itertuples()
+                    ],
+                    "compressors": [
+                        {
+                            "name": r.name,
+                            "ratio": r.ratio,
+                            "power_mw": r.power_w / 1e6,
+                            "fuel_kg_per_s": r.fuel_kg_per_s,
+                        }
+                        for r in res.compressors.itertuples()
+                    ],
+                }
+            )
+            return
+        if quiet:
+            return
+        out_console.print(res.summary(), highlight=False)
+        table = Table(title="junctions (absolute pressure)")
+        for col in ("name", "p MPa", "T degC", "elevation m"):
+            table.add_column(col)
+        for r in res.nodes.itertuples():
+            table.add_row(str(r.name), f"{r.p_pa / 1e6:.4f}", f"{r.t_k - 273.15:.2f}", f"{r.elevation_m:.0f}")
+        out_console.print(table)
