@@ -106,21 +106,21 @@ def solve(
                     "total_fuel_kg_per_s": res.total_fuel_kg_per_s,
                     "nodes": [
                         {
-                            "name": r.name,
-                            "p_mpa": r.p_pa / 1e6,
-                            "t_c": r.t_k - 273.15,
-                            "elevation_m": r.elevation_m,
+                            "name": r["name"],
+                            "p_mpa": float(r["p_pa"]) / 1e6,
+                            "t_c": float(r["t_k"]) - 273.15,
+                            "elevation_m": float(r["elevation_m"]),
                         }
-                        for r in res.nodes.itertuples()
+                        for r in res.nodes.to_dict("records")
                     ],
                     "compressors": [
                         {
-                            "name": r.name,
-                            "ratio": r.ratio,
-                            "power_mw": r.power_w / 1e6,
-                            "fuel_kg_per_s": r.fuel_kg_per_s,
+                            "name": r["name"],
+                            "ratio": float(r["ratio"]),
+                            "power_mw": float(r["power_w"]) / 1e6,
+                            "fuel_kg_per_s": float(r["fuel_kg_per_s"]),
                         }
-                        for r in res.compressors.itertuples()
+                        for r in res.compressors.to_dict("records")
                     ],
                 }
             )
@@ -131,6 +131,11 @@ def solve(
         table = Table(title="junctions (absolute pressure)")
         for col in ("name", "p MPa", "T degC", "elevation m"):
             table.add_column(col)
-        for r in res.nodes.itertuples():
-            table.add_row(str(r.name), f"{r.p_pa / 1e6:.4f}", f"{r.t_k - 273.15:.2f}", f"{r.elevation_m:.0f}")
+        for r in res.nodes.to_dict("records"):
+            table.add_row(
+                str(r["name"]),
+                f"{float(r['p_pa']) / 1e6:.4f}",
+                f"{float(r['t_k']) - 273.15:.2f}",
+                f"{float(r['elevation_m']):.0f}",
+            )
         out_console.print(table)
