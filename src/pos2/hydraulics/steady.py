@@ -38,6 +38,13 @@ Rows are scaled (node rows by a reference flow, pressure rows by a reference ``p
 iteration stops when the largest scaled residual is below ``tol``. A backtracking line search damps
 the Newton step. The first step solves the network with a linearised friction law (flows at a
 typical velocity) to get a start that satisfies mass balance and the pressure set points.
+``nikuradse_stanet`` contains the laminar term itself and is used at every Reynolds number.
+
+The solver gives up early, with the iterations and the residual in the message, when the line search
+finds no descent in 8 successive steps (:class:`ConvergenceError`), or when 5 successive steps reach
+a pressure <= 0 (in the iterate or in the undamped Newton point) without the residual halving over
+them: that is how an infeasible demand shows, and :class:`InfeasibleError` names the pipe where the
+pressure collapses (constraint ``pressure > 0``) instead of spending ``max_iter`` iterations there.
 
 Temperatures: isothermal mode gives every connected part the mean temperature of its sources
 (unset = ambient). Thermal mode marches the gas temperature along segments in flow direction with
@@ -97,6 +104,11 @@ Assumption (confidence INF): lean West-Siberian gas is mostly methane, whose LHV
 
 _MAX_STALLS = 8
 """Newton gives up after this many successive steps without sufficient decrease."""
+_MAX_COLLAPSED = 5
+"""Newton gives up after this many successive steps in which a node pressure is <= 0 (in the iterate or
+in the undamped Newton point) and over which the residual has not halved: the solver is then stuck at
+the edge of the physical range, the typical sign of demanded flows the network cannot deliver. A
+converging solve leaves that state, or halves its residual, within a few steps."""
 _P_MIN_PROPS = 1.0e3  # pressures below this [Pa] are clamped for property evaluation only
 
 
@@ -709,6 +721,9 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
     norm = float(np.max(np.abs(res)))
     it = 0
     stalls = 0
+    # squared residual norms before each of the successive steps so far with a pressure <= 0 in the
+    # iterate or in the undamped Newton point
+    collapsed_l2: list[float] = []
     while norm > opts.tol:
         if it >= opts.max_iter:
             _raise_if_negative_pressure(st, x)
@@ -727,6 +742,12 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
             raise ConvergenceError("Newton step is not finite", iterations=it, residual=norm)
         it += 1
         l2 = float(np.dot(res, res))
+        nn = st.topo.n_nodes
+        x_full = x + dx  # the undamped Newton point
+        if min(float(np.min(x_full[:nn])), float(np.min(x[:nn]))) <= 0.0:
+            collapsed_l2.append(l2)
+        else:
+            collapsed_l2.clear()
         alpha = 1.0
         best: tuple[float, FloatArray, FloatArray, _JacParts | None] | None = None
         for _ in range(12):
@@ -755,6 +776,19 @@ def _newton(st: _State, x0: FloatArray) -> tuple[FloatArray, int, float]:
                 residual=norm,
             )
         _, x, res, jp = best
+        if len(collapsed_l2) >= _MAX_COLLAPSED and best[0] > 0.25 * collapsed_l2[-_MAX_COLLAPSED]:
+            stuck = (
+                f"; stopped after {it} iterations, the last {_MAX_COLLAPSED} steps having reached p <= 0 "
+                f"without halving the residual ({norm:.3e})"
+            )
+            _raise_if_negative_pressure(st, x, stuck)
+            _raise_if_negative_pressure(st, x_full, "; at the undamped Newton point" + stuck)
+            raise ConvergenceError(  # only when the pressure was <= 0 in the previous iterate alone
+                f"steady solver stuck: {_MAX_COLLAPSED} successive steps reached p <= 0 without halving the "
+                f"residual; {_lowest(st, x)}",
+                iterations=it,
+                residual=norm,
+            )
         if st.comp_a.size:  # the fuel factors of the accepted point
             _evaluate(st, x, jac=False)
         norm = float(np.max(np.abs(res))) if np.all(np.isfinite(res)) else math.inf
@@ -777,8 +811,11 @@ def _lowest(st: _State, x: FloatArray) -> str:
     )
 
 
-def _raise_if_negative_pressure(st: _State, x: FloatArray) -> None:
-    """InfeasibleError naming the pipe (or junction) where the pressure is <= 0."""
+def _raise_if_negative_pressure(st: _State, x: FloatArray, how: str = "") -> None:
+    """InfeasibleError naming the pipe (or junction) where the pressure is <= 0.
+
+    ``how`` is appended to the message, e.g. to say that ``x`` is a Newton point, not an iterate.
+    """
     topo = st.topo
     pi = x[: topo.n_nodes]
     if np.min(pi) > 0.0:
@@ -793,7 +830,7 @@ def _raise_if_negative_pressure(st: _State, x: FloatArray) -> None:
     element = names["pipe"][q] if q >= 0 else names["junction"][i]
     raise InfeasibleError(
         f"pressure falls to zero or below in '{element}': the network cannot deliver the demanded flows "
-        f"(p^2 = {pi[i]:.3e} Pa^2 at the lowest point)",
+        f"(p^2 = {pi[i]:.3e} Pa^2 at the lowest point{how})",
         element=element,
         constraint="pressure > 0",
         value=float(np.sign(pi[i]) * math.sqrt(abs(pi[i]))),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pos2.errors import ConvergenceError, InfeasibleError, NetworkError
@@ -64,6 +66,34 @@ def test_pressure_falls_to_zero_names_the_pipe(methane: IdealGas) -> None:
         solve_steady(nb.build(), methane)
     assert exc.value.constraint == "pressure > 0"
     assert exc.value.element == "BC"
+
+
+def _two_pipes(flow_kg_per_s: float) -> Network:
+    nb = NetworkBuilder("two pipes")
+    for j in ("A", "B", "C"):
+        nb.junction(j)
+    nb.pipe("P1", "A", "B", 100e3, 1.0, 1e-5)
+    nb.pipe("P2", "B", "C", 100e3, 1.0, 1e-5)
+    nb.pressure_source("S", "A", p_pa=8e6, t_k=288.15)
+    nb.sink("D", "C", flow_kg_per_s)
+    return nb.build()
+
+
+def test_infeasible_demand_stops_early(methane: IdealGas) -> None:
+    """Newton stuck at p <= 0 without progress gives up after a few steps, not at max_iter.
+
+    The two 100 km pipes carry at most about 398.5 kg/s from 8 MPa (398 kg/s still arrives at
+    0.43 MPa); at 420 kg/s the solver used to wander at negative pressures until max_iter = 100.
+    """
+    res = solve_steady(_two_pipes(398.0), methane)
+    assert 0.3e6 < float(res.nodes.set_index("name").p_pa["C"]) < 0.6e6
+    with pytest.raises(InfeasibleError, match=r"stopped after (\d+) iterations") as exc:
+        solve_steady(_two_pipes(420.0), methane)
+    assert exc.value.constraint == "pressure > 0"
+    assert exc.value.element == "P2"
+    m = re.search(r"stopped after (\d+) iterations", str(exc.value))
+    assert m is not None
+    assert int(m.group(1)) <= 10
 
 
 def test_regulator_inlet_below_set_point(methane: IdealGas) -> None:
