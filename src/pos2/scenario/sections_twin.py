@@ -69,9 +69,16 @@ class PipelineSection(Section):
         description="Ground temperature case: winter = monthly minimum, annual = mean, summer = maximum.",
     )
     thermal: bool = field(True, unit="-", description="Non-isothermal flow with heat exchange to the ground.")
-    friction: Literal["colebrook", "nikuradse", "hofer", "weymouth", "panhandle_a", "panhandle_b"] = field(
-        "colebrook", unit="-", description="Friction law of the steady solver."
-    )
+    friction: Literal[
+        "colebrook",
+        "colebrook_dvgw",
+        "nikuradse",
+        "nikuradse_stanet",
+        "hofer",
+        "weymouth",
+        "panhandle_a",
+        "panhandle_b",
+    ] = field("colebrook", unit="-", description="Friction law of the steady solver.")
     max_segment_km: float = field(
         10.0, unit="km", description="Longest internal discretisation segment of a pipe.", ge=1.0, le=10.0
     )
