@@ -38,6 +38,7 @@ from pos2.bargaining.supply import (
 )
 from pos2.errors import BargainingError, Pos2Error
 from pos2.scenario import Scenario, ScenarioModel, load_scenario
+from pos2.scenario.sections_deal import DemandSection, SupplySection
 from pos2.units import MMBTU_PER_KCM_GAZPROM
 
 PARTIES = ("russia", "mongolia", "china")
@@ -277,20 +278,28 @@ def round_deck(m: ScenarioModel, rnd: Round) -> Deck:
 
 
 @lru_cache(maxsize=32)
-def _solve_cached(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int, ...]) -> SupplyResult:
-    years = list(range(m.supply.first_year, m.supply.last_year + 1))
-    demand = demand_path(m.demand, years)
-    paths = np.stack(
-        [
-            pos2_volume_path(years, m.contract.acq_bcm_per_year, fg, m.bargaining.ramp_years)
-            for fg in first_gas
-        ]
-    )
-    return solve_supply(m.supply, demand, paths, list(decks), discount_rate=m.bargaining.china_discount_rate)
+def _solve_cached(
+    supply: SupplySection,
+    demand_section: DemandSection,
+    acq_bcm_per_year: float,
+    ramp_years: int,
+    discount_rate: float,
+    decks: tuple[Deck, ...],
+    first_gas: tuple[int, ...],
+) -> SupplyResult:
+    # keyed on exactly what the LP reads, so a contract price or finance lever reuses the solution
+    years = list(range(supply.first_year, supply.last_year + 1))
+    demand = demand_path(demand_section, years)
+    paths = np.stack([pos2_volume_path(years, acq_bcm_per_year, fg, ramp_years) for fg in first_gas])
+    return solve_supply(supply, demand, paths, list(decks), discount_rate=discount_rate)
 
 
 def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int, ...]) -> SupplyResult:
     """China's supply LP for a scenario and decks (cached: sweeps repeat the same inputs).
+
+    The cache is keyed on the sections the LP reads (``supply``, ``demand``, the ACQ, the ramp-up and
+    China's discount rate) and on the decks (which carry the Hormuz and LNG inputs), so changing a
+    contract price or finance lever reuses the solution.
 
     Parameters
     ----------
@@ -301,10 +310,19 @@ def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int,
     first_gas
         First-gas year of PoS2 for each deck [yr].
     """
+    args = (
+        m.supply,
+        m.demand,
+        m.contract.acq_bcm_per_year,
+        m.bargaining.ramp_years,
+        m.bargaining.china_discount_rate,
+        decks,
+        first_gas,
+    )
     try:
-        return _solve_cached(m, decks, first_gas)
+        return _solve_cached(*args)
     except TypeError:  # an unhashable user value: solve without the cache
-        return _solve_cached.__wrapped__(m, decks, first_gas)
+        return _solve_cached.__wrapped__(*args)
 
 
 # -- the stage ---------------------------------------------------------------------------------------
