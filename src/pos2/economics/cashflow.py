@@ -239,10 +239,23 @@ def offtake(project: Project, price: np.ndarray, alt: np.ndarray, demand: np.nda
         want = want * demand
     taken = np.clip(want, low, acq)
     top = project.take_or_pay * acq
-    n, ty = taken.shape
     k = project.make_up_years
     if k == 0:
         return Volumes(taken, np.maximum(taken, np.broadcast_to(top, taken.shape)))
+    # a path that never takes less than the take-or-pay quantity earns no make-up credit: it pays for
+    # what it takes (exactly), so the year-by-year credit bookkeeping runs only on the other paths
+    short = ~np.all(taken >= top, axis=1)  # NaN counts as short: it propagates as before
+    if not short.all():
+        paid_all = taken.copy()
+        if short.any():
+            paid_all[short] = _paid_with_make_up(taken[short], top, k)
+        return Volumes(taken, paid_all)
+    return Volumes(taken, _paid_with_make_up(taken, top, k))
+
+
+def _paid_with_make_up(taken: np.ndarray, top: np.ndarray, k: int) -> np.ndarray:
+    """Volumes paid (paths, years) with take-or-pay deficiencies recoverable for ``k`` years [1,000 m3/yr]."""
+    n, ty = taken.shape
     paid = np.empty_like(taken)
     credits = np.zeros((n, k))  # column 0 oldest
     for t in range(ty):
@@ -258,7 +271,7 @@ def offtake(project: Project, price: np.ndarray, alt: np.ndarray, demand: np.nda
         deficiency = np.maximum(q - tk, 0.0)
         credits[:, :-1] = credits[:, 1:]  # the oldest vintage expires
         credits[:, -1] = deficiency
-    return Volumes(taken, paid)
+    return paid
 
 
 def party_cash_flows(
