@@ -65,6 +65,10 @@ class SweepSummary:
         return asdict(self)
 
 
+def _sortable(values: np.ndarray) -> np.ndarray:
+    return values if values.dtype != object else np.asarray([repr(x) for x in values])
+
+
 def make_chunks(points: PointTable, group_keys: tuple[str, ...], chunk_size: int) -> list[Chunk]:
     """Split ``points`` into chunks of at most ``chunk_size``, sorted so a chunk shares upstream keys.
 
@@ -74,6 +78,7 @@ def make_chunks(points: PointTable, group_keys: tuple[str, ...], chunk_size: int
         The points still to evaluate.
     group_keys
         Swept keys the cached stages depend on; points are ordered by them (stable) before cutting.
+        A chunk's ``group`` holds the values, at its first point, of those keys whose values repeat.
     chunk_size
         Points per chunk [-].
     """
@@ -85,14 +90,18 @@ def make_chunks(points: PointTable, group_keys: tuple[str, ...], chunk_size: int
         cols = []
         for k in reversed(group_keys):
             v = points.columns[k]
-            cols.append(v if v.dtype != object else np.asarray([repr(x) for x in v]))
+            cols.append(_sortable(v))
         order = np.lexsort(cols)
+    # only keys whose values repeat let chunks share cached stages: a key sampled continuously (Latin
+    # hypercube, Sobol) has a new value at every point, and pinning its chunks to workers would only
+    # stop Dask from balancing the load
+    shared = tuple(k for k in group_keys if len(np.unique(_sortable(points.columns[k]))) < n)
     chunks = []
     for number, start in enumerate(range(0, n, chunk_size)):
         pos = order[start : start + chunk_size]
         sub = points.take(pos)
         group = tuple(sub.columns[k][0].item() if hasattr(sub.columns[k][0], "item") else sub.columns[k][0]
-                      for k in group_keys)  # fmt: skip
+                      for k in shared)  # fmt: skip
         chunks.append(Chunk(number, sub.ids, sub.columns, group))
     return chunks
 

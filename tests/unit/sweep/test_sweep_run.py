@@ -206,6 +206,10 @@ def test_chunks_are_sorted_by_upstream_keys() -> None:
     assert [c.ids.tolist() for c in chunks] == [[1, 3], [5, 4], [0, 2]]
     assert [c.group for c in chunks] == [(40.0,), (40.0,), (50.0,)]
     assert make_chunks(pts, (), 4)[0].group == ()
+    # a key with a new value at every point (Latin hypercube) shares nothing: no group, Dask balances
+    both = make_chunks(pts, ("pipeline.throughput_bcm_per_year", "contract.slope"), 2)
+    assert [c.group for c in both] == [(40.0,), (40.0,), (50.0,)]
+    assert [c.group for c in make_chunks(pts, ("contract.slope",), 2)] == [(), (), ()]
 
 
 def test_dask_threads_with_grouped_chunks_match_serial(tmp_path: Path) -> None:
