@@ -152,6 +152,111 @@ def solve_delay(
     )
 
 
+@dataclass(frozen=True)
+class DelayBatch:
+    """Outcome of the delay model for many pairs of prices (see :func:`solve_delay_batch`)."""
+
+    p_agreement_total: np.ndarray
+    """Probability of agreement within the horizon [-], shape (n,)."""
+    expected_price_usd_per_kcm: np.ndarray
+    """Expected Nash price given agreement, NaN where agreement never happens [USD/1,000 m3], (n,)."""
+    sign_now: np.ndarray
+    """Whether China signs at the first round, bool (n,)."""
+
+
+def solve_delay_batch(
+    china_max_usd_per_kcm: np.ndarray,
+    russia_min_usd_per_kcm: np.ndarray,
+    *,
+    china_power: float,
+    china_discount_rate: float,
+    volatility: float,
+    drift: float,
+    russia_drift: float,
+    first_year: int,
+    last_year: int,
+    interval_years: float = 1.0,
+) -> DelayBatch:
+    """:func:`solve_delay` for many (``V``, ``R``) pairs at once, with common lattice parameters.
+
+    The same lattice, backward induction and forward pass as :func:`solve_delay`, each step vectorised
+    over the pairs (sweeps evaluate thousands of points that differ only in the two prices). Results
+    equal :func:`solve_delay`'s to rounding (the sums over a round's nodes may add in another order).
+
+    Parameters
+    ----------
+    china_max_usd_per_kcm
+        China's highest acceptable price at the first round, shape (n,) [USD/1,000 m3], > 0.
+    russia_min_usd_per_kcm
+        Russia's reservation price at the first round, shape (n,) [USD/1,000 m3], > 0.
+    china_power, china_discount_rate, volatility, drift, russia_drift
+        As in :func:`solve_delay` [-, 1/yr, 1/sqrt(yr), 1/yr, 1/yr].
+    first_year, last_year, interval_years
+        Rounds, as in :func:`solve_delay` [yr].
+    """
+    v0 = np.asarray(china_max_usd_per_kcm, dtype=float).reshape(-1, 1)
+    r0 = np.asarray(russia_min_usd_per_kcm, dtype=float).reshape(-1, 1)
+    if v0.shape != r0.shape:
+        raise BargainingError(f"price arrays differ in length: {v0.shape[0]} and {r0.shape[0]}")
+    if not 0.0 <= china_power <= 1.0:
+        raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {china_power}")
+    if volatility < 0:
+        raise BargainingError(f"volatility must be >= 0, got {volatility}")
+    if (v0 <= 0).any() or (r0 <= 0).any():
+        raise BargainingError("the delay model needs positive prices")
+    if last_year < first_year:
+        raise BargainingError(f"last round {last_year} is before the first round {first_year}")
+    dt = interval_years
+    delta = discount_factor(china_discount_rate, dt)
+    n = math.floor((last_year - first_year) / dt) + 1
+    if volatility > 0:
+        u = math.exp(volatility * math.sqrt(dt))
+        d = 1.0 / u
+        p = (math.exp(drift * dt) - d) / (u - d)
+        if not 0.0 <= p <= 1.0:
+            raise BargainingError(
+                f"drift {drift}/yr too large for volatility {volatility}/sqrt(yr): "
+                f"lattice probability {p:.3f}"
+            )
+    else:
+        u = d = math.exp(drift * dt)
+        p = 1.0
+    beta = china_power
+    values = []
+    for t in range(n):
+        j = np.arange(t + 1)
+        values.append(v0 * (u**j * d ** (t - j))[None, :])
+    r = [r0 * math.exp(russia_drift * t * dt) for t in range(n)]
+    payoff = [np.where(values[t] > r[t], beta * (values[t] - r[t]), 0.0) for t in range(n)]
+    stop: list[np.ndarray] = [np.zeros((v0.shape[0], t + 1), dtype=bool) for t in range(n)]
+    w = payoff[-1].copy()
+    stop[-1] = payoff[-1] > 0
+    for t in range(n - 2, -1, -1):
+        cont = delta * (p * w[:, 1:] + (1 - p) * w[:, :-1])
+        stop[t] = (payoff[t] > 0) & (payoff[t] >= cont)
+        w = np.where(stop[t], payoff[t], cont)
+    reach = np.ones((v0.shape[0], 1))
+    cum = np.zeros(v0.shape[0])
+    price_sum = np.zeros(v0.shape[0])
+    for t in range(n):
+        signed = reach * stop[t]
+        cum += signed.sum(axis=1)
+        price = r[t] + (1.0 - beta) * (values[t] - r[t])
+        price_sum += (signed * price).sum(axis=1)
+        left = reach * ~stop[t]
+        nxt = np.zeros((v0.shape[0], t + 2))
+        nxt[:, 1:] += p * left
+        nxt[:, :-1] += (1 - p) * left
+        reach = nxt
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = np.where(cum > 0, price_sum / np.where(cum > 0, cum, 1.0), np.nan)
+    return DelayBatch(
+        p_agreement_total=np.minimum(cum, 1.0),
+        expected_price_usd_per_kcm=expected,
+        sign_now=stop[0][:, 0].copy(),
+    )
+
+
 def waiting_drift_threshold(
     china_max_usd_per_kcm: float,
     russia_min_usd_per_kcm: float,
