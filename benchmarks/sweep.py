@@ -64,7 +64,13 @@ def spec_for(kind: str, points: int, seed: int, *, warm: bool = False) -> SweepS
 
 
 CPU_S: dict[tuple[str, int], tuple[float, float]] = {}
-"""CPU seconds (client, workers) of each measured run: a load-independent view on a shared machine."""
+"""CPU seconds (client, workers) of each measured run: a load-independent view on a shared machine.
+
+A worker's CPU share (its CPU seconds over the wall time) near 100 % means it never waited: a rate
+below the single-worker rate times the workers then comes from other processes competing for cores.
+"""
+LOAD: dict[tuple[str, int], float] = {}
+"""1-minute load average just before each measured run [-]."""
 
 
 def _cpu_s(ex: DaskExecutor) -> tuple[float, float]:
@@ -79,6 +85,7 @@ def measure(kind: str, workers: int, points: int) -> dict[str, Any]:
             # warm every worker (imports, base scenario, hydraulics and LP at the base point)
             warm = spec_for(kind, 2 * workers, seed=1, warm=True)
             run_sweep(warm, Path(tmp) / "warm", executor=ex, progress=False)
+            LOAD[(kind, workers)] = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
             cpu0 = _cpu_s(ex)
             t0 = time.perf_counter()
             s = run_sweep(spec_for(kind, points, seed=2), Path(tmp) / "run", executor=ex, progress=False)
@@ -117,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{r['kind']:>9}  {r['workers']} worker(s)  {r['points']:>6} points  "
                     f"{r['seconds']:7.2f} s  {r['points_per_s']:8.1f} points/s  "
                     f"(CPU ms per point: client {CPU_S[(kind, w)][0] / n * 1e3:.2f}, "
-                    f"workers {CPU_S[(kind, w)][1] / n * 1e3:.2f})",
+                    f"workers {CPU_S[(kind, w)][1] / n * 1e3:.2f}; "
+                    f"CPU share per worker {CPU_S[(kind, w)][1] / (r['seconds'] * w):.0%}, "
+                    f"load before {LOAD[(kind, w)]:.1f})",
                     flush=True,
                 )
     if args.json:

@@ -25,8 +25,10 @@ project stage and the finish, never the hydraulics or the LP.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
+
+import numpy as np
 
 from pos2.scenario import Scenario
 from pos2.sweep.evaluator import OutputKind, Stage, StagedEvaluator
@@ -126,8 +128,76 @@ class DealEvaluator(StagedEvaluator):
 
     def finish(self, scenario: Scenario, results: Mapping[str, Any]) -> Mapping[str, float | bool]:
         """Reservation prices, zone of agreement, Nash price and delay model for one point."""
+        (values,) = self.finish_chunk([scenario], [results])
+        if isinstance(values, Exception):
+            raise values
+        return values
+
+    def finish_chunk(
+        self, scenarios: Sequence[Scenario], results: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, float | bool] | Exception]:
+        """:meth:`finish` for a chunk: the delay model runs once per set of lattice parameters.
+
+        Everything but the delay model is evaluated point by point; the delay model
+        (:func:`pos2.bargaining.delay.solve_delay_batch`) is vectorised over the points that share the
+        bargaining parameters of its lattice.
+        """
+        from pos2.bargaining.delay import solve_delay_batch
+
+        out: list[Mapping[str, float | bool] | Exception] = []
+        rows: dict[int, dict[str, float | bool]] = {}
+        groups: dict[tuple[Any, ...], list[tuple[int, float, float]]] = {}
+        for i, (scenario, res) in enumerate(zip(scenarios, results, strict=True)):
+            try:
+                values, v, r = self._finish_without_delay(scenario, res)
+            except Exception as e:
+                out.append(e)
+                continue
+            out.append(values)
+            rows[i] = values
+            b = scenario.model.bargaining
+            lattice = (
+                b.china_power,
+                b.china_discount_rate,
+                b.china_value_volatility,
+                b.china_value_drift,
+                b.russia_reservation_drift,
+                b.first_round_year,
+                b.last_round_year,
+                b.round_interval_years,
+            )
+            groups.setdefault(lattice, []).append((i, max(v, 1e-6), max(r, 1e-6)))
+        for lattice, members in groups.items():
+            power, rate, vol, drift, russia_drift, first, last, interval = lattice
+            try:
+                delay = solve_delay_batch(
+                    np.array([x[1] for x in members]),
+                    np.array([x[2] for x in members]),
+                    china_power=power,
+                    china_discount_rate=rate,
+                    volatility=vol,
+                    drift=drift,
+                    russia_drift=russia_drift,
+                    first_year=first,
+                    last_year=last,
+                    interval_years=interval,
+                )
+            except Exception as e:
+                for i, _, _ in members:
+                    out[i] = e
+                continue
+            for j, (i, _, _) in enumerate(members):
+                row = rows[i]
+                row["china_signs_now"] = bool(delay.sign_now[j])
+                row["p_agreement_total"] = float(delay.p_agreement_total[j])
+                row["expected_price_usd_per_kcm"] = float(delay.expected_price_usd_per_kcm[j])
+        return out
+
+    def _finish_without_delay(
+        self, scenario: Scenario, results: Mapping[str, Any]
+    ) -> tuple[dict[str, float | bool], float, float]:
+        """Every output but the delay model's, China's ceiling ``V`` and Russia's floor ``R`` [USD/kcm]."""
         from pos2.bargaining.deal import contract_price
-        from pos2.bargaining.delay import solve_delay
         from pos2.bargaining.reservation import reservation_price
         from pos2.bargaining.solutions import nash_price, zopa
         from pos2.economics import npv_by_party
@@ -148,25 +218,12 @@ class DealEvaluator(StagedEvaluator):
         r = rus.min_price_usd_per_kcm
         z = zopa(r, v)
         nash = nash_price(r, v, b.china_power)
-        delay = solve_delay(
-            max(v, 1e-6),
-            max(r, 1e-6),
-            china_power=b.china_power,
-            china_discount_rate=b.china_discount_rate,
-            volatility=b.china_value_volatility,
-            drift=b.china_value_drift,
-            russia_drift=b.russia_reservation_drift,
-            first_year=b.first_round_year,
-            last_year=b.last_round_year,
-            interval_years=b.round_interval_years,
-        )
         price = contract_price(m, m.lng.brent_usd_per_bbl)
         nan = math.nan
         npv = npv_by_party(scenario, twin, nan if nash is None else nash, project=project)
-        return {
+        values: dict[str, float | bool] = {
             "deal": z is not None,
             "terms_in_zopa": z is not None and z[0] <= price <= z[1],
-            "china_signs_now": bool(delay.sign_now),
             "nash_price_usd_per_kcm": nan if nash is None else nash,
             "china_max_price_usd_per_kcm": v,
             "russia_min_price_usd_per_kcm": r,
@@ -174,10 +231,6 @@ class DealEvaluator(StagedEvaluator):
             "zopa_high_usd_per_kcm": nan if z is None else z[1],
             "zopa_width_usd_per_kcm": max(v - r, 0.0),
             "contract_price_usd_per_kcm": price,
-            "p_agreement_total": delay.p_agreement_total,
-            "expected_price_usd_per_kcm": nan
-            if delay.expected_price_usd_per_kcm is None
-            else delay.expected_price_usd_per_kcm,
             "china_security_value_usd_per_kcm": float(china["security_value_usd_per_kcm"]),
             "russia_breakeven_usd_per_kcm": rus.breakeven_usd_per_kcm,
             "npv_russia_usd_bn": float(npv["russia"][0]),
@@ -186,3 +239,4 @@ class DealEvaluator(StagedEvaluator):
             "total_power_mw": twin.total_power_mw,
             "fuel_share": twin.fuel_share,
         }
+        return values, v, r

@@ -22,7 +22,7 @@ import socket
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -234,6 +234,22 @@ class StagedEvaluator(ABC):
     def finish(self, scenario: Scenario, results: Mapping[str, Any]) -> Mapping[str, float | bool]:
         """The outputs of one point from its scenario and every stage's result."""
 
+    def finish_chunk(
+        self, scenarios: Sequence[Scenario], results: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, float | bool] | Exception]:
+        """The outputs of many points at once (override to vectorise the finish over a chunk).
+
+        Returns one entry per point: its outputs, or the exception that made it fail. The default calls
+        :meth:`finish` point by point.
+        """
+        out: list[Mapping[str, float | bool] | Exception] = []
+        for scn, res in zip(scenarios, results, strict=True):
+            try:
+                out.append(self.finish(scn, res))
+            except Exception as e:
+                out.append(e)
+        return out
+
     # -- machinery -----------------------------------------------------------------------------------
     def cache_token(self) -> str:
         """Identifies the cache: evaluator class, base scenario and fixed overrides."""
@@ -335,6 +351,9 @@ class StagedEvaluator(ABC):
         out = {name: np.full(n, np.nan) for name in outputs}
         ok = np.zeros(n, dtype=bool)
         errors: list[str | None] = [None] * n
+        todo: list[int] = []
+        todo_scenarios: list[Scenario] = []
+        todo_results: list[dict[str, Any]] = []
         for i in range(n):
             over = {k: pycols[k][i] for k in keys}
             try:
@@ -360,14 +379,28 @@ class StagedEvaluator(ABC):
                 if failed is not None:
                     errors[i] = failed
                     continue
-                values = self.finish(scn, results)
-                for name in outputs:
-                    out[name][i] = float(values[name])
-                ok[i] = True
             except Exception as e:
                 errors[i] = describe_error(e)
-                for name in outputs:
-                    out[name][i] = np.nan
+                continue
+            todo.append(i)
+            todo_scenarios.append(scn)
+            todo_results.append(results)
+        try:
+            finished = self.finish_chunk(todo_scenarios, todo_results)
+        except Exception:  # a failure of the batch as a whole: find the failing points one by one
+            finished = StagedEvaluator.finish_chunk(self, todo_scenarios, todo_results)
+        for i, values in zip(todo, finished, strict=True):
+            if isinstance(values, Exception):
+                errors[i] = describe_error(values)
+                continue
+            try:
+                row = [float(values[name]) for name in outputs]
+            except Exception as e:
+                errors[i] = describe_error(e)
+                continue
+            for name, x in zip(outputs, row, strict=True):
+                out[name][i] = x
+            ok[i] = True
         calls = {k: c.calls - calls0[k] for k, c in caches.items()}
         return ChunkResult(
             ids=np.asarray(ids, dtype=np.int64),
