@@ -43,8 +43,17 @@ class Reference:
     source: str
 
 
+REFERENCE_SUCTION_MPA: float = 7.0
+"""Station suction pressure of the reference twins [MPa] (assumption: only capex is used here, which
+does not depend on it; the same 7.0 MPa is the reference delivery pressure)."""
+REFERENCE_DISCHARGE_MPA: float = 9.8
+"""Station discharge = working pressure of PoS1 [MPa] (pos2_facts.md §1e, gazprom.com, H)."""
+
+
 def _station(name: str, section: str, km: float, mw: float) -> StationSummary:
-    return StationSummary(name, section, km, 7.0, 9.8, mw, installed_mw=mw)
+    return StationSummary(
+        name, section, km, REFERENCE_SUCTION_MPA, REFERENCE_DISCHARGE_MPA, mw, installed_mw=mw
+    )
 
 
 def pos1_reference_twin() -> TwinSummary:
@@ -72,13 +81,35 @@ def pos1_reference_twin() -> TwinSummary:
         _station(f"CS {i + 1}", "chayanda_blagoveshchensk", 250.0 * (i + 1), 481.0 / 7) for i in range(7)
     ]
     stations.append(_station("CS Kovykta", "kovykta_chayanda", 0.0, 48.0))
-    return TwinSummary("pos1-reference", 38.0, (main, kc), tuple(stations), 657.0, 0.02, 0.0, 7.0, 9.8, 7.0)
+    return TwinSummary(
+        "pos1-reference",
+        throughput_bcm_per_year=38.0,  # contract (pos2_facts.md §1e)
+        sections=(main, kc),
+        stations=tuple(stations),
+        total_power_mw=128.0 + 481.0 + 48.0,  # phases 1 and 2 (pos2_facts.md §1e, eng §1c)
+        fuel_share=0.02,  # INF: ~0.3 % per station at ratio 1.4 (eng §1d) x 8 stations, rounded down
+        linepack_mcm=0.0,  # not used by the capex calibration
+        min_pressure_mpa=REFERENCE_SUCTION_MPA,
+        max_pressure_mpa=REFERENCE_DISCHARGE_MPA,
+        delivery_pressure_mpa=REFERENCE_SUCTION_MPA,
+    )
 
 
 def kovykta_chayanda_twin() -> TwinSummary:
     """Kovykta–Chayanda alone (803.5 km, 1,420 x 21.7 mm, no stations) for the construction contract."""
     pos1 = pos1_reference_twin()
-    return TwinSummary("kovykta-chayanda", 38.0, (pos1.sections[1],), (), 0.0, 0.0, 0.0, 7.0, 9.8, 7.0)
+    return TwinSummary(
+        "kovykta-chayanda",
+        throughput_bcm_per_year=38.0,
+        sections=(pos1.sections[1],),
+        stations=(),
+        total_power_mw=0.0,
+        fuel_share=0.0,
+        linepack_mcm=0.0,
+        min_pressure_mpa=REFERENCE_SUCTION_MPA,
+        max_pressure_mpa=REFERENCE_DISCHARGE_MPA,
+        delivery_pressure_mpa=REFERENCE_SUCTION_MPA,
+    )
 
 
 def pos2_reference_twin(n_russia: int = 18, mw_per_station: float = 80.0) -> TwinSummary:
@@ -105,7 +136,19 @@ def pos2_reference_twin(n_russia: int = 18, mw_per_station: float = 80.0) -> Twi
     st = [_station(f"RU-{i + 1}", "russia", 150.0 * i, mw_per_station) for i in range(n_russia)]
     st += [_station(f"MN-{i + 1}", "mongolia", 193.0 * i, mw_per_station) for i in range(5)]
     total = mw_per_station * (n_russia + 5)
-    return TwinSummary("pos2-reference", 50.0, (ru, mn), tuple(st), total, 0.03, 0.0, 7.0, 9.8, 7.0, 1.5)
+    return TwinSummary(
+        "pos2-reference",
+        throughput_bcm_per_year=50.0,  # pos2_facts.md §1a
+        sections=(ru, mn),
+        stations=tuple(st),
+        total_power_mw=total,
+        fuel_share=0.03,  # assumption: a round figure for a test fixture; capex does not depend on it
+        linepack_mcm=0.0,  # not used by the capex calibration
+        min_pressure_mpa=REFERENCE_SUCTION_MPA,
+        max_pressure_mpa=REFERENCE_DISCHARGE_MPA,
+        delivery_pressure_mpa=REFERENCE_SUCTION_MPA,
+        fuel_bcm_per_year=1.5,  # 0.03 x 50 bcm/yr
+    )
 
 
 POS1_TOTAL = Reference(
