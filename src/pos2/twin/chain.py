@@ -26,7 +26,8 @@ from pos2.twin.summary import SectionSummary, StationSummary, TwinSummary
 from pos2.units import ISO_STANDARD, SECONDS_PER_YEAR, ReferenceConditions, celsius_to_k
 
 MAX_HOOP_UTILISATION = 0.80
-"""Largest accepted hoop stress / SMYS at MAOP [-] (Gazprom lines run at ~0.66, eng §1b)."""
+"""Largest accepted hoop stress / SMYS at MAOP [-] (assumption: a usual onshore design factor, above
+the ~0.66 at which Gazprom lines run (eng §1b), so that only a wall clearly too thin is refused)."""
 
 
 TWIN_GAS_P_RANGE_PA = (1e3, 30e6)
@@ -481,7 +482,8 @@ _REGION_TERRAIN = {
     "yakutia": "permafrost",
 }
 MOUNTAIN_SLOPE_M_PER_KM = 5.0
-"""Average ground slope above which a stretch counts as mountain whatever its region [m/km]."""
+"""Average ground slope above which a stretch counts as mountain whatever its region [m/km]
+(assumption: no source gives a threshold; 5 m/km = 0.5 % average grade over a segment)."""
 
 
 def terrain_class(region: str, z_start_m: float, z_end_m: float, length_m: float) -> str:
