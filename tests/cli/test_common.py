@@ -126,6 +126,39 @@ def test_out_never_overwrites_without_force(tmp_path: Path) -> None:
     assert table.read_text().startswith("key,")
 
 
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("twin", "twin_profile.csv"),
+        ("economics", "economics_capex.csv"),
+        ("deal", "deal_by_year.csv"),
+        ("sources", "sources.csv"),
+    ],
+)
+def test_existing_output_is_refused_before_any_work(name: str, table: str, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / table).write_text("my own notes\n")
+    r = run_cli(name, "--out", str(out), "--quiet")
+    assert r.returncode == 3, r.stderr
+    assert "OutputError" in r.stderr
+    assert "--force" in r.stderr
+    assert "Traceback" not in r.stderr
+    # nothing was computed or written: the user's file is intact and alone
+    assert [p.name for p in out.iterdir()] == [table]
+    assert (out / table).read_text() == "my own notes\n"
+
+
+@pytest.mark.parametrize("name", ["twin", "economics", "deal", "sources"])
+def test_parquet_without_pyarrow_is_refused_before_any_work(name: str, tmp_path: Path) -> None:
+    if importlib.util.find_spec("pyarrow") is not None:
+        pytest.skip("pyarrow is installed: parquet output works")
+    r = run_cli(name, "--out", str(tmp_path / "o"), "--format", "parquet", "--quiet")
+    assert r.returncode == 3, r.stderr
+    assert "pyarrow" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
 def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "afile"
     f.write_text("keep me\n")
@@ -157,3 +190,19 @@ def test_quiet_prints_nothing_and_json_is_one_object() -> None:
     slope = next(row for row in rows if row["key"] == "contract.slope")
     assert slope["value"] == 0.12
     assert slope["source"] == "user override (--set)"
+
+
+def test_error_message_is_printed_verbatim_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from pos2.cli.common import handle_errors
+    from pos2.errors import ScenarioError
+
+    long_path = "/" + "/".join(["a-rather-long-folder-name"] * 6) + "/user.toml"
+    with pytest.raises(typer.Exit) as exc, handle_errors(debug=False):
+        raise ScenarioError("table [contract] expected", path=long_path, line=3, field="contract.slope")
+    assert exc.value.exit_code == 2
+    err = capsys.readouterr().err
+    # not wrapped at the terminal width, and '[contract]' not swallowed as rich markup
+    assert err.count("\n") == 1
+    assert f"ScenarioError: {long_path}:3, field 'contract.slope': table [contract] expected" in err

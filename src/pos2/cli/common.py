@@ -13,6 +13,7 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import sys
@@ -26,6 +27,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pos2.errors import OutputError, Pos2Error
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
@@ -73,7 +75,11 @@ def handle_errors(debug: bool) -> Iterator[None]:
     except Pos2Error as e:
         if debug:
             traceback.print_exc()
-        err_console.print(f"[bold red]{type(e).__name__}[/]: {e}", highlight=False, markup=True)
+        # one line however narrow the terminal, and the message is not read as rich markup
+        # (a TOML table such as "[network]" in it must survive)
+        err_console.print(
+            f"[bold red]{type(e).__name__}[/]: {escape(str(e))}", highlight=False, markup=True, soft_wrap=True
+        )
         code = EXIT_EXISTS if isinstance(e, OutputError) else getattr(e, "exit_code", EXIT_ERROR)
         raise typer.Exit(code) from None
     except KeyboardInterrupt:
@@ -122,6 +128,41 @@ def prepare_out(out: Path) -> Path:
     except OSError as e:
         raise OutputError(f"cannot create output folder {out}: {e.strerror}") from None
     return out
+
+
+def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> None:
+    """Refuse ``--out`` before any work starts (exit code 3), as ``pos2 report`` does.
+
+    Parameters
+    ----------
+    out
+        The ``--out`` folder, or None when the command writes no files.
+    force
+        ``--force``: existing files may be overwritten.
+    fmt
+        ``--format`` of the tables (parquet is refused at once when pyarrow is missing).
+    *patterns
+        Glob patterns of the files the command writes into ``out`` (e.g. ``"twin_*.csv"``).
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file, parquet without pyarrow, or a file the command would write exists.
+    """
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} exists and is not a folder")
+    if fmt is Format.parquet and importlib.util.find_spec("pyarrow") is None:
+        raise OutputError("parquet output needs pyarrow (pip install pyarrow); use --format csv or json")
+    if force or not out.is_dir():
+        return
+    existing = sorted({p for pattern in patterns for p in out.glob(pattern) if p.is_file()})
+    if existing:
+        raise OutputError(
+            f"{existing[0]} exists ({len(existing)} file(s) this command writes are in {out}); "
+            "pass --force to overwrite them"
+        )
 
 
 def guard_write(path: Path, force: bool) -> Path:

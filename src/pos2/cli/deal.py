@@ -16,6 +16,7 @@ from pos2.cli.common import (
     QuietOpt,
     ScenarioOpt,
     SetOpt,
+    check_out,
     get_scenario,
     handle_errors,
     out_console,
@@ -49,6 +50,7 @@ def deal(
     with handle_errors(debug):
         from pos2.bargaining import run_deal
 
+        check_out(out, force, fmt, f"deal_*.{fmt.value}")
         scn = get_scenario(scenario, set_)
         res = run_deal(scn)
         if out is not None:

@@ -18,6 +18,7 @@ from pos2.cli.common import (
     QuietOpt,
     ScenarioOpt,
     SetOpt,
+    check_out,
     get_scenario,
     handle_errors,
     out_console,
@@ -83,6 +84,7 @@ def economics(
         from pos2.economics.stations import default_twin_runner
         from pos2.economics.stations import station_tradeoff as run_station_tradeoff
 
+        check_out(out, force, fmt, f"economics_*.{fmt.value}")
         scn = get_scenario(scenario, set_)
         counts: list[int] = []
         if station_tradeoff:

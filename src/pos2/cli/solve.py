@@ -17,6 +17,7 @@ from pos2.cli.common import (
     JsonOpt,
     OutOpt,
     QuietOpt,
+    check_out,
     handle_errors,
     out_console,
     prepare_out,
@@ -83,12 +84,14 @@ def solve(
             )
         if not segment_km > 0:
             raise typer.BadParameter(f"{segment_km} must be positive", param_hint="--segment-km")
+        tables = ("nodes", "pipes", "compressors", "sources", "sinks")
+        check_out(out, force, fmt, *(f"{name}.{fmt.value}" for name in tables))
         net, gas, gas_label = _load(network)
         opts = SteadyOptions(friction=friction, thermal=thermal, max_segment_length_m=segment_km * 1e3)
         res = solve_steady(net, gas, opts)
         if out is not None:
             folder = prepare_out(out)
-            for name in ("nodes", "pipes", "compressors", "sources", "sinks"):
+            for name in tables:
                 table = getattr(res, name)
                 if len(table):
                     write_table(table, folder, name, fmt, force)

@@ -19,6 +19,7 @@ from pos2.cli.common import (
     QuietOpt,
     ScenarioOpt,
     SetOpt,
+    check_out,
     get_scenario,
     handle_errors,
     out_console,
@@ -44,6 +45,7 @@ def sources(
 ) -> None:
     """List all scenario values with their sources, confidence and assumption flags."""
     with handle_errors(debug):
+        check_out(out, force, fmt, f"{'schema' if keys else 'sources'}.{fmt.value}")
         if keys:
             df = pd.DataFrame([dataclasses.asdict(r) for r in schema_table()])
         else:

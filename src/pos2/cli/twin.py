@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from pos2.cli import app
@@ -22,6 +23,7 @@ from pos2.cli.common import (
     QuietOpt,
     ScenarioOpt,
     SetOpt,
+    check_out,
     err_console,
     get_scenario,
     guard_write,
@@ -130,6 +132,7 @@ def twin(
         from pos2.twin.chain import raise_if_infeasible, reference_info
 
         t0 = time.perf_counter()
+        check_out(out, force, fmt, f"twin_*.{fmt.value}", "twin_*.html", "twin_summary.json")
         sets = list(set_ or [])
         if throughput is not None:
             sets.append(f"pipeline.throughput_bcm_per_year={throughput}")
@@ -149,9 +152,10 @@ def twin(
         if out is not None:
             _write_outputs(prepare_out(out), res, extra, cal, fmt, force, summary.to_json())
         for w in res.warnings:
-            err_console.print(f"[yellow]warning[/]: {w}", highlight=False)
+            err_console.print(f"[yellow]warning[/]: {escape(w)}", highlight=False, soft_wrap=True)
         for v in res.violations:
-            err_console.print(f"[yellow]limit broken[/]: {v.message()}", highlight=False)
+            msg = escape(v.message())
+            err_console.print(f"[yellow]limit broken[/]: {msg}", highlight=False, soft_wrap=True)
         if json_:
             obj = summary.to_json()
             obj["feasible"] = res.feasible
