@@ -73,3 +73,20 @@ def test_bad_network_file_names_file_and_problem(tmp_path: Path, text: str, need
     assert res.exit_code == 2, res.output
     assert "bad.toml" in res.output
     assert needle in res.output
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{"_module": "pandapipes",\n "x": 1\n', "bad.json:3"),  # not valid JSON: line given
+        ("[1, 2]\n", "not a pandapipes network document"),
+    ],
+)
+def test_bad_pandapipes_file_is_bad_input(tmp_path: Path, text: str, needle: str) -> None:
+    f = tmp_path / "bad.json"
+    f.write_text(text)
+    res = runner.invoke(app, ["solve", str(f)])
+    assert res.exit_code == 2, res.output  # bad input, like a broken TOML network file
+    assert "NetworkFileError" in res.output
+    assert needle in res.output
+    assert "Traceback" not in res.output

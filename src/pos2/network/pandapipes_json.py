@@ -68,6 +68,7 @@ from pos2.errors import NetworkError
 from pos2.gas.model import GasModel
 from pos2.gas.simple import ConstantZ, LinearZ
 from pos2.network import Network, NetworkBuilder
+from pos2.network.io import NetworkFileError
 from pos2.units import R
 
 __all__ = [
@@ -91,6 +92,31 @@ _HANDLED_TABLES = frozenset(
     {"junction", "pipe", "valve", "pump", "compressor", "press_control", "pressure_control", "ext_grid"}
     | {"source", "sink"}
 )
+
+
+def _file_error(
+    path: Path,
+    message: str,
+    *,
+    line: int | None = None,
+    element: str | None = None,
+    field: str | None = None,
+    value: Any = None,
+) -> NetworkFileError:
+    """An error in the pandapipes file itself: bad input (exit code 2), located by path and line.
+
+    Parameters
+    ----------
+    path
+        The pandapipes JSON file [-].
+    message
+        What is wrong, in words a user understands [-].
+    line
+        1-based line in the file, when known [-].
+    element, field, value
+        The table row (e.g. ``pipe[3]``), its column and the offending value [-].
+    """
+    return NetworkFileError(message, path=str(path), line=line, element=element, field=field, value=value)
 
 
 def ambient_pressure_pa(height_m: float | np.ndarray) -> float | np.ndarray:
@@ -404,7 +430,7 @@ def _table(doc: Mapping[str, Any], name: str, path: Path) -> _Table | None:
             name, tuple(split["columns"]), tuple(split["index"]), tuple(tuple(r) for r in split["data"])
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise NetworkError(f"{path}: table '{name}' is not a pandas 'split' DataFrame ({exc})") from exc
+        raise _file_error(path, f"table '{name}' is not a pandas 'split' DataFrame ({exc})") from exc
 
 
 def _num(rec: Mapping[str, Any], key: str, table: str, path: Path, default: float | None = None) -> float:
@@ -412,17 +438,17 @@ def _num(rec: Mapping[str, Any], key: str, table: str, path: Path, default: floa
     if value is None or (isinstance(value, float) and math.isnan(value)):
         if default is not None:
             return default
-        raise NetworkError(
-            f"{path}: required field missing", element=f"{table}[{rec['_index']}]", field=key, value=value
+        raise _file_error(
+            path, "required field missing", element=f"{table}[{rec['_index']}]", field=key, value=value
         )
     try:
         out = float(value)
     except (TypeError, ValueError) as exc:
-        raise NetworkError(
-            f"{path}: not a number", element=f"{table}[{rec['_index']}]", field=key, value=value
+        raise _file_error(
+            path, "not a number", element=f"{table}[{rec['_index']}]", field=key, value=value
         ) from exc
     if not math.isfinite(out):
-        raise NetworkError(f"{path}: not finite", element=f"{table}[{rec['_index']}]", field=key, value=value)
+        raise _file_error(path, "not finite", element=f"{table}[{rec['_index']}]", field=key, value=value)
     return out
 
 
@@ -457,7 +483,7 @@ def _fluid_property(props: Mapping[str, Any], key: str, at: float, path: Path) -
     Constant -> (value, 0); Linear -> (offset, slope); InterExtra (table) -> linear interpolation at ``at``.
     """
     if key not in props:
-        raise NetworkError(f"{path}: fluid has no property", element="fluid", field=key)
+        raise _file_error(path, "fluid has no property", element="fluid", field=key)
     entry = props[key]
     cls = entry.get("_class", "")
     obj = _decode(entry.get("_object", {}))
@@ -469,18 +495,19 @@ def _fluid_property(props: Mapping[str, Any], key: str, at: float, path: Path) -
         x, y = _floats(obj["x"]), _floats(obj["y"])
         order = np.argsort(x)
         return float(np.interp(at, x[order], y[order])), 0.0
-    raise NetworkError(f"{path}: unsupported fluid property class", element="fluid", field=key, value=cls)
+    raise _file_error(path, "unsupported fluid property class", element="fluid", field=key, value=cls)
 
 
 def _gas_model(doc: Mapping[str, Any], t_fluid_k: float, path: Path) -> tuple[GasModel, float, list[str]]:
     notes: list[str] = []
     fluid = doc.get("fluid")
     if not isinstance(fluid, Mapping):
-        raise NetworkError(f"{path}: the file holds no fluid", element="fluid")
+        raise _file_error(path, "the file holds no fluid", element="fluid")
     fobj = _decode(fluid.get("_object", {}))
     if not fobj.get("is_gas", fobj.get("fluid_type") == "gas"):
-        raise NetworkError(
-            f"{path}: only gas networks can be converted",
+        raise _file_error(
+            path,
+            "only gas networks can be converted",
             element="fluid",
             field="is_gas",
             value=fobj.get("is_gas"),
@@ -530,20 +557,21 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
 
     Raises
     ------
-    NetworkError
-        For an unreadable file or an element pos2 cannot represent; the message names the file,
-        the table row and the field.
+    NetworkFileError
+        For an unreadable file or an element pos2 cannot represent (a :class:`NetworkError` that
+        the CLI reports as bad input, exit code 2); the message names the file, the line when
+        known, the table row and the field.
     """
     path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise NetworkError(f"cannot read pandapipes file {path}: {exc}") from exc
+        raise _file_error(path, f"cannot read the pandapipes file ({exc.strerror})") from exc
     except json.JSONDecodeError as exc:
-        raise NetworkError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+        raise _file_error(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from exc
     doc = _decode(raw.get("_object", raw)) if isinstance(raw, Mapping) else None
     if not isinstance(doc, Mapping):
-        raise NetworkError(f"{path}: not a pandapipes network document")
+        raise _file_error(path, "not a pandapipes network document")
 
     notes: list[str] = []
     for key in doc:
@@ -555,11 +583,11 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
         if key == "controller":
             notes.append(f"{len(t)} pandapipes controller(s) ignored (pos2 solves one steady state)")
             continue
-        raise NetworkError(f"{path}: pandapipes component '{key}' has no pos2 equivalent", element=key)
+        raise _file_error(path, f"pandapipes component '{key}' has no pos2 equivalent", element=key)
 
     jt = _table(doc, "junction", path)
     if jt is None or len(jt) == 0:
-        raise NetworkError(f"{path}: the file holds no junction table", element="junction")
+        raise _file_error(path, "the file holds no junction table", element="junction")
     names = _Names()
     jname: dict[Any, str] = {}
     elevation: dict[str, float] = {}
@@ -582,8 +610,9 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
     def junction_of(rec: Mapping[str, Any], key: str, table: str) -> str:
         idx = rec.get(key)
         if idx not in jname:
-            raise NetworkError(
-                f"{path}: refers to an unknown or out-of-service junction",
+            raise _file_error(
+                path,
+                "refers to an unknown or out-of-service junction",
                 element=f"{table}[{rec['_index']}]",
                 field=key,
                 value=idx,
@@ -672,8 +701,9 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
         st_name = rec.get("std_type")
         st = pump_types.get(st_name)
         if st is None:
-            raise NetworkError(
-                f"{path}: pump std_type not found in the file",
+            raise _file_error(
+                path,
+                "pump std_type not found in the file",
                 element=f"pump[{rec['_index']}]",
                 field="std_type",
                 value=st_name,
@@ -697,8 +727,9 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
         to_j = junction_of(rec, "to_junction", "pressure_control")
         ctrl = junction_of(rec, "controlled_junction", "pressure_control")
         if ctrl != to_j:
-            raise NetworkError(
-                f"{path}: pos2 regulators control their own outlet junction only",
+            raise _file_error(
+                path,
+                "pos2 regulators control their own outlet junction only",
                 element=f"pressure_control[{rec['_index']}]",
                 field="controlled_junction",
                 value=rec.get("controlled_junction"),
