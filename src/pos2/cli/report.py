@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -22,6 +23,7 @@ from pos2.cli.common import (
     err_console,
     get_scenario,
     handle_errors,
+    out_console,
     print_json,
 )
 from pos2.scenario import DEFAULT_SCENARIO
@@ -84,7 +86,17 @@ def report(
                     scn, out_dir, force, step, paths=paths, seed=seed, fmt=fmt.value, analyses=analyses
                 )
                 bar.update(task, completed=STEPS, description="done")
+        summary = json.loads((path.parent / SUMMARY_FILE).read_text(encoding="utf-8"))
         if json_:
-            print_json(json.loads((path.parent / SUMMARY_FILE).read_text(encoding="utf-8")))
+            print_json(summary)
+        elif not quiet:
+            _print_answers(summary)
         if not quiet:
             err_console.print(f"report: {path}")
+
+
+def _print_answers(summary: dict[str, Any]) -> None:
+    """The executive summary's questions and answers on the terminal (the report has the rest)."""
+    for question, answer in (summary.get("answers") or {}).items():
+        out_console.print(f"[bold]{question}[/]")
+        out_console.print(f"  {answer}", highlight=False)
