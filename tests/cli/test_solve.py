@@ -90,3 +90,13 @@ def test_bad_pandapipes_file_is_bad_input(tmp_path: Path, text: str, needle: str
     assert "NetworkFileError" in res.output
     assert needle in res.output
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(("name", "needle"), [("missing.toml", "not found"), ("grid.txt", ".toml")])
+def test_missing_or_unknown_network_file_is_bad_input(tmp_path: Path, name: str, needle: str) -> None:
+    if name.endswith(".txt"):
+        (tmp_path / name).write_text("a b c\n")
+    res = runner.invoke(app, ["solve", str(tmp_path / name)])
+    assert res.exit_code == 2, res.output
+    assert f"NetworkFileError: {tmp_path / name}" in res.output  # same form as a scenario file error
+    assert needle in res.output

@@ -24,21 +24,25 @@ from pos2.cli.common import (
     print_json,
     write_table,
 )
-from pos2.errors import NetworkError
 
 
 def _load(path: Path) -> tuple[Any, Any, str]:
     """Network and gas model from a pos2 TOML file or a pandapipes JSON file."""
     from pos2.gas import default_gas
     from pos2.network import load_network
+    from pos2.network.io import NetworkFileError
 
+    if not path.is_file():
+        raise NetworkFileError("network file not found", path=str(path), line=None)
     if path.suffix.lower() == ".json":
         from pos2.network.pandapipes_json import load_pandapipes_json
 
         net, gas, _meta = load_pandapipes_json(path)
         return net, gas, "fluid of the pandapipes file"
     if path.suffix.lower() != ".toml":
-        raise NetworkError("network file must be .toml (pos2 format) or .json (pandapipes)", value=str(path))
+        raise NetworkFileError(
+            "a network file must be .toml (pos2 format) or .json (pandapipes)", path=str(path), line=None
+        )
     return load_network(path), default_gas(), "GERG-2008 table, West Siberian pipeline gas"
 
 
@@ -46,11 +50,7 @@ def _load(path: Path) -> tuple[Any, Any, str]:
 def solve(
     network: Annotated[
         Path,
-        typer.Argument(
-            exists=True,
-            dir_okay=False,
-            help="Network file: pos2 TOML (docs/network_format.md) or pandapipes JSON.",
-        ),
+        typer.Argument(help="Network file: pos2 TOML (docs/network_format.md) or pandapipes JSON."),
     ],
     friction: Annotated[
         str,
