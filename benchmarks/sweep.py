@@ -15,7 +15,8 @@ writes), not the start of the local cluster.
 
 Usage::
 
-    python benchmarks/sweep.py [--json] [--points N] [--full-points N] [--workers 1 2]
+    python benchmarks/sweep.py [--json] [--points N] [--full-points N] [--workers 1 2] [--chunk-size N]
+                               [--kinds economics full]
 """
 
 from __future__ import annotations
@@ -43,7 +44,15 @@ THROUGHPUT = ParameterSpec("pipeline.throughput_bcm_per_year", values=(40.0, 45.
 FIXED_FULL = {"contract.acq_bcm_per_year": 40.0}
 
 
-def spec_for(kind: str, points: int, seed: int, *, warm: bool = False) -> SweepSpec:
+CHUNK_SIZE = {"economics": 1000, "full": 250}
+"""Points per Dask task by kind (``--chunk-size`` sets both). Economics points are cheap: large chunks
+keep the client's share (DuckDB writes, task bookkeeping) small; the full sweep's chunks are smaller so
+that the three throughput levels spread over both workers."""
+
+
+def spec_for(
+    kind: str, points: int, seed: int, *, warm: bool = False, chunk_size: int | None = None
+) -> SweepSpec:
     """The benchmark spec of ``kind`` (``economics`` or ``full``) with ``points`` points.
 
     ``warm``: the spec that warms the workers — same base and fixed overrides, but never the swept
@@ -58,7 +67,7 @@ def spec_for(kind: str, points: int, seed: int, *, warm: bool = False) -> SweepS
         fixed={} if kind == "economics" else dict(FIXED_FULL),
         samples=points,
         seed=seed,
-        chunk_size=250,
+        chunk_size=chunk_size or CHUNK_SIZE[kind],
         path="<benchmark>",
     )
 
@@ -77,7 +86,7 @@ def _cpu_s(ex: DaskExecutor) -> tuple[float, float]:
     return time.process_time(), sum(ex.client.run(time.process_time).values())
 
 
-def measure(kind: str, workers: int, points: int) -> dict[str, Any]:
+def measure(kind: str, workers: int, points: int, chunk_size: int | None = None) -> dict[str, Any]:
     """Run one benchmark sweep on a fresh local cluster; return the JSON row."""
     ex = DaskExecutor(workers=workers)
     try:
@@ -88,7 +97,8 @@ def measure(kind: str, workers: int, points: int) -> dict[str, Any]:
             LOAD[(kind, workers)] = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
             cpu0 = _cpu_s(ex)
             t0 = time.perf_counter()
-            s = run_sweep(spec_for(kind, points, seed=2), Path(tmp) / "run", executor=ex, progress=False)
+            spec = spec_for(kind, points, seed=2, chunk_size=chunk_size)
+            s = run_sweep(spec, Path(tmp) / "run", executor=ex, progress=False)
             seconds = time.perf_counter() - t0
             cpu1 = _cpu_s(ex)
             cpu = (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
@@ -110,14 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print a JSON list of result objects")
-    ap.add_argument("--points", type=int, default=6000, help="points of the economics sweep")
+    ap.add_argument("--points", type=int, default=12000, help="points of the economics sweep")
     ap.add_argument("--full-points", type=int, default=3000, help="points of the full sweep")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to measure")
+    ap.add_argument("--chunk-size", type=int, default=None, help="points per Dask task (default by kind)")
+    ap.add_argument("--kinds", nargs="+", default=["economics", "full"], choices=["economics", "full"])
     args = ap.parse_args(argv)
     rows = []
-    for kind, n in (("economics", args.points), ("full", args.full_points)):
+    sizes = {"economics": args.points, "full": args.full_points}
+    for kind, n in ((k, sizes[k]) for k in args.kinds):
         for w in args.workers:
-            rows.append(measure(kind, w, n))
+            rows.append(measure(kind, w, n, args.chunk_size))
             if not args.json:
                 r = rows[-1]
                 print(

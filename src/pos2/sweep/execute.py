@@ -31,8 +31,8 @@ class Chunk:
     """A chunk of points: its number in this run, ids and swept values.
 
     ``group`` holds the values of the cached stages' swept keys at the chunk's first point (empty when
-    no such key is swept); the Dask executor prefers one worker per group, so that each worker solves
-    the expensive stages of fewer groups.
+    no such key repeats); the Dask executor gives each worker an equal contiguous run of the (sorted)
+    chunks, so that workers solve the expensive stages of fewer groups without one of them idling.
     """
 
     number: int
@@ -99,6 +99,24 @@ def _run_chunk(
 def _warm(evaluator: Evaluator, keys: tuple[str, ...]) -> int:
     evaluator.warm(keys)
     return os.getpid()
+
+
+def plan_workers(n_chunks: int, addresses: list[str]) -> list[str]:
+    """Worker of each chunk: contiguous runs of equal length, one per worker.
+
+    Chunks come sorted by the cached stages' keys, so contiguous runs keep a group on one worker (a group
+    is split at most ``len(addresses) - 1`` times in all) while every worker gets the same number of
+    chunks.
+
+    Parameters
+    ----------
+    n_chunks
+        Number of chunks [-].
+    addresses
+        Worker addresses [-].
+    """
+    w = len(addresses)
+    return [addresses[i * w // n_chunks] for i in range(n_chunks)]
 
 
 class DaskExecutor:
@@ -177,22 +195,22 @@ class DaskExecutor:
             raise Pos2Error(f"the Dask workers cannot load the evaluator: {describe_error(e)}") from None
         tag = uuid.uuid4().hex[:8]
         limit = self.in_flight_per_worker * max(1, self._n_workers())
-        it = iter(chunks)
+        todo = list(chunks)
+        it = iter(enumerate(todo))
         pending: dict[str, tuple[Chunk, Any]] = {}
         ac = as_completed()
         addresses = sorted(client.scheduler_info(n_workers=-1).get("workers", {}))
-        home: dict[tuple[Any, ...], str] = {}
+        plan = plan_workers(len(todo), addresses) if addresses else []
 
         def submit_next() -> bool:
-            c = next(it, None)
-            if c is None:
+            nxt = next(it, None)
+            if nxt is None:
                 return False
+            pos, c = nxt
             key = f"pos2-sweep-{tag}-{c.number}"
             where: dict[str, Any] = {}
             if c.group and len(addresses) > 1:
-                if c.group not in home:
-                    home[c.group] = addresses[len(home) % len(addresses)]
-                where = {"workers": [home[c.group]], "allow_other_workers": True}
+                where = {"workers": [plan[pos]], "allow_other_workers": True}
             fut = client.submit(
                 _run_chunk, ev_future, c.ids, c.columns, outputs, key=key, pure=False, **where
             )

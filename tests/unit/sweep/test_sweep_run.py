@@ -230,3 +230,15 @@ def test_dask_threads_with_grouped_chunks_match_serial(tmp_path: Path) -> None:
         store.close()
     assert len(frames[0]) == 24
     assert frames[0].equals(frames[1])
+
+
+def test_worker_plan_keeps_groups_together_and_balances_chunks() -> None:
+    from pos2.sweep.execute import plan_workers
+
+    # three throughput levels of four chunks each (sorted) on two workers: the `full` benchmark's shape
+    groups = [g for g in (40.0, 45.0, 50.0) for _ in range(4)]
+    plan = plan_workers(len(groups), ["a", "b"])
+    assert plan.count("a") == plan.count("b") == 6
+    assert len(set(zip(groups, plan, strict=True))) == 4  # one group split, not every group
+    assert plan_workers(5, ["a", "b", "c"]) == ["a", "a", "b", "b", "c"]
+    assert plan_workers(1, ["a", "b"]) == ["a"]
