@@ -26,7 +26,6 @@ from pos2.cli.common import (
     print_json,
     write_table,
 )
-from pos2.errors import EconomicsError
 from pos2.scenario import DEFAULT_SCENARIO
 
 PathsOpt = Annotated[
@@ -84,16 +83,17 @@ def economics(
         from pos2.economics.stations import default_twin_runner
         from pos2.economics.stations import station_tradeoff as run_station_tradeoff
 
-        check_out(out, force, fmt, f"economics_*.{fmt.value}")
-        scn = get_scenario(scenario, set_)
         counts: list[int] = []
-        if station_tradeoff:
+        if station_tradeoff:  # a usage error (exit 2), found before any work
             try:
                 counts = [int(x) for x in station_tradeoff.split(",") if x.strip()]
             except ValueError:
-                raise EconomicsError(
-                    f"--station-tradeoff expects comma-separated integers, got {station_tradeoff!r}"
+                raise typer.BadParameter(
+                    f"expects comma-separated integers, got {station_tradeoff!r}",
+                    param_hint="--station-tradeoff",
                 ) from None
+        check_out(out, force, fmt, f"economics_*.{fmt.value}")
+        scn = get_scenario(scenario, set_)
         n_paths = scn.model.montecarlo.paths if paths is None else paths
         check_inputs(scn, paths=n_paths)  # before the twin runs
         twin = default_twin_runner()(scn)
