@@ -168,7 +168,7 @@ def solve_delay_batch(
     china_max_usd_per_kcm: np.ndarray,
     russia_min_usd_per_kcm: np.ndarray,
     *,
-    china_power: float,
+    china_power: float | np.ndarray,
     china_discount_rate: float,
     volatility: float,
     drift: float,
@@ -189,17 +189,25 @@ def solve_delay_batch(
         China's highest acceptable price at the first round, shape (n,) [USD/1,000 m3], > 0.
     russia_min_usd_per_kcm
         Russia's reservation price at the first round, shape (n,) [USD/1,000 m3], > 0.
-    china_power, china_discount_rate, volatility, drift, russia_drift
-        As in :func:`solve_delay` [-, 1/yr, 1/sqrt(yr), 1/yr, 1/yr].
+    china_power
+        China's Nash bargaining power beta, one for all pairs or one per pair (n,) [-].
+    china_discount_rate, volatility, drift, russia_drift
+        As in :func:`solve_delay` [1/yr, 1/sqrt(yr), 1/yr, 1/yr].
     first_year, last_year, interval_years
         Rounds, as in :func:`solve_delay` [yr].
     """
     v0 = np.asarray(china_max_usd_per_kcm, dtype=float).reshape(-1, 1)
     r0 = np.asarray(russia_min_usd_per_kcm, dtype=float).reshape(-1, 1)
-    if v0.shape != r0.shape:
-        raise BargainingError(f"price arrays differ in length: {v0.shape[0]} and {r0.shape[0]}")
-    if not 0.0 <= china_power <= 1.0:
-        raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {china_power}")
+    power = np.asarray(china_power, dtype=float).reshape(-1, 1)
+    if v0.shape != r0.shape or power.shape[0] not in (1, v0.shape[0]):
+        raise BargainingError(
+            f"arrays differ in length: {v0.shape[0]} prices V, {r0.shape[0]} prices R, "
+            f"{power.shape[0]} bargaining powers"
+        )
+    beta = np.broadcast_to(power, v0.shape)
+    bad = ~((beta >= 0.0) & (beta <= 1.0))
+    if bad.any():
+        raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {beta[bad][0]}")
     if volatility < 0:
         raise BargainingError(f"volatility must be >= 0, got {volatility}")
     if (v0 <= 0).any() or (r0 <= 0).any():
@@ -221,7 +229,6 @@ def solve_delay_batch(
     else:
         u = d = math.exp(drift * dt)
         p = 1.0
-    beta = china_power
     values = []
     for t in range(n):
         j = np.arange(t + 1)

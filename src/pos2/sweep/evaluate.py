@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from pos2.scenario import Scenario
 from pos2.sweep.evaluator import OutputKind, Stage, StagedEvaluator
+
+if TYPE_CHECKING:
+    from pos2.bargaining.delay import DelayBatch
 
 TWIN_PREFIXES = ("pipeline.", "gas.", "route.", "stations.", "thermal.")
 CAPEX_PREFIXES = (
@@ -140,13 +143,11 @@ class DealEvaluator(StagedEvaluator):
 
         Everything but the delay model is evaluated point by point; the delay model
         (:func:`pos2.bargaining.delay.solve_delay_batch`) is vectorised over the points that share the
-        bargaining parameters of its lattice.
+        parameters of its lattice (China's bargaining power may differ from point to point).
         """
-        from pos2.bargaining.delay import solve_delay_batch
-
         out: list[Mapping[str, float | bool] | Exception] = []
         rows: dict[int, dict[str, float | bool]] = {}
-        groups: dict[tuple[Any, ...], list[tuple[int, float, float]]] = {}
+        groups: dict[tuple[Any, ...], list[tuple[int, float, float, float]]] = {}
         for i, (scenario, res) in enumerate(zip(scenarios, results, strict=True)):
             try:
                 values, v, r = self._finish_without_delay(scenario, res)
@@ -157,7 +158,6 @@ class DealEvaluator(StagedEvaluator):
             rows[i] = values
             b = scenario.model.bargaining
             lattice = (
-                b.china_power,
                 b.china_discount_rate,
                 b.china_value_volatility,
                 b.china_value_drift,
@@ -166,31 +166,23 @@ class DealEvaluator(StagedEvaluator):
                 b.last_round_year,
                 b.round_interval_years,
             )
-            groups.setdefault(lattice, []).append((i, max(v, 1e-6), max(r, 1e-6)))
+            groups.setdefault(lattice, []).append((i, max(v, 1e-6), max(r, 1e-6), b.china_power))
         for lattice, members in groups.items():
-            power, rate, vol, drift, russia_drift, first, last, interval = lattice
             try:
-                delay = solve_delay_batch(
-                    np.array([x[1] for x in members]),
-                    np.array([x[2] for x in members]),
-                    china_power=power,
-                    china_discount_rate=rate,
-                    volatility=vol,
-                    drift=drift,
-                    russia_drift=russia_drift,
-                    first_year=first,
-                    last_year=last,
-                    interval_years=interval,
-                )
-            except Exception as e:
-                for i, _, _ in members:
-                    out[i] = e
-                continue
-            for j, (i, _, _) in enumerate(members):
-                row = rows[i]
-                row["china_signs_now"] = bool(delay.sign_now[j])
-                row["p_agreement_total"] = float(delay.p_agreement_total[j])
-                row["expected_price_usd_per_kcm"] = float(delay.expected_price_usd_per_kcm[j])
+                parts = [(members, _delay(lattice, members))]
+            except Exception:  # find the failing points: the others keep their results
+                parts = []
+                for one in members:
+                    try:
+                        parts.append(([one], _delay(lattice, [one])))
+                    except Exception as e:
+                        out[one[0]] = e
+            for part, delay in parts:
+                for j, (i, *_) in enumerate(part):
+                    row = rows[i]
+                    row["china_signs_now"] = bool(delay.sign_now[j])
+                    row["p_agreement_total"] = float(delay.p_agreement_total[j])
+                    row["expected_price_usd_per_kcm"] = float(delay.expected_price_usd_per_kcm[j])
         return out
 
     def _finish_without_delay(
@@ -240,3 +232,22 @@ class DealEvaluator(StagedEvaluator):
             "fuel_share": twin.fuel_share,
         }
         return values, v, r
+
+
+def _delay(lattice: tuple[Any, ...], part: list[tuple[int, float, float, float]]) -> DelayBatch:
+    """The delay model for ``(index, V, R, beta)`` points sharing ``lattice``'s parameters."""
+    from pos2.bargaining.delay import solve_delay_batch
+
+    rate, vol, drift, russia_drift, first, last, interval = lattice
+    return solve_delay_batch(
+        np.array([x[1] for x in part]),
+        np.array([x[2] for x in part]),
+        china_power=np.array([x[3] for x in part]),
+        china_discount_rate=rate,
+        volatility=vol,
+        drift=drift,
+        russia_drift=russia_drift,
+        first_year=first,
+        last_year=last,
+        interval_years=interval,
+    )

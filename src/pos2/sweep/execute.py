@@ -119,6 +119,25 @@ def plan_workers(n_chunks: int, addresses: list[str]) -> list[str]:
     return [addresses[i * w // n_chunks] for i in range(n_chunks)]
 
 
+def submission_order(plan: list[str]) -> list[int]:
+    """Positions of the chunks in the order to submit them: round robin over the workers of ``plan``.
+
+    Only a few chunks are in flight at a time; submitting in plan order would queue them all on the first
+    worker while the others idle.
+
+    Parameters
+    ----------
+    plan
+        Worker of each chunk, as from :func:`plan_workers` [-].
+    """
+    runs: dict[str, list[int]] = {}
+    for pos, worker in enumerate(plan):
+        runs.setdefault(worker, []).append(pos)
+    queues = list(runs.values())
+    longest = max((len(q) for q in queues), default=0)
+    return [q[k] for k in range(longest) for q in queues if k < len(q)]
+
+
 class DaskExecutor:
     """Evaluate chunks on a Dask cluster (local worker processes, or an existing scheduler).
 
@@ -196,11 +215,11 @@ class DaskExecutor:
         tag = uuid.uuid4().hex[:8]
         limit = self.in_flight_per_worker * max(1, self._n_workers())
         todo = list(chunks)
-        it = iter(enumerate(todo))
         pending: dict[str, tuple[Chunk, Any]] = {}
         ac = as_completed()
         addresses = sorted(client.scheduler_info(n_workers=-1).get("workers", {}))
         plan = plan_workers(len(todo), addresses) if addresses else []
+        it = iter((pos, todo[pos]) for pos in submission_order(plan))
 
         def submit_next() -> bool:
             nxt = next(it, None)

@@ -77,25 +77,25 @@ def make_chunks(points: PointTable, group_keys: tuple[str, ...], chunk_size: int
     points
         The points still to evaluate.
     group_keys
-        Swept keys the cached stages depend on; points are ordered by them (stable) before cutting.
-        A chunk's ``group`` holds the values, at its first point, of those keys whose values repeat.
+        Swept keys the cached stages depend on; points are ordered by them (stable) before cutting,
+        those whose values repeat first. A chunk's ``group`` holds the values of the repeating keys at
+        its first point.
     chunk_size
         Points per chunk [-].
     """
     n = len(points)
     if n == 0:
         return []
-    order = np.arange(n)
-    if group_keys:
-        cols = []
-        for k in reversed(group_keys):
-            v = points.columns[k]
-            cols.append(_sortable(v))
-        order = np.lexsort(cols)
     # only keys whose values repeat let chunks share cached stages: a key sampled continuously (Latin
     # hypercube, Sobol) has a new value at every point, and pinning its chunks to workers would only
-    # stop Dask from balancing the load
-    shared = tuple(k for k in group_keys if len(np.unique(_sortable(points.columns[k]))) < n)
+    # stop Dask from balancing the load. Points are sorted by the repeating keys first (fewest distinct
+    # values first), so that a continuous key listed earlier does not scatter their groups.
+    distinct = {k: len(np.unique(_sortable(points.columns[k]))) for k in group_keys}
+    shared = tuple(sorted((k for k in group_keys if distinct[k] < n), key=lambda k: distinct[k]))
+    sort_keys = shared + tuple(k for k in group_keys if k not in shared)
+    order = np.arange(n)
+    if sort_keys:
+        order = np.lexsort([_sortable(points.columns[k]) for k in reversed(sort_keys)])
     chunks = []
     for number, start in enumerate(range(0, n, chunk_size)):
         pos = order[start : start + chunk_size]

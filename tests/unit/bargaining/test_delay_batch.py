@@ -48,6 +48,32 @@ def test_batch_equals_scalar_pair_by_pair(
         assert never > 0  # R > V forever on a flat lattice: the NaN branch is exercised
 
 
+def test_batch_with_one_bargaining_power_per_pair() -> None:
+    rng = np.random.default_rng(11)
+    v = rng.uniform(200.0, 400.0, 25)
+    r = rng.uniform(150.0, 350.0, 25)
+    beta = rng.uniform(0.2, 0.9, 25)
+    kw = {
+        "china_discount_rate": 0.08,
+        "volatility": 0.2,
+        "drift": 0.0,
+        "russia_drift": -0.03,
+        "first_year": 2026,
+        "last_year": 2035,
+    }
+    batch = solve_delay_batch(v, r, china_power=beta, **kw)  # type: ignore[arg-type]
+    for i in range(v.size):
+        one = solve_delay(float(v[i]), float(r[i]), china_power=float(beta[i]), **kw)  # type: ignore[arg-type]
+        assert batch.p_agreement_total[i] == pytest.approx(one.p_agreement_total, rel=1e-12, abs=1e-15)
+        assert bool(batch.sign_now[i]) == one.sign_now
+        if one.expected_price_usd_per_kcm is not None:
+            assert batch.expected_price_usd_per_kcm[i] == pytest.approx(
+                one.expected_price_usd_per_kcm, rel=1e-12
+            )
+    with pytest.raises(BargainingError, match=r"china_power"):
+        solve_delay_batch(v, r, china_power=np.where(beta > 0.5, 1.2, beta), **kw)  # type: ignore[arg-type]
+
+
 def test_batch_rejects_what_the_scalar_model_rejects() -> None:
     kw = {
         "china_power": 0.5,
@@ -60,5 +86,5 @@ def test_batch_rejects_what_the_scalar_model_rejects() -> None:
         solve_delay_batch(
             np.array([300.0, 0.0]), np.array([200.0, 200.0]), first_year=2026, last_year=2030, **kw
         )  # type: ignore[arg-type]
-    with pytest.raises(BargainingError, match="differ"):
+    with pytest.raises(BargainingError, match="differ in length"):
         solve_delay_batch(np.array([300.0]), np.array([200.0, 200.0]), first_year=2026, last_year=2030, **kw)  # type: ignore[arg-type]

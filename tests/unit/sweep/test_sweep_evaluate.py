@@ -93,6 +93,38 @@ def test_cached_results_equal_direct_stage_runs() -> None:
     assert res.outputs["china_max_price_usd_per_kcm"][2] > res.outputs["china_max_price_usd_per_kcm"][1]
 
 
+def test_chunk_finish_with_bargaining_power_per_point_equals_direct_runs() -> None:
+    # the delay model runs once for the chunk, with one bargaining power per point
+    ev = DealEvaluator()
+    base = load_scenario("pos2")
+    twin = twin_mod.run_twin(base).summary
+    cols = {
+        "bargaining.china_power": np.array([0.3, 0.5, 0.65, 0.8]),
+        "contract.take_or_pay": np.array([0.7, 0.9, 0.8, 1.0]),
+    }
+    res = ev.evaluate_chunk(np.arange(4), cols, OUTPUTS)
+    assert res.ok.all(), res.errors
+    for i in range(4):
+        scn = base.with_overrides({k: float(v[i]) for k, v in cols.items()})
+        be = breakeven_price(scn, twin)
+        d = negotiate(scn, {"breakeven_price_usd_per_kcm": be}, rounds=()).to_json()
+        assert res.outputs["p_agreement_total"][i] == pytest.approx(
+            d["delay"]["p_agreement_total"], rel=1e-12
+        )
+        assert bool(res.outputs["china_signs_now"][i]) == d["delay"]["china_signs_now"]
+        assert res.outputs["expected_price_usd_per_kcm"][i] == pytest.approx(
+            d["delay"]["expected_price_usd_per_kcm"], rel=1e-12
+        )
+        assert res.outputs["nash_price_usd_per_kcm"][i] == pytest.approx(
+            d["nash_price_usd_per_kcm"], rel=1e-12
+        )
+    # the power moves the expected price (not the probability: it scales both sides of China's choice)
+    assert len(set(res.outputs["expected_price_usd_per_kcm"].tolist())) == 4
+    single = ev.evaluate_chunk(np.arange(1), {k: v[2:3] for k, v in cols.items()}, OUTPUTS)
+    for name in OUTPUTS:  # a chunk of one gives the same as the same point within a chunk of four
+        np.testing.assert_array_equal(single.outputs[name], res.outputs[name][2:3])
+
+
 def test_apply_overrides_matches_with_overrides_and_rejects_bad_values() -> None:
     base = load_scenario("pos2")
     over = {"contract.slope": 0.1, "costs.terrain.gobi": 1.2, "finance.china_share": 0.25}

@@ -210,6 +210,10 @@ def test_chunks_are_sorted_by_upstream_keys() -> None:
     both = make_chunks(pts, ("pipeline.throughput_bcm_per_year", "contract.slope"), 2)
     assert [c.group for c in both] == [(40.0,), (40.0,), (50.0,)]
     assert [c.group for c in make_chunks(pts, ("contract.slope",), 2)] == [(), (), ()]
+    # a continuous key listed first does not scatter the repeating key's groups
+    first = make_chunks(pts, ("contract.slope", "pipeline.throughput_bcm_per_year"), 2)
+    assert [c.group for c in first] == [(40.0,), (40.0,), (50.0,)]
+    assert [c.ids.tolist() for c in first] == [[1, 3], [5, 4], [0, 2]]
 
 
 def test_dask_threads_with_grouped_chunks_match_serial(tmp_path: Path) -> None:
@@ -242,3 +246,13 @@ def test_worker_plan_keeps_groups_together_and_balances_chunks() -> None:
     assert len(set(zip(groups, plan, strict=True))) == 4  # one group split, not every group
     assert plan_workers(5, ["a", "b", "c"]) == ["a", "a", "b", "b", "c"]
     assert plan_workers(1, ["a", "b"]) == ["a"]
+
+
+def test_submission_alternates_between_the_workers_runs() -> None:
+    from pos2.sweep.execute import plan_workers, submission_order
+
+    plan = plan_workers(5, ["a", "b"])  # a a a b b
+    order = submission_order(plan)
+    assert order == [0, 3, 1, 4, 2]
+    assert [plan[i] for i in order[:2]] == ["a", "b"]  # the first chunks in flight reach both workers
+    assert submission_order([]) == []
