@@ -91,12 +91,12 @@ def _binding_from_error(e: InfeasibleError | ConvergenceError | GasError) -> Vio
 
 def _trial(
     scenario: Scenario,
-    q: float,
+    throughput_bcm_per_year: float,
     options: ChainOptions | None,
     keep: Callable[[Violation], bool] | None = None,
 ) -> Trial:
     try:
-        res = solve_chain(scenario, q, options)
+        res = solve_chain(scenario, throughput_bcm_per_year, options)
     except (InfeasibleError, ConvergenceError, GasError) as e:
         return Trial(False, _binding_from_error(e), None)
     viol = [v for v in res.violations if keep is None or keep(v)]
@@ -405,15 +405,18 @@ class ImpliedPressure:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _maop_trial(scenario: Scenario, which: str, maop: float, q: float, flat: bool) -> tuple[Trial, float]:
+def _maop_trial(
+    scenario: Scenario, which: str, maop_mpa: float, throughput_bcm_per_year: float, flat: bool
+) -> tuple[Trial, float]:
+    """Trial at a section MAOP [MPa abs] and throughput [bcm/yr]; returns it and the wall [mm]."""
     spec = getattr(scenario.model.route, which)
     # keep Gazprom's ~constant hoop stress: the wall grows with the pressure (eng §1b)
-    wall = spec.wall_thickness_mm * maop / spec.max_pressure_mpa
+    wall_mm = spec.wall_thickness_mm * maop_mpa / spec.max_pressure_mpa
     scn = scenario.with_overrides(
-        {f"route.{which}.max_pressure_mpa": maop, f"route.{which}.wall_thickness_mm": wall}
+        {f"route.{which}.max_pressure_mpa": maop_mpa, f"route.{which}.wall_thickness_mm": wall_mm}
     )
     opts = ChainOptions(flat_terrain=flat, section=spec.name)
-    return _trial(scn, q, opts), wall
+    return _trial(scn, throughput_bcm_per_year, opts), wall_mm
 
 
 def implied_pressure(
