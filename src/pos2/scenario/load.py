@@ -243,7 +243,7 @@ def _validate(
             sug = nearest_key(key)
             msg = "unknown key" + (f" (did you mean '{sug}'?)" if sug else "")
         elif err["type"] == "missing":
-            msg = "required field is missing"
+            msg = 'required field is missing (a partial scenario file starts with base = "pos2")'
         value = err.get("input") if err["type"] != "missing" else None
         if isinstance(value, dict):
             value = None
@@ -325,6 +325,14 @@ def _raw_scenario(
             raise ScenarioError("scenario file not found", path=spec)
         raw, sources, where, base = _load_files([(p, str(p))], embedded=False)
         if base is not None:
+            if not (base.endswith(".toml") or Path(base).exists()) and base not in available_scenarios():
+                raise ScenarioError(
+                    f"no such base scenario (embedded: {', '.join(available_scenarios())}; or a .toml file)",
+                    path=str(p),
+                    line=where.get("base", (str(p), None))[1],
+                    field="base",
+                    value=base,
+                )
             b_raw, b_sources, b_where, _ = _raw_scenario(base, depth + 1)
             b_sources.update(sources)
             # a list in the user's file replaces the base list: forget the base lines of its items

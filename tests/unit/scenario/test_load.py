@@ -91,3 +91,21 @@ def test_broken_toml_reports_line(tmp_path: Path) -> None:
 def test_unknown_scenario_name() -> None:
     with pytest.raises(ScenarioError, match="no such scenario"):
         load_scenario("pos9")
+
+
+def test_unknown_base_names_the_users_file_and_line(tmp_path: Path) -> None:
+    f = tmp_path / "mine.toml"
+    f.write_text('# my scenario\nbase = "pos9"\n')
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(str(f))
+    assert exc.value.path == str(f)
+    assert exc.value.line == 2
+    assert exc.value.field == "base"
+    assert "pos2" in str(exc.value)  # lists the embedded names
+
+
+def test_incomplete_file_without_base_says_how_to_inherit(tmp_path: Path) -> None:
+    f = tmp_path / "mine.toml"
+    f.write_text("[contract]\nslope = 0.1\n")
+    with pytest.raises(ScenarioError, match='base = "pos2"'):
+        load_scenario(str(f))
