@@ -56,7 +56,9 @@ SetOpt = Annotated[
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for tables and figures.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="Table format for --out.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object on stdout.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (and --json).")]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing but errors and warnings (and --json).")
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
 
