@@ -303,3 +303,31 @@ def test_sweep_on_external_scheduler_matches_local_run(tmp_path: Path) -> None:
     for section in ("Where is there a deal?", "Partial dependence", "Sensitivity indices", "Failures"):
         assert section in page
     assert "<script src=" not in page  # plotly.js is inline, no CDN
+
+
+def test_sweep_scenario_and_format_options(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    spec = str(_spec(tmp_path, n=20))
+    bad = _cli("sweep", spec, "--out", str(out), "--workers", "0", "--scenario", "pos9")
+    assert bad.exit_code == 2
+    assert "pos9" in bad.stderr
+    assert not out.exists()  # refused before any work
+    ok = _cli("sweep", spec, "--out", str(out), "--workers", "0", "--scenario", "pos1", "--format", "csv")
+    assert ok.exit_code == 0, ok.output
+    exported = pd.read_csv(out / "results.csv")
+    assert len(exported) == 20
+    assert exported["point_id"].is_unique
+    again = _cli(
+        "sweep",
+        spec,
+        "--out",
+        str(out),
+        "--workers",
+        "0",
+        "--resume",
+        "--scenario",
+        "pos1",
+        "--format",
+        "csv",
+    )
+    assert again.exit_code == 3  # results.csv exists: never overwritten without --force

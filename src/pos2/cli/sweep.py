@@ -13,13 +13,17 @@ from pos2.cli.common import (
     EXIT_ERROR,
     DebugOpt,
     ForceOpt,
+    Format,
     JsonOpt,
     OutOpt,
     QuietOpt,
     SetOpt,
     err_console,
+    get_scenario,
+    guard_write,
     handle_errors,
     print_json,
+    write_table,
 )
 from pos2.errors import ScenarioError
 from pos2.scenario import parse_set
@@ -85,7 +89,17 @@ def sweep(
             "--report", help="Render report.html from the results (runs the sweep first if needed)."
         ),
     ] = False,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Embedded scenario name or TOML path; overrides the spec's `scenario`."
+        ),
+    ] = None,
     set_: SetOpt = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", help="Also export the stored results as results.csv|parquet|json in --out."),
+    ] = None,
     json_: JsonOpt = False,
     quiet: QuietOpt = False,
     force: ForceOpt = False,
@@ -108,7 +122,12 @@ def sweep(
                 err_console.print(f"report: {only}")
             return
         spec = _with_sets(load_spec(spec_path), set_)
+        if scenario is not None:
+            get_scenario(scenario)  # a bad name or file fails here, before any work
+            spec = spec.with_changes(scenario=scenario)
         folder = out if out is not None else Path("out") / "sweep" / spec.name
+        if fmt is not None:
+            guard_write(folder / f"results.{fmt.value}", force)
         summary: SweepSummary | None = None
         stored_complete = False
         if report and not resume and not force and (folder / STORE_FILE).exists():
@@ -126,6 +145,12 @@ def sweep(
                 scheduler=scheduler,
                 progress=not quiet and not json_,
             )
+        if fmt is not None:
+            store = SweepStore.open(folder, spec, read_only=True)
+            try:
+                write_table(store.frame(), folder, "results", fmt, force)
+            finally:
+                store.close()
         page: Path | None = None
         if report:
             from pos2.sweep.report import render_sweep_report
