@@ -2,7 +2,7 @@
 
 The order, top (shared) to bottom (thin layers)::
 
-    units, errors, testing
+    units, errors, testing, tables
     scenario, gas
     network
     hydraulics
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pos2"
-BASE = {"units", "errors", "testing", "data"}
+BASE = {"units", "errors", "testing", "data", "tables"}  # tables: the shared table writer (cli, report)
 ALLOWED: dict[str, set[str]] = {
     "scenario": BASE,
     "gas": BASE,

@@ -20,28 +20,21 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from pos2.errors import OutputError, Pos2Error
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from pos2.tables import Format as Format  # the table writer lives in a base module so report can share it
+from pos2.tables import guard_write as guard_write
+from pos2.tables import write_table as write_table
 
 err_console = Console(stderr=True)
 out_console = Console()
-
-
-class Format(StrEnum):
-    """Table output format."""
-
-    csv = "csv"
-    parquet = "parquet"
-    json = "json"
 
 
 ScenarioOpt = Annotated[
@@ -165,28 +158,6 @@ def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> Non
             f"{existing[0]} exists ({len(existing)} file(s) this command writes are in {out}); "
             "pass --force to overwrite them"
         )
-
-
-def guard_write(path: Path, force: bool) -> Path:
-    """Refuse to overwrite an existing file unless ``force``."""
-    if path.exists() and not force:
-        raise OutputError(f"{path} exists; pass --force to overwrite it")
-    return path
-
-
-def write_table(df: pd.DataFrame, out: Path, stem: str, fmt: Format, force: bool) -> Path:
-    """Write one tidy table as CSV, Parquet or JSON records."""
-    path = guard_write(out / f"{stem}.{fmt.value}", force)
-    if fmt is Format.csv:
-        df.to_csv(path, index=False)
-    elif fmt is Format.parquet:
-        try:
-            df.to_parquet(path, index=False)
-        except ImportError:
-            raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
-    else:
-        df.to_json(path, orient="records", indent=2)
-    return path
 
 
 def command(fn: Callable[..., None]) -> Callable[..., None]:

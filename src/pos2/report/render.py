@@ -46,10 +46,11 @@ from pos2.report.summary import (
 from pos2.report.twin_extras import TASKS, ExtrasJob, TwinExtras
 from pos2.report.whatif import explore_levers
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from pos2.tables import Format, write_table
 
 REPORT_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
-FORMATS = ("csv", "parquet", "json")
+FORMATS = tuple(f.value for f in Format)
 TABLE_FILES = (
     "stations.csv",
     "sections.csv",
@@ -78,18 +79,6 @@ TABLE_FILES = (
 def output_files(fmt: str = "csv") -> list[str]:
     """Every file :func:`render_report` may write into the output folder for table format ``fmt``."""
     return [REPORT_FILE, SUMMARY_FILE, *(n.removesuffix(".csv") + f".{fmt}" for n in TABLE_FILES)]
-
-
-def _write_table(df: pd.DataFrame, path: Path, fmt: str) -> None:
-    if fmt == "csv":
-        df.to_csv(path, index=False)
-    elif fmt == "parquet":
-        try:
-            df.to_parquet(path, index=False)
-        except ImportError:
-            raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
-    else:
-        df.to_json(path, orient="records", indent=2)
 
 
 STEPS = 7
@@ -155,10 +144,10 @@ def check_outputs(out_dir: Path, force: bool, fmt: str = "csv") -> None:
     """Refuse (``OutputError``) when a report file exists in ``out_dir`` and ``force`` is false."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out {out_dir} exists and is not a folder")
-    if force:
-        return
     if fmt not in FORMATS:
         raise OutputError(f"unknown table format {fmt!r} (one of {', '.join(FORMATS)})")
+    if force:
+        return
     if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
         raise OutputError("parquet output needs pyarrow (pip install pyarrow); use --format csv or json")
     existing = [n for n in output_files(fmt) if (out_dir / n).exists()]
@@ -261,7 +250,7 @@ def render_report(
         out.mkdir(parents=True, exist_ok=True)
         tables = {n.removesuffix(".csv") + f".{fmt}": df for n, df in _tables(chain, whatif, extras).items()}
         for name, df in tables.items():
-            _write_table(df, out / name, fmt)
+            write_table(df, out, name.removesuffix(f".{fmt}"), Format(fmt), force=True)
         path = out / REPORT_FILE
         elapsed = time.perf_counter() - t_start
         path.write_text(_page(chain, doc, sorted(tables), elapsed), encoding="utf-8")

@@ -1,0 +1,68 @@
+"""Tidy-table output shared by the command line and the report: one writer, one set of formats.
+
+Both ``pos2.cli`` and ``pos2.report`` write tables; keeping the writer here (a base module with no
+pos2 imports but :mod:`pos2.errors`) lets both use it without the report depending on the CLI.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import pandas as pd
+
+from pos2.errors import OutputError
+
+
+class Format(StrEnum):
+    """Table output format."""
+
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+def guard_write(path: Path, force: bool) -> Path:
+    """Refuse (``OutputError``) to overwrite an existing file unless ``force``; return ``path``."""
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; pass --force to overwrite it")
+    return path
+
+
+def write_table(df: pd.DataFrame, folder: Path, stem: str, fmt: Format, force: bool) -> Path:
+    """Write one tidy table as CSV, Parquet or JSON records to ``folder/stem.<fmt>``.
+
+    Parameters
+    ----------
+    df
+        The table; its index is not written.
+    folder
+        Existing output folder.
+    stem
+        File name without suffix; the suffix is the format's name.
+    fmt
+        Output format.
+    force
+        Overwrite an existing file instead of raising.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    OutputError
+        When the file exists and ``force`` is false, or Parquet is asked for without pyarrow.
+    """
+    path = guard_write(folder / f"{stem}.{fmt.value}", force)
+    if fmt is Format.csv:
+        df.to_csv(path, index=False)
+    elif fmt is Format.parquet:
+        try:
+            df.to_parquet(path, index=False)
+        except ImportError:
+            raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
+    else:
+        df.to_json(path, orient="records", indent=2)
+    return path
