@@ -54,6 +54,39 @@ def _check_positive(name: str, field: str, value: float) -> None:
         raise GasError(f"{name}: field '{field}' must be a positive finite number, got {value!r}")
 
 
+def _molar_mass_from_reference(
+    name: str,
+    rho_ref_kg_per_m3: float,
+    t_ref_k: float,
+    p_ref_pa: float,
+    z_ref: float = 1.0,
+    z_field: str | None = None,
+) -> float:
+    """Molar mass ``M = rho_ref Z_ref R T_ref / p_ref`` [kg/mol] from a density at reference conditions.
+
+    Parameters
+    ----------
+    name
+        Model label for messages [-].
+    rho_ref_kg_per_m3
+        Density at the reference state [kg/m3].
+    t_ref_k
+        Reference temperature [K].
+    p_ref_pa
+        Reference absolute pressure [Pa].
+    z_ref
+        The model's compressibility factor at the reference state [-].
+    z_field
+        When given, ``z_ref`` is checked to be positive and reported under this label [-].
+    """
+    _check_positive(name, "rho_ref_kg_per_m3", rho_ref_kg_per_m3)
+    _check_positive(name, "t_ref_k", t_ref_k)
+    _check_positive(name, "p_ref_pa", p_ref_pa)
+    if z_field is not None:
+        _check_positive(name, z_field, z_ref)
+    return rho_ref_kg_per_m3 * z_ref * R * t_ref_k / p_ref_pa
+
+
 @dataclass(frozen=True)
 class _ConstantPropertiesGas:
     """Shared part of the simple models: constant viscosity, cp and kappa; Z(p) from a subclass."""
@@ -63,6 +96,22 @@ class _ConstantPropertiesGas:
     cp_j_per_kg_k: float
     kappa: float
     name: str
+
+    def _set_common(
+        self,
+        molar_mass_kg_per_mol: float,
+        viscosity_pa_s: float,
+        cp_j_per_kg_k: float,
+        kappa: float,
+        name: str,
+    ) -> None:
+        """Set and check the shared fields (for the subclasses' own ``__init__``)."""
+        object.__setattr__(self, "molar_mass_kg_per_mol", float(molar_mass_kg_per_mol))
+        object.__setattr__(self, "viscosity_pa_s", float(viscosity_pa_s))
+        object.__setattr__(self, "cp_j_per_kg_k", float(cp_j_per_kg_k))
+        object.__setattr__(self, "kappa", float(kappa))
+        object.__setattr__(self, "name", name)
+        self._validate_common()
 
     def _validate_common(self) -> None:
         _check_positive(self.name, "molar_mass_kg_per_mol", self.molar_mass_kg_per_mol)
@@ -251,10 +300,7 @@ class IdealGas(_ConstantPropertiesGas):
         name
             Label [-].
         """
-        _check_positive(name, "rho_ref_kg_per_m3", rho_ref_kg_per_m3)
-        _check_positive(name, "t_ref_k", t_ref_k)
-        _check_positive(name, "p_ref_pa", p_ref_pa)
-        m = rho_ref_kg_per_m3 * R * t_ref_k / p_ref_pa
+        m = _molar_mass_from_reference(name, rho_ref_kg_per_m3, t_ref_k, p_ref_pa)
         return cls(m, viscosity_pa_s, cp_j_per_kg_k, kappa, name)
 
     def _z(self, p: FloatArray) -> FloatArray:
@@ -296,12 +342,7 @@ class ConstantZ(_ConstantPropertiesGas):
         name: str = "constant Z",
     ) -> None:
         object.__setattr__(self, "z_value", float(z))
-        object.__setattr__(self, "molar_mass_kg_per_mol", float(molar_mass_kg_per_mol))
-        object.__setattr__(self, "viscosity_pa_s", float(viscosity_pa_s))
-        object.__setattr__(self, "cp_j_per_kg_k", float(cp_j_per_kg_k))
-        object.__setattr__(self, "kappa", float(kappa))
-        object.__setattr__(self, "name", name)
-        self._validate_common()
+        self._set_common(molar_mass_kg_per_mol, viscosity_pa_s, cp_j_per_kg_k, kappa, name)
         _check_positive(name, "z", self.z_value)
 
     @classmethod
@@ -339,10 +380,7 @@ class ConstantZ(_ConstantPropertiesGas):
         name
             Label [-].
         """
-        _check_positive(name, "rho_ref_kg_per_m3", rho_ref_kg_per_m3)
-        _check_positive(name, "t_ref_k", t_ref_k)
-        _check_positive(name, "p_ref_pa", p_ref_pa)
-        m = rho_ref_kg_per_m3 * z * R * t_ref_k / p_ref_pa
+        m = _molar_mass_from_reference(name, rho_ref_kg_per_m3, t_ref_k, p_ref_pa, z)
         return cls(z, m, viscosity_pa_s, cp_j_per_kg_k, kappa, name)
 
     def _z(self, p: FloatArray) -> FloatArray:
@@ -392,12 +430,7 @@ class LinearZ(_ConstantPropertiesGas):
     ) -> None:
         object.__setattr__(self, "z0", float(z0))
         object.__setattr__(self, "dz_dp_per_pa", float(dz_dp_per_pa))
-        object.__setattr__(self, "molar_mass_kg_per_mol", float(molar_mass_kg_per_mol))
-        object.__setattr__(self, "viscosity_pa_s", float(viscosity_pa_s))
-        object.__setattr__(self, "cp_j_per_kg_k", float(cp_j_per_kg_k))
-        object.__setattr__(self, "kappa", float(kappa))
-        object.__setattr__(self, "name", name)
-        self._validate_common()
+        self._set_common(molar_mass_kg_per_mol, viscosity_pa_s, cp_j_per_kg_k, kappa, name)
         _check_positive(name, "z0", self.z0)
         if not np.isfinite(self.dz_dp_per_pa):
             raise GasError(f"{name}: field 'dz_dp_per_pa' must be finite, got {self.dz_dp_per_pa!r}")
@@ -440,12 +473,10 @@ class LinearZ(_ConstantPropertiesGas):
         name
             Label [-].
         """
-        _check_positive(name, "rho_ref_kg_per_m3", rho_ref_kg_per_m3)
-        _check_positive(name, "t_ref_k", t_ref_k)
-        _check_positive(name, "p_ref_pa", p_ref_pa)
         z_ref = z0 + dz_dp_per_pa * p_ref_pa
-        _check_positive(name, "Z at reference pressure", z_ref)
-        m = rho_ref_kg_per_m3 * z_ref * R * t_ref_k / p_ref_pa
+        m = _molar_mass_from_reference(
+            name, rho_ref_kg_per_m3, t_ref_k, p_ref_pa, z_ref, z_field="Z at reference pressure"
+        )
         return cls(z0, dz_dp_per_pa, m, viscosity_pa_s, cp_j_per_kg_k, kappa, name)
 
     def _z(self, p: FloatArray) -> FloatArray:
