@@ -44,6 +44,55 @@ class DelayResult:
     """China's surplus from signing now vs its value of waiting, at the first round [USD/1,000 m3]."""
 
 
+def _lattice(
+    china_discount_rate: float,
+    volatility: float,
+    drift: float,
+    first_year: int,
+    last_year: int,
+    interval_years: float,
+) -> tuple[float, int, float, float, float]:
+    """Rounds and Cox-Ross-Rubinstein lattice shared by :func:`solve_delay` and :func:`solve_delay_batch`.
+
+    Parameters
+    ----------
+    china_discount_rate
+        China's rate of time preference [1/yr].
+    volatility
+        Volatility of log V [1/sqrt(yr)], >= 0.
+    drift
+        Expected growth of V [1/yr].
+    first_year, last_year
+        Years of the first and last round [yr].
+    interval_years
+        Time between rounds [yr].
+
+    Returns
+    -------
+    tuple
+        Discount factor per round [-], number of rounds [-], up and down factors of V per round [-]
+        and the probability of an up move [-].
+    """
+    if last_year < first_year:
+        raise BargainingError(f"last round {last_year} is before the first round {first_year}")
+    dt = interval_years
+    delta = discount_factor(china_discount_rate, dt)
+    n = math.floor((last_year - first_year) / dt) + 1
+    if volatility > 0:
+        u = math.exp(volatility * math.sqrt(dt))
+        d = 1.0 / u
+        p = (math.exp(drift * dt) - d) / (u - d)
+        if not 0.0 <= p <= 1.0:
+            raise BargainingError(
+                f"drift {drift}/yr too large for volatility {volatility}/sqrt(yr): "
+                f"lattice probability {p:.3f}"
+            )
+    else:
+        u = d = math.exp(drift * dt)
+        p = 1.0
+    return delta, n, u, d, p
+
+
 def solve_delay(
     china_max_usd_per_kcm: float,
     russia_min_usd_per_kcm: float,
@@ -86,24 +135,9 @@ def solve_delay(
         raise BargainingError(f"volatility must be >= 0, got {volatility}")
     if china_max_usd_per_kcm <= 0 or russia_min_usd_per_kcm <= 0:
         raise BargainingError("the delay model needs positive prices")
-    if last_year < first_year:
-        raise BargainingError(f"last round {last_year} is before the first round {first_year}")
     dt = interval_years
-    delta = discount_factor(china_discount_rate, dt)
-    n = math.floor((last_year - first_year) / dt) + 1
+    delta, n, u, d, p = _lattice(china_discount_rate, volatility, drift, first_year, last_year, dt)
     years = tuple(round(first_year + i * dt) for i in range(n))
-    if volatility > 0:
-        u = math.exp(volatility * math.sqrt(dt))
-        d = 1.0 / u
-        p = (math.exp(drift * dt) - d) / (u - d)
-        if not 0.0 <= p <= 1.0:
-            raise BargainingError(
-                f"drift {drift}/yr too large for volatility {volatility}/sqrt(yr): "
-                f"lattice probability {p:.3f}"
-            )
-    else:
-        u = d = math.exp(drift * dt)
-        p = 1.0
     beta = china_power
     # node (t, j): j up-moves out of t; V = V0 u^j d^(t - j)
     values: list[np.ndarray] = []
@@ -212,23 +246,8 @@ def solve_delay_batch(
         raise BargainingError(f"volatility must be >= 0, got {volatility}")
     if (v0 <= 0).any() or (r0 <= 0).any():
         raise BargainingError("the delay model needs positive prices")
-    if last_year < first_year:
-        raise BargainingError(f"last round {last_year} is before the first round {first_year}")
     dt = interval_years
-    delta = discount_factor(china_discount_rate, dt)
-    n = math.floor((last_year - first_year) / dt) + 1
-    if volatility > 0:
-        u = math.exp(volatility * math.sqrt(dt))
-        d = 1.0 / u
-        p = (math.exp(drift * dt) - d) / (u - d)
-        if not 0.0 <= p <= 1.0:
-            raise BargainingError(
-                f"drift {drift}/yr too large for volatility {volatility}/sqrt(yr): "
-                f"lattice probability {p:.3f}"
-            )
-    else:
-        u = d = math.exp(drift * dt)
-        p = 1.0
+    delta, n, u, d, p = _lattice(china_discount_rate, volatility, drift, first_year, last_year, dt)
     values = []
     for t in range(n):
         j = np.arange(t + 1)
