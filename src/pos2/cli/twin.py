@@ -240,7 +240,17 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, re
         )
     out_console.print(t)
     st = Table(title="compressor stations")
-    for c in ("name", "near", "km", "suction MPa", "discharge MPa", "ratio", "power MW", "installed MW"):
+    for c in (
+        "name",
+        "near",
+        "km",
+        "suction MPa",
+        "discharge MPa",
+        "ratio",
+        "power MW",
+        "installed MW",
+        "state",
+    ):
         st.add_column(c)
     for _, r in res.stations.iterrows():
         st.add_row(
@@ -252,6 +262,7 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, re
             f"{r['ratio']:.3f}",
             f"{r['power_mw']:.1f}",
             f"{r['installed_mw']:.0f}",
+            "running" if r["running"] else "bypassed",
         )
     out_console.print(st)
     out_console.print(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -271,6 +272,8 @@ def build_chain(
     throughput_bcm_per_year: float,
     options: ChainOptions | None = None,
     geometry: RouteGeometry | None = None,
+    *,
+    bypassed: frozenset[str] = frozenset(),
 ) -> Chain:
     """Build the chain network of a scenario at a throughput.
 
@@ -284,6 +287,9 @@ def build_chain(
         Variations that are not scenario keys [-]
     geometry
         The route geometry, if already built [-]
+    bypassed
+        Stations not running: the gas flows through their bypass (a compressor element at pressure
+        ratio 1 with no fuel and no after-cooler, i.e. a lossless straight-through line) [-]
     """
     from pos2.network import NetworkBuilder
 
@@ -347,6 +353,11 @@ def build_chain(
         out = f"{s.name}_out"
         nb.junction(out, elevation_m=elev(x))
         spec = specs[s.section]
+        if s.name in bypassed:
+            nb.compressor(s.name, node_x[x], out, ratio=1.0, fuel=False)
+            discharge[x] = out
+            limits[s.name] = (st.max_ratio, st.installed_power_mw * 1e6)
+            continue
         nb.compressor(
             s.name,
             node_x[x],
@@ -537,14 +548,13 @@ def solve_chain(
     """
     import time
 
-    from pos2.hydraulics import SteadyOptions, solve_steady
+    from pos2.hydraulics import SteadyOptions
 
     m = scenario.model
     q = m.pipeline.throughput_bcm_per_year if throughput_bcm_per_year is None else throughput_bcm_per_year
     if not (math.isfinite(q) and q > 0):
         raise ScenarioError("throughput must be a positive number", field="throughput_bcm_per_year", value=q)
-    chain = build_chain(scenario, q, options, geometry)
-    geo = chain.geometry
+    geo0 = geometry or build_route(m.route, scenario)
     gas = gas_for(m.gas.composition)
     mean_ground = float(np.mean([r.temperature_c(m.pipeline.season) for r in m.thermal.regions]))
     sopts = SteadyOptions(
@@ -552,35 +562,38 @@ def solve_chain(
         thermal=m.pipeline.thermal,
         max_segment_length_m=m.pipeline.max_segment_km * 1000.0,
         ambient_temperature_k=celsius_to_k(mean_ground),
+        # the twin checks the station limits itself (violations) and bypasses the stations whose
+        # suction pressure is at or above their set point (part load)
+        check_limits=False,
     )
+    set_point_pa = {
+        m.route.upstream.name: m.route.upstream.max_pressure_mpa * 1e6,
+        m.route.downstream.name: m.route.downstream.max_pressure_mpa * 1e6,
+    }
     t0 = time.perf_counter()
-    try:
-        res = solve_steady(chain.network, gas, sopts)
-    except NetworkError as e:  # a bug of the twin rather than of the user's data
-        raise InfeasibleError(f"twin network rejected by the solver: {e}", element=e.element) from e
-    except InfeasibleError as e:
-        where = _describe(chain, e.element)
-        raise InfeasibleError(
-            f"the line cannot carry {q:g} bcm/yr: {e} (at {where})",
-            element=where,
-            constraint=e.constraint,
-            value=e.value,
-        ) from e
-    except ConvergenceError as e:
-        raise ConvergenceError(
-            f"the line at {q:g} bcm/yr: {str(e).rsplit(' (after ', 1)[0]} "
-            "(a throughput near or beyond the capacity?)",
-            iterations=e.iterations,
-            residual=e.residual,
-        ) from e
-    except GasError as e:
-        raise InfeasibleError(
-            f"the line cannot carry {q:g} bcm/yr: the steady solve diverged (gas state outside the "
-            f"property tables: {e})",
-            element="line",
-            constraint="solver divergence",
-        ) from e
+    bypassed: frozenset[str] = frozenset()
+    seen: list[frozenset[str]] = []
+    iterations = 0
+    while True:
+        chain = build_chain(scenario, q, options, geo0, bypassed=bypassed)
+        res = _solve_once(chain, gas, sopts, q)
+        iterations += int(res.iterations)
+        seen.append(bypassed)
+        nxt = _next_bypassed(chain, res, bypassed, set_point_pa)
+        if nxt == bypassed:
+            break
+        if nxt in seen or len(seen) >= MAX_BYPASS_ROUNDS:
+            rounds = "; ".join(", ".join(sorted(b)) or "none" for b in [*seen, nxt])
+            raise ConvergenceError(
+                f"the line at {q:g} bcm/yr: the set of running compressor stations does not settle "
+                f"(bypassed stations in successive solves: {rounds})",
+                iterations=len(seen),
+                residual=float(len(nxt.symmetric_difference(bypassed))),
+            )
+        bypassed = nxt
+    _check_flow_direction(res, q)
     elapsed = time.perf_counter() - t0
+    geo = chain.geometry
 
     # profile along the route
     seg = res.segments.copy()
@@ -627,6 +640,7 @@ def solve_chain(
                 "power_mw": power / 1e6,
                 "installed_mw": p_lim / 1e6,
                 "fuel_kg_per_s": float(c["fuel_kg_per_s"]),
+                "running": s.name not in bypassed,
             }
         )
         if ratio > ratio_lim * (1 + 1e-9):
@@ -667,6 +681,7 @@ def solve_chain(
                 power_mw=r["power_mw"],
                 installed_mw=r["installed_mw"],
                 fuel_kg_per_s=r["fuel_kg_per_s"],
+                running=r["running"],
             )
             for r in rows
         ),
@@ -689,10 +704,130 @@ def solve_chain(
         solver={
             "iterations": int(res.iterations),
             "residual": float(res.residual),
+            "bypass_rounds": len(seen),
+            "iterations_all_rounds": iterations,
             "seconds": elapsed,
             "pipes": len(chain.pipe_start_m),
             "segments": len(res.segments),
         },
+    )
+
+
+MAX_BYPASS_ROUNDS = 12
+"""Solves allowed while settling which stations run at part load [-]."""
+
+
+def _solve_once(chain: Chain, gas: GasModel, sopts: Any, q: float) -> Any:
+    """One steady solve of a built chain, with the solver's errors in route terms."""
+    from pos2.hydraulics import solve_steady
+
+    try:
+        return solve_steady(chain.network, gas, sopts)
+    except NetworkError as e:  # a bug of the twin rather than of the user's data
+        raise InfeasibleError(f"twin network rejected by the solver: {e}", element=e.element) from e
+    except InfeasibleError as e:
+        if e.constraint == "pressure > 0" and e.element in chain.pipe_start_m:
+            raise _collapse_error(chain, e, q) from e
+        where = _describe(chain, e.element)
+        raise InfeasibleError(
+            f"the line cannot carry {q:g} bcm/yr: {e} (at {where})",
+            element=where,
+            constraint=e.constraint,
+            value=e.value,
+        ) from e
+    except ConvergenceError as e:
+        raise ConvergenceError(
+            f"the line at {q:g} bcm/yr: {str(e).rsplit(' (after ', 1)[0]} "
+            "(a throughput near or beyond the capacity?)",
+            iterations=e.iterations,
+            residual=e.residual,
+        ) from e
+    except GasError as e:
+        raise InfeasibleError(
+            f"the line cannot carry {q:g} bcm/yr: the steady solve diverged (gas state outside the "
+            f"property tables: {e})",
+            element="line",
+            constraint="solver divergence",
+        ) from e
+
+
+def _next_bypassed(
+    chain: Chain, res: Any, bypassed: frozenset[str], set_point_pa: dict[str, float]
+) -> frozenset[str]:
+    """Stations to bypass in the next solve.
+
+    A running station whose suction pressure is at or above its outlet set point (ratio <= 1) is
+    bypassed; a bypassed station whose suction pressure has fallen below its set point runs again.
+    """
+    comp = {str(r["name"]): r for r in res.compressors.to_dict("records")}
+    out = set()
+    for s in chain.stations:
+        p_in = float(comp[s.name]["p_in_pa"])
+        if s.name in bypassed:
+            if p_in >= set_point_pa[s.section] * (1.0 - _BYPASS_REL):
+                out.add(s.name)
+        elif float(comp[s.name]["ratio"]) <= 1.0 + _BYPASS_REL:
+            out.add(s.name)
+    return frozenset(out)
+
+
+_BYPASS_REL = 1e-9
+"""Relative tolerance of the bypass decision (suction vs set point) [-]."""
+
+
+def _check_flow_direction(res: Any, q: float) -> None:
+    """InfeasibleError when gas would flow backwards through a station (the solver's own check is off)."""
+    for r in res.compressors.to_dict("records"):
+        if float(r["flow_kg_per_s"]) < -1e-9:
+            raise InfeasibleError(
+                f"the line cannot carry {q:g} bcm/yr: gas would flow backwards through compressor station "
+                f"{r['name']} ({float(r['flow_kg_per_s']):.6g} kg/s)",
+                element=str(r["name"]),
+                constraint="flow direction",
+                value=float(r["flow_kg_per_s"]),
+            )
+
+
+def _stretch(chain: Chain, a_m: float, b_m: float) -> tuple[str, str]:
+    """The route stretch holding pipe [a_m, b_m]: from the station (or line start) upstream to the next
+    station (or line end), with chainages, and the waypoint nearest to the pipe; and what ends it."""
+    geo = chain.geometry
+    start_m, start = geo.points[0].chainage_m, f"the line start at {geo.points[0].name}"
+    end_m, end = geo.points[-1].chainage_m, f"the delivery point at {geo.points[-1].name}"
+    reaches = "the delivery point"
+    for s in chain.stations:
+        if s.chainage_m <= a_m + 1e-3 and s.chainage_m >= start_m:
+            start_m, start = s.chainage_m, f"compressor station {s.name} (near {s.near})"
+        if s.chainage_m >= b_m - 1e-3 and s.chainage_m <= end_m:
+            end_m, end = s.chainage_m, f"compressor station {s.name} (near {s.near})"
+            reaches = "the next compressor station"
+    return (
+        f"between {start} at km {start_m / 1000:,.0f} and {end} at km {end_m / 1000:,.0f}, "
+        f"around km {a_m / 1000:,.0f}-{b_m / 1000:,.0f} near {geo.nearest_waypoint(b_m)}"
+    ), reaches
+
+
+def _collapse_error(chain: Chain, e: InfeasibleError, q: float) -> InfeasibleError:
+    """The solver's 'pressure <= 0 in pipe pNNN' in words a gas engineer reads: where, what, what to do."""
+    element = str(e.element)
+    a = chain.pipe_start_m[element]
+    b = a + chain.pipe_length_m[element]
+    section = chain.pipe_section[element]
+    where, reaches = _stretch(chain, a, b)
+    stopped = re.search(r"stopped after (\d+) iterations.*?\(([-+0-9.e]+)\)", str(e))
+    solver = (
+        f" (steady solver stopped after {stopped.group(1)} Newton iterations, residual {stopped.group(2)})"
+        if stopped
+        else ""
+    )
+    return InfeasibleError(
+        f"the line cannot carry {q:g} bcm/yr: in the {section} section, {where}, the gas pressure "
+        f"would fall to zero before the gas reaches {reaches} (friction loss too large for this flow). "
+        "Try fewer bcm/yr, more compressor stations on this stretch, or a "
+        f"higher maximum operating pressure for the {section} section{solver}",
+        element=f"{section} km {a / 1000:,.0f}-{b / 1000:,.0f}",
+        constraint=e.constraint,
+        value=e.value,
     )
 
 

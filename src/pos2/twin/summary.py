@@ -35,6 +35,9 @@ class StationSummary:
     power_mw: float
     installed_mw: float = 0.0
     fuel_kg_per_s: float = 0.0
+    running: bool = True
+    """False when the station is bypassed at part load (its suction pressure is at or above its set
+    point): ratio 1, no power, no fuel [-]."""
 
 
 @dataclass(frozen=True)
