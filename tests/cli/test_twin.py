@@ -87,6 +87,38 @@ def test_a_throughput_the_line_cannot_carry_is_an_error() -> None:
     assert "Traceback" not in p.stderr
 
 
+def test_an_infeasible_throughput_says_where_what_and_what_to_do() -> None:
+    p = run_pos2("twin", "--throughput", "80")
+    assert p.returncode == 1
+    err = " ".join(p.stderr.split())  # the console may wrap
+    assert err.startswith("InfeasibleError: the line cannot carry 80 bcm/yr")
+    # where: the route stretch between two stations, with chainages in km
+    assert "in the russia section, between compressor station russia_cs" in err
+    assert " at km " in err
+    # what failed, and what to do
+    assert "pressure would fall to zero before the gas reaches the next compressor station" in err
+    assert "fewer bcm/yr" in err
+    assert "more compressor stations" in err
+    assert "higher maximum operating pressure" in err
+    # the solver's iterations and residual stay available
+    assert "Newton iterations, residual" in err
+    # no internal pipe ids, no squared pressures
+    assert "Pa^2" not in err
+    assert "'p0" not in err
+    assert "pipe p0" not in err
+    assert "Traceback" not in err
+
+
+def test_bypassed_stations_are_reported_at_part_load() -> None:
+    p = run_pos2("twin", "--throughput", "5", "--json")
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    off = [s for s in d["stations"] if not s["running"]]
+    assert off
+    assert all(s["power_mw"] == 0.0 for s in off)
+    assert d["solver"]["bypass_rounds"] >= 2
+
+
 def test_russian_length_is_a_parameter_with_a_warning_off_the_published_values() -> None:
     p = run_pos2("twin", "--json", "--set", "route.upstream.length_km=2600")
     assert p.returncode == 0, p.stderr
