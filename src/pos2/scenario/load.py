@@ -11,7 +11,6 @@ Overrides (``--set key=value``) are applied last; each value is parsed as TOML (
 from __future__ import annotations
 
 import copy
-import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pos2.errors import ScenarioError, UnknownKeyError
-from pos2.scenario.locate import find_line, key_lines
+from pos2.scenario.locate import find_line, key_lines, read_toml
 from pos2.scenario.model import ScenarioModel
 from pos2.scenario.schema import nearest_key, settable_keys
 from pos2.scenario.sourcing import CONFIDENCES, SourcedValue, is_sourced_leaf
@@ -112,18 +111,7 @@ def _set_dotted(raw: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], dict[str, int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ScenarioError(f"cannot read scenario file: {e.strerror}", path=label) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("scenario file is not UTF-8 text", path=label) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"at line (\d+)", str(e))
-        line = int(m.group(1)) if m else None
-        raise ScenarioError(f"not valid TOML: {e}", path=label, line=line) from None
+    data, text = read_toml(path, label, "scenario file")
     return data, key_lines(text)
 
 

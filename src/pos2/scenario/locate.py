@@ -2,11 +2,17 @@
 
 tomllib does not keep positions; this scanner follows table headers (``[a.b]``,
 ``[[a.b]]``) and ``key = value`` lines, which is enough for the files pos2 writes and ships.
+:func:`read_toml` reads a TOML file (scenario, sweep spec) with errors that name file and line.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pos2.errors import ScenarioError
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+(?:\s*\.\s*[A-Za-z0-9_\-\"]+)*)\s*=")
@@ -48,3 +54,38 @@ def find_line(lines: dict[str, int], key: str) -> int | None:
         cut = max(probe.rfind("."), probe.rfind("["))
         probe = probe[:cut]
     return None
+
+
+def read_toml(path: Path, label: str, what: str, not_found: str | None = None) -> tuple[dict[str, Any], str]:
+    """Read and parse a TOML file; every failure is a :class:`~pos2.errors.ScenarioError` naming it.
+
+    Parameters
+    ----------
+    path
+        File to read [-].
+    label
+        How messages name the file [-].
+    what
+        What the file is, for messages (``"scenario file"``, ``"sweep spec"``) [-].
+    not_found
+        Message for a missing file; ``None`` reports it like any other read error [-].
+
+    Returns
+    -------
+    tuple
+        The parsed table and the file's text (for :func:`key_lines`) [-].
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise ScenarioError(not_found or f"cannot read {what}: {e.strerror}", path=label) from None
+    except OSError as e:
+        raise ScenarioError(f"cannot read {what}: {e.strerror}", path=label) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{what} is not UTF-8 text", path=label) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"at line (\d+)", str(e))
+        raise ScenarioError(f"not valid TOML: {e}", path=label, line=int(m.group(1)) if m else None) from None
+    return data, text

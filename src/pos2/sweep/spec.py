@@ -30,14 +30,13 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pos2.errors import ScenarioError, UnknownKeyError
 from pos2.scenario import nearest_key, schema_table
-from pos2.scenario.locate import find_line, key_lines
+from pos2.scenario.locate import find_line, key_lines, read_toml
 
 Method = Literal["grid", "lhs", "sobol"]
 METHODS: tuple[str, ...] = ("grid", "lhs", "sobol")
@@ -442,19 +441,7 @@ def load_spec(path: str | Path) -> SweepSpec:
     """
     p = Path(path)
     label = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("sweep spec not found", path=label) from None
-    except OSError as e:
-        raise ScenarioError(f"cannot read sweep spec: {e.strerror}", path=label) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("sweep spec is not UTF-8 text", path=label) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"at line (\d+)", str(e))
-        raise ScenarioError(f"not valid TOML: {e}", path=label, line=int(m.group(1)) if m else None) from None
+    data, text = read_toml(p, label, "sweep spec", not_found="sweep spec not found")
     return parse_spec(data, path=label, text=text, base_dir=p.parent)
 
 
