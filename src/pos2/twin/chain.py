@@ -757,7 +757,9 @@ def _next_bypassed(
     """Stations to bypass in the next solve.
 
     A running station whose suction pressure is at or above its outlet set point (ratio <= 1) is
-    bypassed; a bypassed station whose suction pressure has fallen below its set point runs again.
+    bypassed; a bypassed station whose suction pressure has fallen below its set point by more than
+    :data:`_BYPASS_REL` runs again (the band between the two rules keeps a station at the boundary
+    from toggling).
     """
     comp = {str(r["name"]): r for r in res.compressors.to_dict("records")}
     out = set()
@@ -766,7 +768,7 @@ def _next_bypassed(
         if s.name in bypassed:
             if p_in >= set_point_pa[s.section] * (1.0 - _BYPASS_REL):
                 out.add(s.name)
-        elif float(comp[s.name]["ratio"]) <= 1.0 + _BYPASS_REL:
+        elif float(comp[s.name]["ratio"]) <= 1.0:
             out.add(s.name)
     return frozenset(out)
 
@@ -818,7 +820,7 @@ def _collapse_error(chain: Chain, e: InfeasibleError, q: float) -> InfeasibleErr
     solver = (
         f" (steady solver stopped after {stopped.group(1)} Newton iterations, residual {stopped.group(2)})"
         if stopped
-        else ""
+        else " (--debug shows the steady solver's own message)"
     )
     return InfeasibleError(
         f"the line cannot carry {q:g} bcm/yr: in the {section} section, {where}, the gas pressure "
