@@ -6,6 +6,7 @@ pos2 imports but :mod:`pos2.errors`) lets both use it without the report dependi
 
 from __future__ import annotations
 
+import importlib.util
 from enum import StrEnum
 from pathlib import Path
 
@@ -20,6 +21,18 @@ class Format(StrEnum):
     csv = "csv"
     parquet = "parquet"
     json = "json"
+
+
+def check_format(fmt: Format) -> None:
+    """Refuse (``OutputError``) a format that cannot be written here, before any work starts.
+
+    Parameters
+    ----------
+    fmt
+        Table format asked for (Parquet needs pyarrow) [-].
+    """
+    if fmt is Format.parquet and importlib.util.find_spec("pyarrow") is None:
+        raise OutputError("parquet output needs pyarrow (pip install pyarrow); use --format csv or json")
 
 
 def guard_write(path: Path, force: bool) -> Path:

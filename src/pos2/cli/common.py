@@ -13,7 +13,6 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import sys
@@ -30,6 +29,7 @@ from rich.markup import escape
 from pos2.errors import OutputError, Pos2Error
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from pos2.tables import Format as Format  # the table writer lives in a base module so report can share it
+from pos2.tables import check_format
 from pos2.tables import guard_write as guard_write
 from pos2.tables import write_table as write_table
 
@@ -148,8 +148,7 @@ def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> Non
         return
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} exists and is not a folder")
-    if fmt is Format.parquet and importlib.util.find_spec("pyarrow") is None:
-        raise OutputError("parquet output needs pyarrow (pip install pyarrow); use --format csv or json")
+    check_format(fmt)
     if force or not out.is_dir():
         return
     existing = sorted({p for pattern in patterns for p in out.glob(pattern) if p.is_file()})

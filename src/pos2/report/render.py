@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import importlib.util
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -46,7 +45,7 @@ from pos2.report.summary import (
 from pos2.report.twin_extras import TASKS, ExtrasJob, TwinExtras
 from pos2.report.whatif import explore_levers
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
-from pos2.tables import Format, write_table
+from pos2.tables import Format, check_format, write_table
 
 REPORT_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
@@ -146,10 +145,9 @@ def check_outputs(out_dir: Path, force: bool, fmt: str = "csv") -> None:
         raise OutputError(f"--out {out_dir} exists and is not a folder")
     if fmt not in FORMATS:
         raise OutputError(f"unknown table format {fmt!r} (one of {', '.join(FORMATS)})")
+    check_format(Format(fmt))
     if force:
         return
-    if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
-        raise OutputError("parquet output needs pyarrow (pip install pyarrow); use --format csv or json")
     existing = [n for n in output_files(fmt) if (out_dir / n).exists()]
     if existing:
         raise OutputError(
