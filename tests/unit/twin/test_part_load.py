@@ -94,3 +94,12 @@ def test_bypass_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConvergenceError, match="running compressor stations does not settle") as ei:
         run_twin(load_scenario("pos2"), 5.0)
     assert ei.value.iterations == 1
+
+
+def test_pressure_above_maop_downhill_of_bypassed_stations_is_flagged(runs: dict[float, TwinResult]) -> None:
+    low = runs[5.0]
+    above = [w for w in low.warnings if "above the maximum operating pressure" in w]
+    assert above, "at 5 bcm/yr the gas runs downhill through bypassed stations above MAOP"
+    assert float(low.profile["p_mpa"].max()) > 11.9
+    design = runs[50.0]
+    assert not [w for w in design.warnings if "maximum operating pressure" in w]
