@@ -217,6 +217,15 @@ def _write_outputs(
         figures.write_figure(fig, guard_write(out / f"{stem}.html", force))
 
 
+def _verdict(res: Any) -> str:
+    """One phrase: station limits kept or broken, and whether warnings need reading."""
+    if not res.feasible:
+        return "[red]limits broken[/]"
+    if res.warnings:
+        return "[yellow]station limits kept; read the warnings[/]"
+    return "[green]within all limits[/]"
+
+
 def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, ref: dict[str, Any]) -> None:
     s = res.summary
     out_console.print(
@@ -224,7 +233,7 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, re
         f"({ref['reference_temperature_c']:g} degC, "
         f"{ref['reference_pressure_kpa']:g} kPa; = {ref['throughput_kg_per_s']:,.0f} kg/s, "
         f"{ref['throughput_bcm_per_year_iso_15c']:.2f} bcm/yr at 15 degC) delivered"
-        f" - {'[green]within all limits[/]' if res.feasible else '[red]limits broken[/]'}"
+        f" - {_verdict(res)}"
     )
     t = Table(title="sections")
     for c in ("name", "length km", "OD mm", "wall mm", "roughness um", "MAOP MPa abs"):
