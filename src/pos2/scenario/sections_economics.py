@@ -36,7 +36,10 @@ class ContractSection(Section):
         unit="-", description="Annual downward flexibility band of the buyer.", ge=0, le=1
     )
     acq_bcm_per_year: float = field(
-        unit="bcm/yr (20 degC, 101.325 kPa)", description="Annual contract quantity.", gt=0, le=200
+        unit="bcm/yr (20 degC, 101.325 kPa)",
+        description="Annual contract quantity (at least 0.1 bcm/yr).",
+        ge=0.1,
+        le=200,
     )
     formula: Literal["oil", "hub", "fixed"] = field(
         unit="-", description="Price formula: oil-indexed, hub-indexed (JKM/TTF) or fixed with escalation."

@@ -34,8 +34,9 @@ class PipelineSection(Section):
 
     throughput_bcm_per_year: float = field(
         unit="bcm/yr (20 degC, 101.325 kPa)",
-        description="Annual export throughput delivered at the end of the line (the border).",
-        gt=0,
+        description="Annual export throughput delivered at the end of the line (the border); at least "
+        "0.1 bcm/yr, below which tariffs per unit of gas lose meaning.",
+        ge=0.1,
         le=200,
     )
     head_pressure_mpa: float = field(
