@@ -42,18 +42,24 @@ def _check(case: schemathesis.Case, server_url: str) -> None:
 
 
 @schema.exclude(path_regex=COMPUTE).parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 def test_metadata_api_never_answers_5xx(case: schemathesis.Case, server_url: str) -> None:
     _check(case, server_url)
 
 
 @schema.include(path_regex="^/api/dashboard$").parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 def test_dashboard_api_never_answers_5xx(case: schemathesis.Case, server_url: str) -> None:
     _check(case, server_url)
 
 
 @fuzz_only.include(path_regex=COMPUTE).exclude(path_regex="^/api/dashboard$").parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 def test_stage_api_never_answers_5xx(case: schemathesis.Case, server_url: str) -> None:
     _check(case, server_url)
