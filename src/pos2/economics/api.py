@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from pos2.economics.prices import deck as get_deck
 from pos2.economics.result import EconomicsResult
 from pos2.economics.sensitivity import tornado
 from pos2.economics.validate import check_inputs
+from pos2.errors import EconomicsError
 from pos2.scenario import Scenario
 from pos2.twin.summary import TwinSummary
 
@@ -156,6 +159,21 @@ def _quantiles(x: np.ndarray) -> dict[str, float]:
         return {"p10": float("nan"), "p50": float("nan"), "p90": float("nan")}
     q = np.percentile(finite, [10, 50, 90])
     return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
+
+
+def _require_finite(summary: Mapping[str, Any], twin: TwinSummary) -> None:
+    """Refuse to return a silently wrong answer: headline numbers must be finite."""
+    heads: dict[str, object] = {
+        "breakeven_price_usd_per_kcm": summary["breakeven_price_usd_per_kcm"],
+        **{f"capex_usd_bn.{k}": v for k, v in summary["capex_usd_bn"].items()},
+        **{f"tariff_usd_per_kcm.{k}": v for k, v in summary["tariff_usd_per_kcm"].items()},
+    }
+    bad = {k: v for k, v in heads.items() if isinstance(v, float) and not np.isfinite(v)}
+    if bad:
+        raise EconomicsError(
+            f"the economics gives non-finite results {bad} at a throughput of "
+            f"{twin.throughput_bcm_per_year:g} bcm/yr: check the throughput, contract quantity and costs"
+        )
 
 
 def evaluate_economics(
@@ -330,6 +348,7 @@ def evaluate_economics(
         "tornado": tornado_list,
         "seconds": time.perf_counter() - t0,
     }
+    _require_finite(summary, twin)
     settings = {
         "chunk_paths": chunk,
         "scheduler": scheduler or "threads",

@@ -159,3 +159,21 @@ def test_pos1_economics_without_transit() -> None:
     assert r["capex_usd_bn"]["mongolia"] == 0.0
     assert r["tariff_usd_per_kcm"]["mongolia"] == 0.0
     assert r["decks"]["base"]["mongolia"] == 0.0
+
+
+def test_non_finite_headline_numbers_raise(twin: TwinSummary) -> None:
+    from pos2.economics.api import _require_finite
+    from pos2.errors import EconomicsError
+
+    finite = {
+        "breakeven_price_usd_per_kcm": 206.0,
+        "capex_usd_bn": {"russia": 19.0, "mongolia": 6.0, "total": 25.0},
+        "tariff_usd_per_kcm": {"russia": 58.0, "mongolia": 19.0, "total": 77.0},
+    }
+    _require_finite(finite, twin)  # no error
+    broken = {
+        **finite,
+        "tariff_usd_per_kcm": {"russia": float("inf"), "mongolia": 19.0, "total": float("nan")},
+    }
+    with pytest.raises(EconomicsError, match=r"tariff_usd_per_kcm\.russia"):
+        _require_finite(broken, twin)
