@@ -109,7 +109,7 @@ def levers(scenario: Scenario) -> list[dict[str, Any]]:
                 "label": LEVER_LABELS[key],
                 "unit": row.unit,
                 "description": row.description,
-                "min": low + step if b.low_exclusive else low,
+                "min": _slider_min(low, step, exclusive=b.low_exclusive),
                 "max": high - step if b.high_exclusive else high,
                 "schema_min": b.low,
                 "schema_max": b.high,
@@ -120,6 +120,14 @@ def levers(scenario: Scenario) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _slider_min(low: float, step: float, *, exclusive: bool) -> float:
+    """Lowest slider value: on the step grid (so the slider lands on round values) and in range."""
+    k = math.ceil(low / step - 1e-9)
+    if exclusive and k * step <= low:
+        k += 1
+    return float(round(k * step, 12))
 
 
 def _nice_step(raw: float) -> float:
