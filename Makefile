@@ -7,19 +7,11 @@ OUT ?= out
 
 .PHONY: demo test lint typecheck pytest venv system-deps clean bench
 
-# uv (from PyPI) installs in seconds; pip is the fallback if uv cannot be had.
-$(VENV)/.base: pyproject.toml
+$(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv || true
-	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python -e .; \
-	else $(BIN)/python -m pip install --quiet -e .; fi
-	touch $@
-
-# the development tools and test-only dependencies (make test)
-$(STAMP): $(VENV)/.base
-	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'; \
-	else $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
-	touch $@
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
 
 venv: $(STAMP)
 
@@ -32,7 +24,7 @@ system-deps:
 	  else echo "warning: not root, cannot apt-get install chromium; browser tests will be skipped"; fi; \
 	fi
 
-demo: $(VENV)/.base
+demo: $(STAMP)
 	$(BIN)/pos2 report --out $(OUT) --force
 
 lint: $(STAMP)
