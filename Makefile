@@ -5,13 +5,30 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: demo test lint typecheck pytest venv system-deps clean bench
+.PHONY: demo test lint typecheck pytest venv system-deps clean bench lock
 
-$(STAMP): pyproject.toml
+# uv (from PyPI) installs in seconds; pip is the fallback if uv cannot be had. Both install the
+# versions locked in constraints.txt (pip and uv resolve differently without it).
+LOCK := constraints.txt
+INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python -c $(LOCK); \
+	else $(BIN)/python -m pip install --quiet -c $(LOCK); fi
+
+# the runtime dependencies only (make demo)
+$(VENV)/.base: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv || true
+	$(INSTALL) -e .
+	touch $@
+
+# plus the development tools and test-only dependencies (make test)
+$(STAMP): $(VENV)/.base
+	$(INSTALL) -e '.[dev]'
+	touch $@
+
+# re-resolve constraints.txt from pyproject.toml (then run make test before committing it)
+lock: $(VENV)/.base
+	$(BIN)/uv pip compile --quiet --custom-compile-command "make lock" pyproject.toml --extra dev --python-version 3.11 -o $(LOCK).new
+	{ head -2 $(LOCK); cat $(LOCK).new; } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK) && rm -f $(LOCK).new
 
 venv: $(STAMP)
 
@@ -24,7 +41,7 @@ system-deps:
 	  else echo "warning: not root, cannot apt-get install chromium; browser tests will be skipped"; fi; \
 	fi
 
-demo: $(STAMP)
+demo: $(VENV)/.base
 	$(BIN)/pos2 report --out $(OUT) --force
 
 lint: $(STAMP)
