@@ -10,8 +10,8 @@ OUT ?= out
 # uv (from PyPI) installs in seconds; pip is the fallback if uv cannot be had. Both install the
 # versions locked in constraints.txt (pip and uv resolve differently without it).
 LOCK := constraints.txt
-INSTALL = if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python -c $(LOCK); \
-	else $(BIN)/python -m pip install --quiet -c $(LOCK); fi
+INSTALL = $$(if [ -x $(BIN)/uv ]; then echo "$(BIN)/uv pip install --python $(BIN)/python"; \
+	else echo "$(BIN)/python -m pip install"; fi) --quiet -c $(LOCK)
 
 # the runtime dependencies only (make demo)
 $(VENV)/.base: pyproject.toml $(LOCK)
