@@ -271,7 +271,7 @@ def _print_summary(res: Any, extra: dict[str, Any], cal: Any, elapsed: float, re
             f"{r['ratio']:.3f}",
             f"{r['power_mw']:.1f}",
             f"{r['installed_mw']:.0f}",
-            "running" if r["running"] else "bypassed",
+            str(r.get("mode", "running" if r["running"] else "bypassed")),
         )
     out_console.print(st)
     out_console.print(

@@ -274,6 +274,8 @@ def build_chain(
     geometry: RouteGeometry | None = None,
     *,
     bypassed: frozenset[str] = frozenset(),
+    throttled: frozenset[str] = frozenset(),
+    set_points_pa: dict[str, float] | None = None,
 ) -> Chain:
     """Build the chain network of a scenario at a throughput.
 
@@ -290,6 +292,11 @@ def build_chain(
     bypassed
         Stations not running: the gas flows through their bypass (a compressor element at pressure
         ratio 1 with no fuel and no after-cooler, i.e. a lossless straight-through line) [-]
+    throttled
+        Stations that throttle: the gas passes through a pressure regulator that holds the outlet at
+        the station's set point (part load, where the line would otherwise rise above its MAOP) [-]
+    set_points_pa
+        Outlet-pressure set point per station [Pa absolute]; default the section's MAOP.
     """
     from pos2.network import NetworkBuilder
 
@@ -353,6 +360,12 @@ def build_chain(
         out = f"{s.name}_out"
         nb.junction(out, elevation_m=elev(x))
         spec = specs[s.section]
+        sp_pa = (set_points_pa or {}).get(s.name, spec.max_pressure_mpa * 1e6)
+        if s.name in throttled:
+            nb.regulator(s.name, node_x[x], out, outlet_pressure_pa=sp_pa)
+            discharge[x] = out
+            limits[s.name] = (st.max_ratio, st.installed_power_mw * 1e6)
+            continue
         if s.name in bypassed:
             nb.compressor(s.name, node_x[x], out, ratio=1.0, fuel=False)
             discharge[x] = out
@@ -362,7 +375,7 @@ def build_chain(
             s.name,
             node_x[x],
             out,
-            outlet_pressure_pa=spec.max_pressure_mpa * 1e6,
+            outlet_pressure_pa=sp_pa,
             efficiency=st.efficiency,
             efficiency_kind=st.efficiency_kind,
             driver_efficiency=st.driver_efficiency,
@@ -566,31 +579,40 @@ def solve_chain(
         # suction pressure is at or above their set point (part load)
         check_limits=False,
     )
-    set_point_pa = {
+    maop_pa = {
         m.route.upstream.name: m.route.upstream.max_pressure_mpa * 1e6,
         m.route.downstream.name: m.route.downstream.max_pressure_mpa * 1e6,
     }
     t0 = time.perf_counter()
-    bypassed: frozenset[str] = frozenset()
-    seen: list[frozenset[str]] = []
+    state = _Dispatch(frozenset(), frozenset(), {})
+    seen: list[_Dispatch] = []
     iterations = 0
     while True:
-        chain = build_chain(scenario, q, options, geo0, bypassed=bypassed)
+        chain = build_chain(
+            scenario,
+            q,
+            options,
+            geo0,
+            bypassed=state.bypassed,
+            throttled=state.throttled,
+            set_points_pa=state.set_points_pa,
+        )
         res = _solve_once(chain, gas, sopts, q)
         iterations += int(res.iterations)
-        seen.append(bypassed)
-        nxt = _next_bypassed(chain, res, bypassed, set_point_pa)
-        if nxt == bypassed:
+        seen.append(state)
+        nxt = _next_dispatch(chain, res, state, maop_pa)
+        if nxt == state:
             break
         if nxt in seen or len(seen) >= MAX_BYPASS_ROUNDS:
-            rounds = "; ".join(", ".join(sorted(b)) or "none" for b in [*seen, nxt])
+            rounds = "; ".join(d.describe() for d in [*seen, nxt])
             raise ConvergenceError(
-                f"the line at {q:g} bcm/yr: the set of running compressor stations does not settle "
-                f"(bypassed stations in successive solves: {rounds})",
+                f"the line at {q:g} bcm/yr: the set of running, bypassed and throttling compressor "
+                f"stations does not settle (successive solves: {rounds})",
                 iterations=len(seen),
-                residual=float(len(nxt.symmetric_difference(bypassed))),
+                residual=float(len(nxt.bypassed.symmetric_difference(state.bypassed))),
             )
-        bypassed = nxt
+        state = nxt
+    bypassed, throttled = state.bypassed, state.throttled
     _check_flow_direction(res, q)
     elapsed = time.perf_counter() - t0
     geo = chain.geometry
@@ -618,6 +640,7 @@ def solve_chain(
     ).reset_index(drop=True)
 
     comp: dict[str, dict[Any, Any]] = {str(r["name"]): r for r in res.compressors.to_dict("records")}
+    comp.update(_throttle_rows(res, chain))
     rows: list[dict[str, Any]] = []
     violations: list[Violation] = []
     for s in chain.stations:
@@ -625,6 +648,7 @@ def solve_chain(
         ratio_lim, p_lim = chain.station_limits[s.name]
         power = float(c["power_w"])
         ratio = float(c["ratio"])
+        mode = "throttling" if s.name in throttled else "bypassed" if s.name in bypassed else "running"
         rows.append(
             {
                 "name": s.name,
@@ -640,7 +664,8 @@ def solve_chain(
                 "power_mw": power / 1e6,
                 "installed_mw": p_lim / 1e6,
                 "fuel_kg_per_s": float(c["fuel_kg_per_s"]),
-                "running": s.name not in bypassed,
+                "running": mode == "running",
+                "mode": mode,
             }
         )
         if ratio > ratio_lim * (1 + 1e-9):
@@ -668,16 +693,20 @@ def solve_chain(
         in_section = profile["section"] == sec.name
         if in_section.any():
             p_max_mpa = float(profile.loc[in_section, "p_mpa"].max())
-            if p_max_mpa > sec.max_pressure_mpa * (1 + 1e-6):
-                # Happens at low load where gas runs downhill (through bypassed stations): the
-                # hydrostatic gain lifts the pressure above the station set points. A real line would
-                # throttle at a lower set point; the twin does not model that, so it warns (a warning,
-                # not a violation: it is not a capacity limit).
+            if p_max_mpa > sec.max_pressure_mpa * (1 + MAOP_REL):
+                # the stations throttle to keep every span they feed at or below the MAOP; what is
+                # left is gas the feeder delivers above it, which no station of the line controls
                 maop_warnings.append(
-                    f"{sec.name} section: pressure rises to {p_max_mpa:.3f} MPa, above the maximum operating "
-                    f"pressure {sec.max_pressure_mpa:.3f} MPa (downhill at low load; a real line would "
-                    "throttle with lower station set points, which the twin does not model)"
+                    f"{sec.name} section: pressure rises to {p_max_mpa:.3f} MPa, above the maximum "
+                    f"operating pressure {sec.max_pressure_mpa:.3f} MPa, upstream of every station that "
+                    "could throttle it"
                 )
+    if throttled:
+        maop_warnings.append(
+            f"throttling at {', '.join(s.name for s in chain.stations if s.name in throttled)}: at this "
+            "load the gas would rise above the maximum operating pressure downhill, so these stations "
+            "let it through a pressure regulator at a lower set point"
+        )
     p_all = res.segments["p_pa"].to_numpy()
     total_fuel = float(res.total_fuel_kg_per_s)
     inflow = float(res.sources["flow_kg_per_s"].sum())
@@ -698,6 +727,7 @@ def solve_chain(
                 installed_mw=r["installed_mw"],
                 fuel_kg_per_s=r["fuel_kg_per_s"],
                 running=r["running"],
+                mode=r["mode"],
             )
             for r in rows
         ),
@@ -721,6 +751,7 @@ def solve_chain(
             "iterations": int(res.iterations),
             "residual": float(res.residual),
             "bypass_rounds": len(seen),
+            "throttled": sorted(throttled),
             "iterations_all_rounds": iterations,
             "seconds": elapsed,
             "pipes": len(chain.pipe_start_m),
@@ -729,8 +760,11 @@ def solve_chain(
     )
 
 
-MAX_BYPASS_ROUNDS = 12
-"""Solves allowed while settling which stations run at part load [-]."""
+MAX_BYPASS_ROUNDS = 40
+"""Solves allowed while settling which stations run, are bypassed or throttle at part load [-]."""
+
+MAOP_REL = 1e-6
+"""Relative tolerance of the MAOP check along the line [-]."""
 
 
 def _solve_once(chain: Chain, gas: GasModel, sopts: Any, q: float) -> Any:
@@ -767,26 +801,108 @@ def _solve_once(chain: Chain, gas: GasModel, sopts: Any, q: float) -> Any:
         ) from e
 
 
-def _next_bypassed(
-    chain: Chain, res: Any, bypassed: frozenset[str], set_point_pa: dict[str, float]
-) -> frozenset[str]:
-    """Stations to bypass in the next solve.
+@dataclass(frozen=True)
+class _Dispatch:
+    """How the stations run in one solve: bypassed, throttling, and lowered set points [Pa]."""
 
-    A running station whose suction pressure is at or above its outlet set point (ratio <= 1) is
-    bypassed; a bypassed station whose suction pressure has fallen below its set point by more than
-    :data:`_BYPASS_REL` runs again (the band between the two rules keeps a station at the boundary
-    from toggling).
+    bypassed: frozenset[str]
+    throttled: frozenset[str]
+    set_points_pa: dict[str, float]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Dispatch):
+            return NotImplemented
+        return (
+            self.bypassed == other.bypassed
+            and self.throttled == other.throttled
+            and self.set_points_pa == other.set_points_pa
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.bypassed, self.throttled, tuple(sorted(self.set_points_pa.items()))))
+
+    def describe(self) -> str:
+        """Short text for an error message."""
+        parts = [f"bypassed {', '.join(sorted(self.bypassed)) or 'none'}"]
+        if self.throttled:
+            parts.append(f"throttling {', '.join(sorted(self.throttled))}")
+        return " / ".join(parts)
+
+
+def _throttle_rows(res: Any, chain: Chain) -> dict[str, dict[str, Any]]:
+    """Station rows (as the compressor table has them) for the stations that throttle."""
+    if res.regulators.empty:
+        return {}
+    t_node = dict(zip(res.nodes["name"].astype(str), res.nodes["t_k"].astype(float), strict=True))
+    suction = {s.name: f"node_{s.name}" for s in chain.stations}
+    out: dict[str, dict[str, Any]] = {}
+    for r in res.regulators.to_dict("records"):
+        name = str(r["name"])
+        if name not in suction:
+            continue
+        p_in, p_out = float(r["p_in_pa"]), float(r["p_out_pa"])
+        out[name] = {
+            "name": name,
+            "p_in_pa": p_in,
+            "p_out_pa": p_out,
+            "ratio": p_out / p_in,
+            "t_in_k": t_node.get(suction[name], math.nan),
+            "t_out_k": t_node.get(f"{name}_out", math.nan),
+            "flow_kg_per_s": float(r["flow_kg_per_s"]),
+            "power_w": 0.0,
+            "fuel_kg_per_s": 0.0,
+        }
+    return out
+
+
+def _span_excess(chain: Chain, res: Any, maop_pa: dict[str, float]) -> dict[str, float]:
+    """Per station: the largest pressure / MAOP in the span it feeds (to the next station) [-]."""
+    seg = res.segments
+    start = seg["pipe"].astype(str).map(chain.pipe_start_m).to_numpy(dtype=float)
+    maop = seg["pipe"].astype(str).map(chain.pipe_section).map(maop_pa).to_numpy(dtype=float)
+    util = seg["p_pa"].to_numpy(dtype=float) / maop
+    xs = [s.chainage_m for s in chain.stations]
+    out: dict[str, float] = {}
+    for k, s in enumerate(chain.stations):
+        hi = xs[k + 1] if k + 1 < len(xs) else math.inf
+        inside = (start >= s.chainage_m - 1e-3) & (start < hi - 1e-3)
+        if inside.any():
+            out[s.name] = float(util[inside].max())
+    return out
+
+
+def _next_dispatch(chain: Chain, res: Any, state: _Dispatch, maop_pa: dict[str, float]) -> _Dispatch:
+    """How the stations run in the next solve.
+
+    * A running station whose suction pressure is at or above its outlet set point (ratio <= 1) is
+      bypassed, or throttles if its set point has been lowered below the MAOP.
+    * A bypassed or throttling station whose suction has fallen below its set point by more than
+      :data:`_BYPASS_REL` runs again (the band between the rules keeps a station at the boundary from
+      toggling).
+    * Where the gas in the span a station feeds rises above the MAOP (downhill at low load), the
+      station's set point is scaled down by the excess (set points only ever fall, so this settles).
     """
     comp = {str(r["name"]): r for r in res.compressors.to_dict("records")}
-    out = set()
+    comp.update(_throttle_rows(res, chain))
+    sp = dict(state.set_points_pa)
+    for name, u in _span_excess(chain, res, maop_pa).items():
+        if u > 1.0 + MAOP_REL:
+            site = next(s for s in chain.stations if s.name == name)
+            sp[name] = sp.get(name, maop_pa[site.section]) / u
+    bypassed: set[str] = set()
+    throttled: set[str] = set()
     for s in chain.stations:
         p_in = float(comp[s.name]["p_in_pa"])
-        if s.name in bypassed:
-            if p_in >= set_point_pa[s.section] * (1.0 - _BYPASS_REL):
-                out.add(s.name)
-        elif float(comp[s.name]["ratio"]) <= 1.0:
-            out.add(s.name)
-    return frozenset(out)
+        maop = maop_pa[s.section]
+        target = sp.get(s.name, maop)
+        lowered = target < maop * (1.0 - _BYPASS_REL)
+        if s.name in state.bypassed or s.name in state.throttled:
+            idle = p_in >= target * (1.0 - _BYPASS_REL)
+        else:
+            idle = float(comp[s.name]["ratio"]) <= 1.0 or p_in >= target
+        if idle:
+            (throttled if lowered else bypassed).add(s.name)
+    return _Dispatch(frozenset(bypassed), frozenset(throttled), sp)
 
 
 _BYPASS_REL = 1e-9

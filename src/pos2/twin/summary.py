@@ -36,8 +36,11 @@ class StationSummary:
     installed_mw: float = 0.0
     fuel_kg_per_s: float = 0.0
     running: bool = True
-    """False when the station is bypassed at part load (its suction pressure is at or above its set
-    point): ratio 1, no power, no fuel [-]."""
+    """False when the station does not compress at part load (bypassed or throttling) [-]."""
+    mode: str = "running"
+    """``running``; ``bypassed`` (suction at or above the set point: ratio 1, no power, no fuel); or
+    ``throttling`` (a pressure regulator holds the outlet below the MAOP where the gas would otherwise
+    rise above it downhill at low load; no power, no fuel) [-]."""
 
 
 @dataclass(frozen=True)
