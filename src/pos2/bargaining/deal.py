@@ -7,7 +7,6 @@ to this package's cost-plus breakeven (saying so in the result) when they do not
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -426,8 +425,8 @@ def _explain(
             )
         return (
             f"Zone of agreement {gap:.0f} USD/kcm wide, but China's value of waiting "
-            f"({d.value_wait_usd_per_kcm:.0f}) exceeds its surplus from signing now "
-            f"({d.value_sign_now_usd_per_kcm:.0f})."
+            f"({d.value_wait_usd_per_kcm:.1f}) exceeds its surplus from signing now "
+            f"({d.value_sign_now_usd_per_kcm:.1f})."
         )
     if verdict == "deal":
         return (
@@ -540,7 +539,9 @@ def negotiate(
     rounds
         Negotiation rounds for the hindcast; ``None`` loads the shipped dataset [-].
     breakeven_by_project
-        Breakeven per project for the hindcast (``pos1``, ``pos2``) [USD/1,000 m3].
+        Breakeven per project for the hindcast (``pos1``, ``pos2``); a project not given takes the
+        scenario's own breakeven (its own project) or one computed from its own twin and economics
+        (PoS1 for the 2014 round; the cost-plus fallback only if that fails) [USD/1,000 m3].
 
     Returns
     -------
@@ -607,11 +608,17 @@ def negotiate(
         rmin * math.exp(b.russia_reservation_drift * (y - b.first_round_year)) for y in by_year["year"]
     ]
     rounds_ = load_rounds() if rounds is None else rounds
-    bep = (
-        {p: breakeven for p in ("pos1", "pos2") if _is_own_project(scenario, p)}
-        if breakeven_by_project is None
-        else breakeven_by_project
-    )
+    # every project of the hindcast gets its breakeven the same way, whoever calls: the scenario's
+    # own from the economics result, another project's (PoS1 for 2014) from its own twin + economics
+    bep = dict(breakeven_by_project or {})
+    notes: dict[str, str] = {}
+    for project in sorted({r.project for r in rounds_} - set(bep)):
+        if _is_own_project(scenario, project):
+            bep[project] = breakeven
+        else:
+            bep[project], note = _project_breakeven(project, scenario.overrides)
+            if note:
+                notes[project] = note
     hc = hindcast(scenario, rounds_, bep)
     return DealResult(
         scenario=scenario.name,
@@ -640,6 +647,7 @@ def negotiate(
             "closure_weight": deck.closure_weight,
             "lp_seconds": sup.solve_seconds,
             "breakeven_source": rus.breakeven_source,
+            **({"hindcast_breakeven_notes": notes} if notes else {}),
         },
     )
 
@@ -692,21 +700,10 @@ def run_deal(
             raise BargainingError(
                 f"the economics stage failed while computing Russia's breakeven: {e}"
             ) from e
-    projects = {r.project for r in load_rounds()}
-    by_project: dict[str, float | None] = {p: breakeven for p in projects if _is_own_project(scenario, p)}
-    notes: dict[str, str] = {}
-    for project in sorted(projects - set(by_project)):
-        by_project[project], note = _project_breakeven(project, scenario.overrides)
-        if note:
-            notes[project] = note
-    res = negotiate(
+    return negotiate(
         scenario,
         {"breakeven_price_usd_per_kcm": breakeven} if breakeven is not None else None,
-        breakeven_by_project=by_project,
     )
-    if notes:
-        res = dataclasses.replace(res, settings={**res.settings, "hindcast_breakeven_notes": notes})
-    return res
 
 
 def _project_breakeven(project: str, overrides: tuple[tuple[str, Any], ...]) -> tuple[float | None, str]:

@@ -60,8 +60,8 @@ def party_of_section(section: str) -> str:
 class Capex:
     """Overnight capital cost by section and item (real money of the scenario's price year).
 
-    ``table`` has one row per (section, party, item, terrain) with ``quantity``, ``quantity_unit``
-    and ``capex_usd``.
+    ``table`` has one row per (section, country, item, terrain) with ``quantity``, ``quantity_unit``
+    and ``capex_usd``; ``country`` is where the section lies (who pays is set by ``finance``).
     """
 
     table: pd.DataFrame
@@ -96,7 +96,7 @@ def _pipe_rows(sec: SectionSummary, costs: CostsSection) -> list[dict[str, objec
     rows.append(
         {
             "section": sec.name,
-            "party": party,
+            "country": party,
             "item": "line pipe steel",
             "terrain": "",
             "quantity": t_per_km * sec.length_km,
@@ -120,7 +120,7 @@ def _pipe_rows(sec: SectionSummary, costs: CostsSection) -> list[dict[str, objec
         rows.append(
             {
                 "section": sec.name,
-                "party": party,
+                "country": party,
                 "item": "construction",
                 "terrain": name,
                 "quantity": km,
@@ -159,7 +159,7 @@ def capex(scenario: Scenario, twin: TwinSummary) -> Capex:
         rows.append(
             {
                 "section": st.section,
-                "party": party_of_section(st.section),
+                "country": party_of_section(st.section),
                 "item": "compressor station",
                 "terrain": st.name,
                 "quantity": mw,
@@ -169,7 +169,7 @@ def capex(scenario: Scenario, twin: TwinSummary) -> Capex:
         )
     direct = pd.DataFrame(rows)
     owners = (
-        direct.groupby(["section", "party"], as_index=False)["capex_usd"]
+        direct.groupby(["section", "country"], as_index=False)["capex_usd"]
         .sum()
         .assign(
             item="owner's costs and contingency",
@@ -180,7 +180,7 @@ def capex(scenario: Scenario, twin: TwinSummary) -> Capex:
     )
     owners["capex_usd"] = owners["capex_usd"] * costs.owners_cost_share
     table = pd.concat([direct, owners[direct.columns]], ignore_index=True)
-    by_party = table.groupby("party")["capex_usd"].sum()
+    by_party = table.groupby("country")["capex_usd"].sum()
     return Capex(
         table=table,
         russia_usd=float(by_party.get("russia", 0.0)),

@@ -21,14 +21,15 @@ from pos2.twin.summary import TwinSummary
 
 
 def default_twin_runner() -> Callable[[Scenario], TwinSummary]:
-    """The twin's ``run_twin(scenario).summary`` (``pos2.twin.run_twin`` or ``pos2.twin.analysis``)."""
+    """The twin's ``run_twin(scenario, check=True).summary``: a station count whose twin breaks a station
+    limit (pressure ratio, installed power) or the delivery pressure raises, so it is not feasible."""
     try:
         from pos2.twin import run_twin  # type: ignore[attr-defined]
     except ImportError:
         from pos2.twin.analysis import run_twin
 
     def run(scenario: Scenario) -> TwinSummary:
-        summary: TwinSummary = run_twin(scenario).summary
+        summary: TwinSummary = run_twin(scenario, check=True).summary
         return summary
 
     return run

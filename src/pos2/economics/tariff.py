@@ -94,17 +94,17 @@ def levelized_tariff(scenario: Scenario, twin: TwinSummary, *, cost: Capex | Non
     for sec, cap in cost.by_section_usd().items():
         pv = cap * pv_capex_per_usd + cap * m.costs.opex_share_per_year * pv_ops
         pv += fuel.get(sec, 0.0) * KCM_PER_BCM * m.costs.fuel_value_usd_per_kcm * pv_load
-        rows.append({"section": sec, "party": party_of_section(sec), "pv_cost_usd": pv})
+        rows.append({"section": sec, "country": party_of_section(sec), "pv_cost_usd": pv})
     t = pd.DataFrame(rows)
     t["usd_per_kcm"] = t["pv_cost_usd"] / pv_vol_kcm
-    by_party = t.groupby("party")["usd_per_kcm"].sum()
+    by_party = t.groupby("country")["usd_per_kcm"].sum()
     russia = float(by_party.get("russia", 0.0))
     mongolia = float(by_party.get("mongolia", 0.0))
     extra = pd.DataFrame(
         [
-            {"section": "russia", "party": "russia", "pv_cost_usd": np.nan, "usd_per_kcm": russia},
-            {"section": "mongolia", "party": "mongolia", "pv_cost_usd": np.nan, "usd_per_kcm": mongolia},
-            {"section": "total", "party": "all", "pv_cost_usd": np.nan, "usd_per_kcm": russia + mongolia},
+            {"section": "russia", "country": "russia", "pv_cost_usd": np.nan, "usd_per_kcm": russia},
+            {"section": "mongolia", "country": "mongolia", "pv_cost_usd": np.nan, "usd_per_kcm": mongolia},
+            {"section": "total", "country": "all", "pv_cost_usd": np.nan, "usd_per_kcm": russia + mongolia},
         ]
     )
     table = pd.concat([t, extra], ignore_index=True)

@@ -453,7 +453,8 @@ def _deal_sections(doc: _Doc, chain: Chain) -> None:
     extra = {
         "Rubinstein price [USD/kcm]": dig(deal.data, "rubinstein_price_usd_per_kcm"),
         "Rubinstein limit price [USD/kcm]": dig(deal.data, "rubinstein_limit_price_usd_per_kcm"),
-        "contract formula price at the deck [USD/kcm]": dig(deal.data, "contract_price_usd_per_kcm"),
+        f"contract formula price at Brent {chain.scenario.get('lng.brent_usd_per_bbl'):g} USD/bbl "
+        "(the deal's market deck) [USD/kcm]": dig(deal.data, "contract_price_usd_per_kcm"),
         "Russia's reservation view": dig(deal.data, "russia", "view"),
         "Russia: breakeven [USD/kcm]": dig(deal.data, "russia", "breakeven_usd_per_kcm"),
         "Russia: opportunity value of the gas [USD/kcm]": dig(deal.data, "russia", "opportunity_usd_per_kcm"),
@@ -604,11 +605,22 @@ def _npv_table(e: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _plain(v: Any) -> Any:
+    """A list or mapping cell as short text (numbers to one decimal)."""
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    if isinstance(v, list | tuple):
+        return "; ".join(str(_plain(x)) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{k.replace('_', ' ')} {_plain(x)}" for k, x in v.items() if x is not None)
+    return v
+
+
 def _hindcast_table(hc: pd.DataFrame) -> pd.DataFrame:
     df = hc.copy()
     for c in df.columns:
-        if df[c].map(lambda v: isinstance(v, list | tuple)).any():
-            df[c] = df[c].map(lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v)
+        if df[c].map(lambda v: isinstance(v, list | tuple | dict)).any():
+            df[c] = df[c].map(lambda v: _plain(v) if isinstance(v, list | tuple | dict) else v)
     return df
 
 

@@ -79,7 +79,11 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
                 f"({float(r['total_power_mw']):,.0f} MW)"
                 for r in design.to_dict("records")
             )
-            text += f" The fewest evenly spaced stations that carry it: {rows}."
+            text += (
+                f" Designed section by section, the fewest evenly spaced stations that carry it: {rows} "
+                "(each section solved on its own from the lowest inlet pressure its head station accepts, "
+                "so these MW are an upper bound and differ from the whole-line operating point above)."
+            )
         imp = extras.get("implied")
         if imp:
             text += (
@@ -107,14 +111,23 @@ def tariff_answer(chain: Chain) -> Answer:
     parts = [(name, label) for name, label in (("russia", "Russia"), ("mongolia", "Mongolia")) if c.get(name)]
     by_t = ", ".join(f"{label} {_n(t.get(name))}" for name, label in parts)
     by_c = ", ".join(f"{_n(c.get(name), 1)} in {label}" for name, label in parts)
+    raw = chain.economics.data or {}
+    money = f"{raw.get('currency', 'USD')} of {raw.get('price_year', '?')}"
+    cp = dig(raw, "contract_price_usd_per_kcm", "deterministic")
+    deck = raw.get("deck")
+    at = (
+        f"at the scenario's contract price on the {deck} price deck ({_n(cp)} USD per 1,000 m³)"
+        if cp is not None
+        else "at the scenario's contract price"
+    )
     text = (
         f"The levelised transport tariff is {_n(t.get('total'))} USD per 1,000 m³"
         + (f" ({by_t})" if len(parts) > 1 else "")
         + f", for a construction cost of {_n(c.get('total'), 1)} bn USD"
         + (f" ({by_c})" if len(parts) > 1 else "")
-        + ". Russia breaks even at a border price of "
-        f"{_n(e.get('breakeven_price_usd_per_kcm'))} USD per 1,000 m³; at the scenario's contract price the "
-        f"wellhead netback is {_n(e.get('netback_usd_per_kcm'))} USD per 1,000 m³."
+        + f" (real money, {money}; gas at 20 °C, 101.325 kPa). Russia breaks even at a border price of "
+        f"{_n(e.get('breakeven_price_usd_per_kcm'))} USD per 1,000 m³; {at} the wellhead netback is "
+        f"{_n(e.get('netback_usd_per_kcm'))} USD per 1,000 m³."
     )
     return Answer(q, text, True)
 
@@ -244,6 +257,16 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
         .abs()
         .lt(0.5)
     ]
+    w0v = float(w0) if w0 is not None and not pd.isna(w0) else None
+    if g0 >= 0 and w0v is not None and w0v > 0:
+        partial = ok[(ok["delta"] >= 0.5) & ~ok["china_signs_now"].astype(bool)]
+        if not partial.empty:
+            lst = "; ".join(
+                f"{r['label']} at {r['value_text']} (China's gain from waiting "
+                f"{w0v:,.1f} → {float(r['waiting_premium_usd_per_kcm']):,.1f})"
+                for r in partial.sort_values("delta", ascending=False).to_dict("records")
+            )
+            parts.append(f"Narrow the gap but do not close it on their own: {lst}.")
     best = ok.sort_values(metric, ascending=False).head(3)
     if not best.empty:
         lst = "; ".join(f"{r.label} at {r.value_text}: {r.delta:+,.1f}" for r in best.itertuples())
@@ -251,7 +274,8 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
     if not flat.empty:
         names = ", ".join(dict.fromkeys(str(r.label) for r in flat.itertuples()))
         parts.append(
-            f"No effect in this model (the reservation prices and China's choice do not move): {names}."
+            f"No effect on the deal in this model (neither the bounds of the zone nor China's choice "
+            f"move; they do move the parties' NPVs, see the tornado): {names}."
         )
     if skipped:
         setting = "setting was" if skipped == 1 else "settings were"

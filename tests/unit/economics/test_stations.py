@@ -40,3 +40,11 @@ def test_tradeoff_with_the_twin(pos2: Scenario) -> None:
     assert df.loc[1, "station_capex_usd_bn"] > df.loc[0, "station_capex_usd_bn"]
     assert df.loc[1, "total_power_mw"] < df.loc[0, "total_power_mw"]
     assert df.loc[1, "fuel_bcm_per_year"] < df.loc[0, "fuel_bcm_per_year"]
+
+
+def test_a_count_that_breaks_a_station_limit_is_not_feasible(pos2: Scenario) -> None:
+    # with 10 Russian stations the twin solves but pushes ratios to ~2.1 (limit 1.6) and power above
+    # the installed MW: such a count must not be offered as the cheapest design
+    df = station_tradeoff(pos2, [10, 13])
+    assert list(df["feasible"]) == [False, True]
+    assert "pressure ratio above the maximum" in df.loc[0, "binding"]

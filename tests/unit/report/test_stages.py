@@ -98,10 +98,15 @@ def test_closing_answer_names_the_levers_that_make_china_sign() -> None:
     a = closing_answer(table, skipped=0)
     assert a.ok
     assert "China gains 2.0" in a.answer
-    assert "A at x" in a.answer.split("Strongest")[0]
-    assert "B at x" not in a.answer.split("Strongest")[0]
+    signing, rest = a.answer.split("Narrow the gap")
+    assert "A at x" in signing
+    assert "B at x" not in signing
+    # B cuts China's gain from waiting but not to zero: named as a partial move, with the numbers
+    assert "B at x (China's gain from waiting 2.0 → 1.5)" in rest.split("Strongest")[0]
+    assert "A at x" not in rest.split("Strongest")[0]
     assert a.answer.endswith(
-        "No effect in this model (the reservation prices and China's choice do not move): C."
+        "No effect on the deal in this model (neither the bounds of the zone nor China's choice move; "
+        "they do move the parties' NPVs, see the tornado): C."
     )
 
 
