@@ -151,7 +151,15 @@ def test_sweep_refuses_existing_results_and_resumes_with_nothing_to_do(tmp_path:
     report = _cli("sweep", spec, "--out", out, "--report", "--json")
     assert report.exit_code == 0, report.output
     assert json.loads(report.stdout)["report"].endswith("report.html")
-    only = _cli("sweep", "--report", "--out", out, "--json")
+    # the report now exists: it is a user's file like any other, replaced only with --force
+    page = Path(out) / "report.html"
+    page.write_text("my notes")
+    for args in (("sweep", "--report", "--out", out), ("sweep", spec, "--out", out, "--report")):
+        refused = _cli(*args)
+        assert refused.exit_code == 3, refused.output
+        assert "--force" in refused.stderr
+    assert page.read_text() == "my notes"
+    only = _cli("sweep", "--report", "--out", out, "--json", "--force")
     assert only.exit_code == 0, only.output
     assert json.loads(only.stdout) == {"report": str(Path(out) / "report.html")}
     assert _cli("sweep", "--report").exit_code == 2

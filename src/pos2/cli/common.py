@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import socket
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -26,7 +29,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from pos2.errors import OutputError, Pos2Error
+from pos2.errors import OutputError, Pos2Error, ScenarioError
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from pos2.tables import Format as Format  # the table writer lives in a base module so report can share it
 from pos2.tables import check_format
@@ -77,6 +80,18 @@ def handle_errors(debug: bool) -> Iterator[None]:
         )
         code = EXIT_EXISTS if isinstance(e, OutputError) else getattr(e, "exit_code", EXIT_ERROR)
         raise typer.Exit(code) from None
+    except (PermissionError, IsADirectoryError, NotADirectoryError) as e:
+        # a file the command writes cannot be written (a read-only folder, a path through a file)
+        if debug:
+            traceback.print_exc()
+        where = e.filename if e.filename is not None else "an output file"
+        err_console.print(
+            f"[bold red]OutputError[/]: cannot write {escape(str(where))}: {escape(e.strerror or str(e))}",
+            highlight=False,
+            markup=True,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_EXISTS) from None
     except KeyboardInterrupt:
         err_console.print("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -115,9 +130,11 @@ def _json_default(o: Any) -> Any:
 
 
 def prepare_out(out: Path) -> Path:
-    """Create the output folder (refusing a path that is an existing file)."""
+    """Create the output folder (refusing a path that is an existing file or a folder it cannot write)."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} exists and is not a folder")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write into this folder (permission denied)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -148,6 +165,8 @@ def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> Non
         return
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} exists and is not a folder")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write into this folder (permission denied)")
     check_format(fmt)
     if force or not out.is_dir():
         return
@@ -162,3 +181,37 @@ def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> Non
 def command(fn: Callable[..., None]) -> Callable[..., None]:
     """Identity decorator marker for pos2 commands (kept for readability)."""
     return fn
+
+
+SCHEDULER_KEYWORDS = ("threads", "sync", "synchronous", "processes")
+"""``--scheduler`` values that are not addresses."""
+
+
+def check_scheduler(address: str | None, timeout_s: float = 5.0) -> None:
+    """Refuse a ``--scheduler`` that is not a keyword or a reachable ``[tcp://]host:port`` (before work).
+
+    Raises
+    ------
+    ScenarioError
+        Malformed address (exit code 2).
+    Pos2Error
+        Nothing answers at the address within ``timeout_s`` (exit code 1).
+    """
+    if address is None or address in SCHEDULER_KEYWORDS:
+        return
+    m = re.fullmatch(r"(?:tcp://)?\[?([A-Za-z0-9_.:-]+?)\]?:(\d{1,5})", address.strip())
+    if m is None or not 0 < int(m.group(2)) < 65536:
+        raise ScenarioError(
+            f"expected {', '.join(SCHEDULER_KEYWORDS)} or the address of a running Dask scheduler, "
+            "e.g. tcp://127.0.0.1:8786",
+            field="--scheduler",
+            value=address,
+        )
+    try:
+        with socket.create_connection((m.group(1), int(m.group(2))), timeout=timeout_s):
+            pass
+    except OSError as e:
+        raise Pos2Error(
+            f"--scheduler {address}: no Dask scheduler answers there ({e.strerror or e}); start one with "
+            "`dask scheduler`, or leave --scheduler out to run locally"
+        ) from None

@@ -19,6 +19,7 @@ from pos2.cli.common import (
     ScenarioOpt,
     SetOpt,
     check_out,
+    check_scheduler,
     get_scenario,
     handle_errors,
     out_console,
@@ -31,10 +32,12 @@ from pos2.scenario import DEFAULT_SCENARIO
 PathsOpt = Annotated[
     int | None,
     typer.Option(
-        "--paths", help="Monte Carlo price paths (default montecarlo.paths; 0 = deterministic only)."
+        "--paths",
+        min=0,
+        help="Monte Carlo price paths (default montecarlo.paths; 0 = deterministic only).",
     ),
 ]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed (default montecarlo.seed).")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed (default montecarlo.seed).")]
 SchedulerOpt = Annotated[
     str | None,
     typer.Option(
@@ -93,6 +96,7 @@ def economics(
                     param_hint="--station-tradeoff",
                 ) from None
         check_out(out, force, fmt, f"economics_*.{fmt.value}")
+        check_scheduler(scheduler)
         scn = get_scenario(scenario, set_)
         n_paths = scn.model.montecarlo.paths if paths is None else paths
         check_inputs(scn, paths=n_paths)  # before the twin runs

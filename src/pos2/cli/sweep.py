@@ -18,6 +18,7 @@ from pos2.cli.common import (
     OutOpt,
     QuietOpt,
     SetOpt,
+    check_scheduler,
     err_console,
     get_scenario,
     guard_write,
@@ -25,11 +26,12 @@ from pos2.cli.common import (
     print_json,
     write_table,
 )
-from pos2.errors import ScenarioError
+from pos2.errors import OutputError, ScenarioError
 from pos2.scenario import parse_set
 from pos2.sweep.run import SweepSummary, run_sweep
 from pos2.sweep.spec import SweepSpec, load_spec
 from pos2.sweep.store import STORE_FILE, SweepStore
+from pos2.tables import check_format
 
 
 def _with_sets(spec: SweepSpec, sets: list[str] | None) -> SweepSpec:
@@ -115,12 +117,20 @@ def sweep(
                 raise ScenarioError("give a SPEC.toml (or --report with --out DIR to render stored results)")
             from pos2.sweep.report import render_sweep_report
 
-            only = render_sweep_report(out, force=True)
+            only = render_sweep_report(out, force=force)
             if json_:
                 print_json({"report": str(only)})
             elif not quiet:
                 err_console.print(f"report: {only}")
             return
+        if resume and force:
+            raise ScenarioError(
+                "--resume and --force contradict each other: --force starts the sweep afresh and deletes "
+                "the stored results, --resume continues them; give one"
+            )
+        if fmt is not None:
+            check_format(fmt)
+        check_scheduler(scheduler)
         spec = _with_sets(load_spec(spec_path), set_)
         if scenario is not None:
             get_scenario(scenario)  # a bad name or file fails here, before any work
@@ -128,6 +138,11 @@ def sweep(
         folder = out if out is not None else Path("out") / "sweep" / spec.name
         if fmt is not None:
             guard_write(folder / f"results.{fmt.value}", force)
+        if report and not force and (folder / "report.html").exists():
+            raise OutputError(
+                f"{folder / 'report.html'} exists; pass --force to overwrite it (or re-render the stored "
+                f"results without running: pos2 sweep --report --out {folder} --force)"
+            )
         summary: SweepSummary | None = None
         stored_complete = False
         if report and not resume and not force and (folder / STORE_FILE).exists():
@@ -155,7 +170,7 @@ def sweep(
         if report:
             from pos2.sweep.report import render_sweep_report
 
-            page = render_sweep_report(folder, force=True)
+            page = render_sweep_report(folder, force=True)  # refused above unless --force
         if json_:
             doc = (
                 summary.to_json()
@@ -170,6 +185,13 @@ def sweep(
                 _print_summary(summary)
             if page is not None:
                 err_console.print(f"report: {page}")
+        if summary is not None and summary.points_run > 0 and summary.failures == summary.points_run:
+            err_console.print(
+                f"[bold red]failed[/]: every one of the {summary.points_run:,} points evaluated failed; the "
+                f"stored error messages say why (e.g. pos2 sweep --report --out {folder})",
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_ERROR)
         if summary is not None and summary.state == "incomplete":
             err_console.print(
                 f"[bold red]incomplete[/]: {summary.points_lost:,} points were lost "

@@ -20,16 +20,20 @@ from pos2.scenario import Scenario
 from pos2.twin.summary import TwinSummary
 
 
-def default_twin_runner() -> Callable[[Scenario], TwinSummary]:
-    """The twin's ``run_twin(scenario, check=True).summary``: a station count whose twin breaks a station
-    limit (pressure ratio, installed power) or the delivery pressure raises, so it is not feasible."""
+def default_twin_runner(check: bool = False) -> Callable[[Scenario], TwinSummary]:
+    """The twin's ``run_twin(scenario, check=check).summary``.
+
+    With ``check`` a twin that breaks a station limit (pressure ratio, installed power) or the
+    delivery pressure raises :class:`InfeasibleError` (the station trade-off: such a count is not
+    feasible); without it the broken limits are only listed, as ``pos2 twin`` does.
+    """
     try:
         from pos2.twin import run_twin  # type: ignore[attr-defined]
     except ImportError:
         from pos2.twin.analysis import run_twin
 
     def run(scenario: Scenario) -> TwinSummary:
-        summary: TwinSummary = run_twin(scenario, check=True).summary
+        summary: TwinSummary = run_twin(scenario, check=check).summary
         return summary
 
     return run
@@ -62,7 +66,7 @@ def station_tradeoff(
         ``installed_mw``, ``fuel_bcm_per_year``, ``station_capex_usd_bn``, ``other_capex_usd_bn``
         (line pipe, construction, owner's costs), ``capex_usd_bn``, ``tariff_usd_per_kcm``.
     """
-    runner = run_twin or default_twin_runner()
+    runner = run_twin or default_twin_runner(check=True)
     rows: list[dict[str, Any]] = []
     for n in counts:
         scn = scenario.with_overrides(

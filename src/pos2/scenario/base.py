@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Section(BaseModel):
     """A frozen, strictly validated scenario section (unknown keys are errors)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=True)
 
 
 def field(default: Any = ..., *, unit: str, description: str, **kw: Any) -> Any:

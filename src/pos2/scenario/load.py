@@ -308,12 +308,29 @@ def _raw_scenario(
     if depth > 4:
         raise ScenarioError("'base' chain too deep (a cycle?)", field="base", value=spec)
     p = Path(spec)
-    if spec.endswith(".toml") or p.exists():
+    names = available_scenarios()
+    # an embedded name wins over a file or folder of the same name in the working directory (the
+    # package's own src/pos2, or an output folder called pos2); write ./pos2.toml or ./pos2 as a path
+    is_name = spec in names and "/" not in spec and "\\" not in spec
+    if not is_name and (spec.endswith(".toml") or p.exists() or "/" in spec):
+        if p.is_dir():
+            raise ScenarioError(
+                "is a folder, not a scenario file (give a .toml file, or an embedded name: "
+                f"{', '.join(names)})",
+                path=spec,
+            )
         if not p.is_file():
-            raise ScenarioError("scenario file not found", path=spec)
+            raise ScenarioError(
+                f"scenario file not found (embedded scenarios: {', '.join(names)})", path=spec
+            )
         raw, sources, where, base = _load_files([(p, str(p))], embedded=False)
+        if base is not None and base not in names and not Path(base).is_absolute():
+            # a relative base is relative to the file that names it
+            beside = p.parent / base
+            if beside.exists() or not Path(base).exists():
+                base = str(beside)
         if base is not None:
-            if not (base.endswith(".toml") or Path(base).exists()) and base not in available_scenarios():
+            if not (base.endswith(".toml") or Path(base).exists()) and base not in names:
                 raise ScenarioError(
                     f"no such base scenario (embedded: {', '.join(available_scenarios())}; or a .toml file)",
                     path=str(p),
