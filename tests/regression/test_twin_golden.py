@@ -62,8 +62,14 @@ def test_pos1_calibration_at_38(calibration) -> None:  # type: ignore[no-untyped
 def test_pos1_calibration_at_44_and_61(calibration) -> None:  # type: ignore[no-untyped-def]
     assert _model(calibration, "stations needed on Chayanda-Blagoveshchensk at 44") == 11
     assert _model(calibration, "stations needed on Chayanda-Blagoveshchensk at 61") == 22
-    # the phase-1 line cannot carry 44 or 61 bcm/yr (pressure collapses between stations)
-    assert _model(calibration, "compressor shaft power at 44 bcm/yr, phase-1") is None
+    # the phase-1 line cannot carry 44 or 61 bcm/yr: at 44 the stations would need pressure ratios
+    # above 2.1 (limit 1.6) and more than their installed power; at 61 the pressure collapses
+    ratio_44 = _model(calibration, "largest station pressure ratio at 44")
+    assert isinstance(ratio_44, float)
+    assert ratio_44 > 2.1
+    assert "limit(s) broken" in calibration[
+        next(q for q in calibration if q.startswith("compressor shaft power at 44 bcm/yr, phase-1"))
+    ]["note"]
     assert _model(calibration, "compressor shaft power at 61 bcm/yr, phase-1") is None
     # full development (loop 1,491 km, ~150 MW per station) reaches ~55, short of the published 61
     assert _model(calibration, "capacity of the full-development main line (8 CS of ~150 MW, loop 1491") == (

@@ -109,6 +109,8 @@ _MAX_COLLAPSED = 5
 in the undamped Newton point) and over which the residual has not halved: the solver is then stuck at
 the edge of the physical range, the typical sign of demanded flows the network cannot deliver. A
 converging solve leaves that state, or halves its residual, within a few steps."""
+_MIN_THERMAL_RELAX = 0.01
+"""Smallest under-relaxation of a temperature update retried after a failed hydraulic solve [-]."""
 _P_MIN_PROPS = 1.0e3  # pressures below this [Pa] are clamped for property evaluation only
 
 
@@ -1132,8 +1134,19 @@ def _solve(net: Network, gas: GasModel, opts: SteadyOptions) -> SteadyResult:
     t_start = time.perf_counter()
     st = _prepare(net, gas, opts)
     topo = st.topo
-    x = _initial_state(st)
-    x, iterations, residual = _newton(st, x)
+    x0 = _initial_state(st)
+    try:
+        x, iterations, residual = _newton(st, x0)
+    except (InfeasibleError, ConvergenceError):
+        if not opts.thermal:
+            raise
+        # the first solve is isothermal at the sources' temperature; gas entering far hotter or
+        # colder than the ground can put that solve beyond Newton's reach although the real
+        # (non-isothermal) state exists: start again at the ambient temperature, near which the gas
+        # spends nearly all its way on a long line
+        st.t_node = np.full(topo.n_nodes, opts.ambient_temperature_k)
+        st.t_seg = _segment_temperatures(topo, st.t_node)
+        x, iterations, residual = _newton(st, _initial_state(st))
     thermal_iter = 0
     omega = 1.0
     prev_step: FloatArray | None = None
@@ -1150,10 +1163,22 @@ def _solve(net: Network, gas: GasModel, opts: SteadyOptions) -> SteadyResult:
             else:
                 omega = min(1.0, 1.5 * omega)
             prev_step = step
-            t_new = st.t_node + omega * step
-            st.t_node = t_new
-            st.t_seg = _segment_temperatures(topo, t_new)
-            x, it, residual = _newton(st, x)
+            t_old, x_old = st.t_node, x
+            while True:
+                t_new = t_old + omega * step
+                st.t_node = t_new
+                st.t_seg = _segment_temperatures(topo, t_new)
+                try:
+                    x, it, residual = _newton(st, x_old)
+                    break
+                except (InfeasibleError, ConvergenceError):
+                    # a full temperature update far from the fixed point (e.g. gas entering far
+                    # colder or hotter than the ground, so the first march swings the compressor
+                    # discharge temperatures) can throw Newton off a solution that exists: retry
+                    # the hydraulics with a smaller step towards the marched temperatures
+                    if omega <= _MIN_THERMAL_RELAX:
+                        raise
+                    omega = max(0.25 * omega, _MIN_THERMAL_RELAX)
             iterations += it
             if dt < opts.thermal_tol_k and it <= 1:
                 break

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from pos2.errors import ScenarioError, UnknownKeyError
@@ -102,12 +103,25 @@ def _check_key(key: str) -> None:
         raise UnknownKeyError(key, nearest_key(key), path="--set")
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays (sweep samples, API callers) as the Python values the schema checks
+    strictly (``numpy.int64`` is not an ``int``); a whole float for an integer key stays a float and
+    is refused, so a sampled 10.3 years is never silently rounded."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
 def _set_dotted(raw: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
     obj = raw
     for p in parts[:-1]:
         obj = obj.setdefault(p, {})
-    obj[parts[-1]] = value
+    obj[parts[-1]] = _plain(value)
 
 
 def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], dict[str, int]]:

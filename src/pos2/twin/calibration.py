@@ -162,7 +162,8 @@ def calibrate_pos1(
                 "model": round(res.summary.total_power_mw, 1) if res else None,
                 "published": PUBLISHED_PHASE1_MW,
                 "source": SRC_PHASE1,
-                "note": "published = installed (incl. standby units); the model gives the shaft power used",
+                "note": "published = installed (incl. standby units); the model gives the shaft power used"
+                + (f"; {status}" if res is not None and res.violations else ""),
             }
         )
         rows.append(
