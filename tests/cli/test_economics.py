@@ -74,7 +74,8 @@ def test_tables_and_text_output(tmp_path: Path) -> None:
         (("--set", "contract.slop=0.1"), 2, "did you mean 'contract.slope'"),
         (("--set", "costs.currency=RUB"), 1, "inconsistent currencies"),
         (("--paths", "100000000000"), 1, "MiB"),
-        (("--station-tradeoff", "a,b"), 2, "comma-separated integers"),
+        (("--station-tradeoff", "a,b"), 2, "comma-separated station counts"),
+        (("--station-tradeoff", "12,-3"), 2, "comma-separated station counts"),
     ],
 )
 def test_bad_input_fails_before_work(args: tuple[str, ...], code: int, message: str) -> None:

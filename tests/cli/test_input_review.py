@@ -106,3 +106,28 @@ def test_a_sweep_whose_every_point_fails_exits_non_zero(
     both = _cli("sweep", str(spec), "--out", str(tmp_path / "o"), "--resume", "--force", "-q")
     assert both.exit_code == 2
     assert "contradict" in both.stderr
+
+
+@pytest.mark.parametrize(
+    ("parameter", "needle"),
+    [
+        ("[parameters.contract]\nterm_years = { min = 10, max = 30 }", "takes whole numbers"),
+        ('[parameters.contract]\nformula = { values = ["oil", "hubb"] }', "Input should be 'oil'"),
+        ("[parameters.route.upstream]\nstation_chainages_km = { values = [1, 2] }", "valid list"),
+        ("[parameters.finance]\ndiscount_rate_russia = { values = [0.0, 0.1] }", "(0.0, 0.3]"),
+    ],
+)
+def test_a_sweep_value_the_scenario_would_refuse_is_refused_before_work(
+    tmp_path: Path, parameter: str, needle: str
+) -> None:
+    # each once ran every point and stored one error per point
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        f'[sweep]\nmethod = "{"lhs" if "min" in parameter else "grid"}"\n'
+        f"{'samples = 4' if 'min' in parameter else ''}\n{parameter}\n",
+        encoding="utf-8",
+    )
+    r = _cli("sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0", "-q")
+    assert r.exit_code == 2, r.output
+    assert needle in r.stderr
+    assert not (tmp_path / "o").exists()

@@ -67,9 +67,12 @@ def test_pos1_calibration_at_44_and_61(calibration) -> None:  # type: ignore[no-
     ratio_44 = _model(calibration, "largest station pressure ratio at 44")
     assert isinstance(ratio_44, float)
     assert ratio_44 > 2.1
-    assert "limit(s) broken" in calibration[
-        next(q for q in calibration if q.startswith("compressor shaft power at 44 bcm/yr, phase-1"))
-    ]["note"]
+    assert (
+        "limit(s) broken"
+        in calibration[
+            next(q for q in calibration if q.startswith("compressor shaft power at 44 bcm/yr, phase-1"))
+        ]["note"]
+    )
     assert _model(calibration, "compressor shaft power at 61 bcm/yr, phase-1") is None
     # full development (loop 1,491 km, ~150 MW per station) reaches ~55, short of the published 61
     assert _model(calibration, "capacity of the full-development main line (8 CS of ~150 MW, loop 1491") == (

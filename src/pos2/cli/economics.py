@@ -90,9 +90,11 @@ def economics(
         if station_tradeoff:  # a usage error (exit 2), found before any work
             try:
                 counts = [int(x) for x in station_tradeoff.split(",") if x.strip()]
+                if not counts or min(counts) < 1:
+                    raise ValueError
             except ValueError:
                 raise typer.BadParameter(
-                    f"expects comma-separated integers, got {station_tradeoff!r}",
+                    f"expects comma-separated station counts of at least 1, got {station_tradeoff!r}",
                     param_hint="--station-tradeoff",
                 ) from None
         check_out(out, force, fmt, f"economics_*.{fmt.value}")

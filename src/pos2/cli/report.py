@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from pos2.cli import app
 from pos2.cli.common import (
+    EXIT_ERROR,
     DebugOpt,
     ForceOpt,
     Format,
@@ -93,6 +94,14 @@ def report(
             _print_answers(summary)
         if not quiet:
             err_console.print(f"report: {path}")
+        failed = {k: v.get("error") for k, v in (summary.get("stages") or {}).items() if not v.get("ok")}
+        for name, why in failed.items():  # printed even with --quiet: the report has gaps
+            err_console.print(f"[yellow]warning[/]: the {name} stage gave no result: {why}", highlight=False)
+        if failed and len(failed) == len(summary.get("stages") or {}):
+            err_console.print(
+                "[bold red]failed[/]: no stage produced a result; the report only says why", highlight=False
+            )
+            raise typer.Exit(EXIT_ERROR)
 
 
 def _print_answers(summary: dict[str, Any]) -> None:

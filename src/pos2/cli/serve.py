@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+import socket
+
 import typer
 
 from pos2.cli import app
 from pos2.cli.common import DebugOpt, QuietOpt, err_console, handle_errors
+from pos2.errors import Pos2Error
+
+
+def _check_bind(host: str, port: int) -> None:
+    """Refuse, before uvicorn starts, an address that cannot be bound (port in use, unknown host)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as e:
+        raise Pos2Error(f"--host {host}: cannot resolve this address ({e.strerror or e})") from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise Pos2Error(
+                f"cannot listen on {host}:{port}: {e.strerror or e} (another pos2 serve? try --port 0 "
+                "for any free port)"
+            ) from None
 
 
 @app.command()
@@ -21,6 +42,7 @@ def serve(
     from pos2.web.app import create_app
 
     with handle_errors(debug):
+        _check_bind(host, port)
         if not quiet:
             shown = f"[{host}]" if ":" in host else host
             err_console.print(f"pos2 dashboard on http://{shown}:{port}/ (API: /openapi.json; Ctrl-C stops)")

@@ -35,9 +35,15 @@ def _load(path: Path) -> tuple[Any, Any, str]:
     if not path.is_file():
         raise NetworkFileError("network file not found", path=str(path), line=None)
     if path.suffix.lower() == ".json":
+        from pos2.errors import NetworkError
         from pos2.network.pandapipes_json import load_pandapipes_json
 
-        net, gas, _meta = load_pandapipes_json(path)
+        try:
+            net, gas, _meta = load_pandapipes_json(path)
+        except NetworkFileError:
+            raise
+        except NetworkError as e:  # a valid file whose values the network model refuses: bad input too
+            raise NetworkFileError(str(e), path=str(path), line=None) from None
         return net, gas, "fluid of the pandapipes file"
     if path.suffix.lower() != ".toml":
         raise NetworkFileError(

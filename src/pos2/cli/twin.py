@@ -33,12 +33,15 @@ from pos2.cli.common import (
     print_json,
     write_table,
 )
+from pos2.errors import ScenarioError
 from pos2.scenario import DEFAULT_SCENARIO, Scenario
 
 ThroughputOpt = Annotated[
     float | None,
     typer.Option(
-        "--throughput", "-t", help="Throughput [bcm/yr at 20 degC] (shortcut for --set).", min=0.001
+        "--throughput",
+        "-t",
+        help="Throughput [bcm/yr at 20 degC] (shortcut for --set pipeline.throughput_bcm_per_year).",
     ),
 ]
 StrictOpt = Annotated[
@@ -135,6 +138,12 @@ def twin(
         check_out(out, force, fmt, f"twin_*.{fmt.value}", "twin_*.html", "twin_summary.json")
         sets = list(set_ or [])
         if throughput is not None:
+            if any(x.split("=", 1)[0].strip() == "pipeline.throughput_bcm_per_year" for x in sets):
+                raise ScenarioError(
+                    "given twice: --throughput and --set pipeline.throughput_bcm_per_year; give one",
+                    field="pipeline.throughput_bcm_per_year",
+                    value=throughput,
+                )
             sets.append(f"pipeline.throughput_bcm_per_year={throughput}")
         scn = get_scenario(scenario, sets)
         res = run_twin(scn, check=False)

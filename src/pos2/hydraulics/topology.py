@@ -20,7 +20,12 @@ from numpy.typing import NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from pos2.errors import NetworkError
 from pos2.network.model import Network
+
+MAX_SEGMENTS = 5_000_000
+"""Most internal pipe segments in one network (about 2 GB of solver state): a pipe length or segment
+length off by orders of magnitude is refused with its name instead of exhausting the memory."""
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -224,7 +229,18 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     p_zeta = np.array([p.loss_coefficient for p in pipes], dtype=np.float64)
     p_tg = np.array([_nan(p.ground_temperature_k) for p in pipes], dtype=np.float64)
 
-    nseg = np.maximum(1, np.ceil(p_len / max_segment_length_m - 1e-9)).astype(np.int64)
+    nseg_f = np.maximum(1.0, np.ceil(p_len / max_segment_length_m - 1e-9))
+    if nseg_f.size and (not np.all(np.isfinite(nseg_f)) or float(nseg_f.sum()) > MAX_SEGMENTS):
+        i = int(np.argmax(nseg_f))
+        raise NetworkError(
+            f"{float(nseg_f.sum()):.3g} internal segments in all ({float(nseg_f[i]):.3g} in this pipe of "
+            f"{p_len[i] / 1000:.6g} km at {max_segment_length_m / 1000:g} km per segment) is more than the "
+            f"{MAX_SEGMENTS:,} this solver accepts: check the pipe's length, or use longer segments",
+            element=pipes[i].name,
+            field="length_m",
+            value=float(p_len[i]),
+        )
+    nseg = nseg_f.astype(np.int64)
     first = (np.cumsum(nseg) - nseg).astype(np.int64)
     ns = int(nseg.sum())
     seg_pipe = np.repeat(np.arange(npipe, dtype=np.int64), nseg)

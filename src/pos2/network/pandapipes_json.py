@@ -420,17 +420,35 @@ class _Table:
         ]
 
 
-def _table(doc: Mapping[str, Any], name: str, path: Path) -> _Table | None:
+def _table(doc: Mapping[str, Any], name: str, path: Path, *, component: bool = True) -> _Table | None:
     entry = doc.get(name)
-    if not isinstance(entry, Mapping) or entry.get("_class") != "DataFrame":
+    if entry is None:
         return None
+    if not isinstance(entry, Mapping) or entry.get("_class") != "DataFrame":
+        if not component:  # another entry of the document (fluid, settings...)
+            return None
+        # a component table that is something else would otherwise vanish without a word
+        raise _file_error(path, f"table '{name}' is not a pandas DataFrame object", field=name)
     try:
         split = _decode(entry["_object"])
-        return _Table(
+        table = _Table(
             name, tuple(split["columns"]), tuple(split["index"]), tuple(tuple(r) for r in split["data"])
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _file_error(path, f"table '{name}' is not a pandas 'split' DataFrame ({exc})") from exc
+    if "in_service" in table.columns:
+        k = table.columns.index("in_service")
+        for idx, row in zip(table.index, table.rows, strict=False):
+            v = row[k]
+            if not (v is None or isinstance(v, bool) or (isinstance(v, int | float) and v in (0, 1))):
+                raise _file_error(
+                    path,
+                    "in_service must be true or false",
+                    element=f"{name}[{idx}]",
+                    field="in_service",
+                    value=v,
+                )
+    return table
 
 
 def _num(rec: Mapping[str, Any], key: str, table: str, path: Path, default: float | None = None) -> float:
@@ -453,7 +471,8 @@ def _num(rec: Mapping[str, Any], key: str, table: str, path: Path, default: floa
 
 
 def _in_service(rec: Mapping[str, Any]) -> bool:
-    return bool(rec.get("in_service", True))
+    value = rec.get("in_service", True)
+    return True if value is None else bool(value)  # checked to be a boolean in _table
 
 
 def _is_missing(value: Any) -> bool:
@@ -577,7 +596,7 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
     for key in doc:
         if key in _HANDLED_TABLES or key.endswith("_geodata") or key.startswith("res_"):
             continue
-        t = _table(doc, key, path)
+        t = _table(doc, key, path, component=False)
         if t is None or not any(_in_service(r) for r in t.records()):
             continue
         if key == "controller":

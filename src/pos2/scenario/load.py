@@ -321,8 +321,10 @@ def _raw_scenario(
 ) -> tuple[dict[str, Any], dict[str, SourcedValue], dict[str, tuple[str, int | None]], str]:
     if depth > 4:
         raise ScenarioError("'base' chain too deep (a cycle?)", field="base", value=spec)
-    p = Path(spec)
     names = available_scenarios()
+    if not spec.strip():
+        raise ScenarioError(f"no scenario given (embedded scenarios: {', '.join(names)}; or a .toml file)")
+    p = Path(spec)
     # an embedded name wins over a file or folder of the same name in the working directory (the
     # package's own src/pos2, or an output folder called pos2); write ./pos2.toml or ./pos2 as a path
     is_name = spec in names and "/" not in spec and "\\" not in spec

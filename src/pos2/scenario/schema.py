@@ -29,18 +29,24 @@ class SchemaRow:
     description: str
     ge: float | None
     le: float | None
+    ge_open: bool = False
+    """The lower bound itself is excluded (``gt``) [-]."""
+    le_open: bool = False
+    """The upper bound itself is excluded (``lt``) [-]."""
 
 
-def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+def _bounds(info: FieldInfo) -> tuple[float | None, float | None, bool, bool]:
+    """Lower and upper bound, and whether each is excluded (``gt``/``lt``)."""
     lo = hi = None
+    lo_open = hi_open = False
     for m in info.metadata:
         for name in ("ge", "gt"):
             if getattr(m, name, None) is not None:
-                lo = float(getattr(m, name))
+                lo, lo_open = float(getattr(m, name)), name == "gt"
         for name in ("le", "lt"):
             if getattr(m, name, None) is not None:
-                hi = float(getattr(m, name))
-    return lo, hi
+                hi, hi_open = float(getattr(m, name)), name == "lt"
+    return lo, hi, lo_open, hi_open
 
 
 def _default_of(info: FieldInfo) -> Any:
@@ -71,7 +77,7 @@ def _walk(model: type[BaseModel], prefix: str, rows: list[SchemaRow]) -> None:
             _walk(tp, f"{key}.", rows)
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        lo, hi = _bounds(info)
+        lo, hi, lo_open, hi_open = _bounds(info)
         rows.append(
             SchemaRow(
                 key=key,
@@ -82,6 +88,8 @@ def _walk(model: type[BaseModel], prefix: str, rows: list[SchemaRow]) -> None:
                 description=info.description or "",
                 ge=lo,
                 le=hi,
+                ge_open=lo_open,
+                le_open=hi_open,
             )
         )
 
@@ -121,7 +129,8 @@ def schema_markdown() -> str:
         rng = (
             ""
             if r.ge is None and r.le is None
-            else f"[{'' if r.ge is None else r.ge}, {'' if r.le is None else r.le}]"
+            else f"{'(' if r.ge_open else '['}{'' if r.ge is None else r.ge}, "
+            f"{'' if r.le is None else r.le}{')' if r.le_open else ']'}"
         )
         default = "" if r.required else repr(r.default)
         lines.append(
@@ -129,3 +138,38 @@ def schema_markdown() -> str:
             f"| {rng} | {r.description} |"
         )
     return "\n".join(lines) + "\n"
+
+
+@cache
+def _annotation_of(key: str) -> Any:
+    """The type annotation of a settable key (``None`` when unknown)."""
+    model: Any = ScenarioModel
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        info = model.model_fields.get(part) if _is_model(model) else None
+        if info is None:
+            return None
+        if i == len(parts) - 1:
+            return info.annotation
+        model = info.annotation
+    return None
+
+
+def check_value(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the value of ``key`` by type (strictly, as scenarios are validated), or
+    ``None`` when it can. Ranges are not checked here (see :func:`schema_table`)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    ann = _annotation_of(key)
+    if ann is None:
+        return None
+    try:
+        TypeAdapter(ann).validate_python(value, strict=True)
+    except ValidationError as e:
+        return "; ".join(str(err.get("msg", "")) for err in e.errors()) or "invalid value"
+    return None
+
+
+def is_integer_key(key: str) -> bool:
+    """Whether ``key`` takes whole numbers only."""
+    return _annotation_of(key) is int

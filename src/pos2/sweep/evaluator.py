@@ -448,7 +448,22 @@ def load_evaluator(
                 f"module '{mod_name}' has no '{attr}'", path=spec_path, field="sweep.evaluator", value=path
             )
         obj = getattr(obj, part)
-    ev = obj(scenario=scenario, fixed=dict(fixed))
+    if not callable(obj):
+        raise ScenarioError(
+            f"'{path}' is a {type(obj).__name__}, not an evaluator class (module:Class)",
+            path=spec_path,
+            field="sweep.evaluator",
+            value=path,
+        )
+    try:
+        ev = obj(scenario=scenario, fixed=dict(fixed))
+    except TypeError as e:
+        raise ScenarioError(
+            f"cannot build the evaluator with scenario= and fixed= ({e})",
+            path=spec_path,
+            field="sweep.evaluator",
+            value=path,
+        ) from None
     if not isinstance(ev, Evaluator):
         raise ScenarioError(
             "not a sweep evaluator (needs output_kinds, upstream_keys, warm, evaluate_chunk)",

@@ -37,6 +37,7 @@ from typing import Any, Literal
 from pos2.errors import ScenarioError, UnknownKeyError
 from pos2.scenario import nearest_key, schema_table
 from pos2.scenario.locate import find_line, key_lines, read_toml
+from pos2.scenario.schema import check_value, is_integer_key
 
 Method = Literal["grid", "lhs", "sobol"]
 METHODS: tuple[str, ...] = ("grid", "lhs", "sobol")
@@ -166,19 +167,25 @@ def _number(value: Any, *, path: str, line: int | None, field_: str) -> float:
     return float(value)
 
 
-def _bounds(key: str) -> tuple[float | None, float | None]:
-    for row in schema_table():
-        if row.key == key:
-            return row.ge, row.le
-    return None, None
-
-
 def _check_in_bounds(key: str, value: Any, *, path: str, line: int | None, field_: str) -> None:
+    why = check_value(key, value)
+    if why is not None:
+        raise ScenarioError(
+            f"not a valid value of '{key}': {why}", path=path, line=line, field=field_, value=value
+        )
     if isinstance(value, bool) or not isinstance(value, int | float):
         return
-    lo, hi = _bounds(key)
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        rng = f"[{'' if lo is None else lo}, {'' if hi is None else hi}]"
+    row = next((r for r in schema_table() if r.key == key), None)
+    if row is None:
+        return
+    lo, hi = row.ge, row.le
+    below = lo is not None and (value <= lo if row.ge_open else value < lo)
+    above = hi is not None and (value >= hi if row.le_open else value > hi)
+    if below or above:
+        rng = (
+            f"{'(' if row.ge_open else '['}{'' if lo is None else lo}, "
+            f"{'' if hi is None else hi}{')' if row.le_open else ']'}"
+        )
         raise ScenarioError(
             f"outside the schema's range {rng} of '{key}'", path=path, line=line, field=field_, value=value
         )
@@ -217,6 +224,14 @@ def _parse_parameter(key: str, raw: Any, method: str, *, path: str, lines: dict[
         return ParameterSpec(key, values=tuple(values))
     if "min" not in raw or "max" not in raw:
         raise ScenarioError("a range needs both 'min' and 'max'", path=path, line=line, field=where)
+    if is_integer_key(key):
+        raise ScenarioError(
+            f"'{key}' takes whole numbers: list them (values = [...]) instead of a min/max range, whose "
+            "samples would not be whole",
+            path=path,
+            line=line,
+            field=where,
+        )
     low = _number(raw["min"], path=path, line=line, field_=f"{where}.min")
     high = _number(raw["max"], path=path, line=line, field_=f"{where}.max")
     if not low < high:

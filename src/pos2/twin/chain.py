@@ -182,6 +182,24 @@ def check_scenario(scenario: Scenario) -> None:
                 field=f"route.{which}.wall_thickness_mm",
                 value=spec.wall_thickness_mm,
             )
+    # pressures that contradict the line's own maximum operating pressure: refused here rather than
+    # reported later as a friction collapse or a broken delivery limit
+    first, last = m.route.upstream, m.route.downstream
+    for key, value, limit, what in (
+        ("pipeline.head_pressure_mpa", m.pipeline.head_pressure_mpa, first, "the gas entering the line"),
+        ("pipeline.min_delivery_pressure_mpa", m.pipeline.min_delivery_pressure_mpa, last, "the delivery"),
+    ):
+        if value > limit.max_pressure_mpa:
+            path, line = _where(scenario, key)
+            raise ScenarioError(
+                f"{what} at {value:g} MPa would be above the {limit.name} section's maximum operating "
+                f"pressure route.{'upstream' if limit is first else 'downstream'}.max_pressure_mpa = "
+                f"{limit.max_pressure_mpa:g} MPa (absolute)",
+                path=path,
+                line=line,
+                field=key,
+                value=value,
+            )
 
 
 TWIN_SECTIONS = ("pipeline", "gas", "route", "stations", "thermal")
