@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pandas as pd
 import typer
@@ -27,6 +28,7 @@ from pos2.cli.common import (
     print_json,
     write_table,
 )
+from pos2.errors import ScenarioError
 from pos2.scenario import DEFAULT_SCENARIO, schema_table
 
 
@@ -47,6 +49,11 @@ def sources(
     with handle_errors(debug):
         check_out(out, force, fmt, f"{'schema' if keys else 'sources'}.{fmt.value}")
         if keys:
+            if set_ or scenario != DEFAULT_SCENARIO or assumptions:
+                raise ScenarioError(
+                    "--keys lists the schema, the same for every scenario: it takes no --scenario, --set "
+                    "or --assumptions"
+                )
             df = pd.DataFrame([dataclasses.asdict(r) for r in schema_table()])
         else:
             scn = get_scenario(scenario, set_)
@@ -57,7 +64,11 @@ def sources(
         if out is not None:
             write_table(df, prepare_out(out), "schema" if keys else "sources", fmt, force)
         if json_:
-            print_json(df.to_dict(orient="records"))
+            records = df.to_dict(orient="records")
+            for rec in records:  # a line number is whole (pandas holds the column as float beside NaN)
+                if isinstance(rec.get("line"), float):
+                    rec["line"] = None if math.isnan(rec["line"]) else int(rec["line"])
+            print_json(records)
             return
         if quiet:
             return

@@ -186,9 +186,15 @@ def sweep(
             if page is not None:
                 err_console.print(f"report: {page}")
         if summary is not None and summary.points_run > 0 and summary.failures == summary.points_run:
+            store = SweepStore.open(folder, spec, read_only=True)
+            try:
+                errors = store.frame()["error"].dropna().astype(str)
+            finally:
+                store.close()
+            top = errors.value_counts()
+            why = f"; most often ({int(top.iloc[0]):,}x): {top.index[0]}" if len(top) else ""
             err_console.print(
-                f"[bold red]failed[/]: every one of the {summary.points_run:,} points evaluated failed; the "
-                f"stored error messages say why (e.g. pos2 sweep --report --out {folder})",
+                f"[bold red]failed[/]: every one of the {summary.points_run:,} points evaluated failed{why}",
                 highlight=False,
             )
             raise typer.Exit(EXIT_ERROR)
