@@ -61,8 +61,8 @@ def solve(
     friction: Annotated[
         str,
         typer.Option(
-            help="Friction law: colebrook, colebrook_dvgw, nikuradse, hofer, "
-            "weymouth, panhandle_a, panhandle_b."
+            help="Friction law: colebrook, colebrook_dvgw, nikuradse, nikuradse_stanet, hofer, "
+            "weymouth, panhandle_a, panhandle_b, fixed."
         ),
     ] = "colebrook",
     thermal: Annotated[
@@ -71,7 +71,9 @@ def solve(
             "--thermal", help="Non-isothermal: heat exchange with the ground, Joule-Thomson cooling."
         ),
     ] = False,
-    segment_km: Annotated[float, typer.Option(help="Longest internal pipe segment [km].")] = 10.0,
+    segment_km: Annotated[
+        float, typer.Option(min=0.001, max=1000.0, help="Longest internal pipe segment, in km.")
+    ] = 10.0,
     out: OutOpt = None,
     fmt: FormatOpt = Format.csv,
     json_: JsonOpt = False,

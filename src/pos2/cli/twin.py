@@ -41,7 +41,8 @@ ThroughputOpt = Annotated[
     typer.Option(
         "--throughput",
         "-t",
-        help="Throughput [bcm/yr at 20 degC] (shortcut for --set pipeline.throughput_bcm_per_year).",
+        help="Throughput in bcm/yr at 20 degC, 101.325 kPa "
+        "(shortcut for --set pipeline.throughput_bcm_per_year).",
     ),
 ]
 StrictOpt = Annotated[
