@@ -291,6 +291,13 @@ class StationsSection(Section):
     aftercooler_outlet_c: float = field(
         unit="degC", description="Gas temperature leaving the station's air coolers.", ge=-30, le=80
     )
+    dispatch: Literal["max_pressure", "min_power"] = field(
+        "max_pressure",
+        unit="-",
+        description="Part-load operation: every station at the MAOP set point (max_pressure), or the "
+        "fewest stations from the head with the last one trimmed so the gas arrives at the minimum "
+        "delivery pressure (min_power).",
+    )
 
     @property
     def installed_power_mw(self) -> float:

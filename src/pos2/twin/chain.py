@@ -579,57 +579,19 @@ def solve_chain(
     """
     import time
 
-    from pos2.hydraulics import SteadyOptions
-
     m = scenario.model
     q = m.pipeline.throughput_bcm_per_year if throughput_bcm_per_year is None else throughput_bcm_per_year
     if not (math.isfinite(q) and q > 0):
         raise ScenarioError("throughput must be a positive number", field="throughput_bcm_per_year", value=q)
     geo0 = geometry or build_route(m.route, scenario)
-    gas = gas_for(m.gas.composition)
-    mean_ground = float(np.mean([r.temperature_c(m.pipeline.season) for r in m.thermal.regions]))
-    sopts = SteadyOptions(
-        friction=m.pipeline.friction,
-        thermal=m.pipeline.thermal,
-        max_segment_length_m=m.pipeline.max_segment_km * 1000.0,
-        ambient_temperature_k=celsius_to_k(mean_ground),
-        # the twin checks the station limits itself (violations) and bypasses the stations whose
-        # suction pressure is at or above their set point (part load)
-        check_limits=False,
-    )
-    maop_pa = {
-        m.route.upstream.name: m.route.upstream.max_pressure_mpa * 1e6,
-        m.route.downstream.name: m.route.downstream.max_pressure_mpa * 1e6,
-    }
     t0 = time.perf_counter()
-    state = _Dispatch(frozenset(), frozenset(), {})
-    seen: list[_Dispatch] = []
-    iterations = 0
-    while True:
-        chain = build_chain(
-            scenario,
-            q,
-            options,
-            geo0,
-            bypassed=state.bypassed,
-            throttled=state.throttled,
-            set_points_pa=state.set_points_pa,
+    settle = settler(scenario, q, options, geo0)
+    chain, res, state, seen, iterations = settle(frozenset(), {})
+    dispatch_info: dict[str, Any] = {"dispatch": m.stations.dispatch}
+    if m.stations.dispatch == "min_power":
+        chain, res, state, seen, iterations, dispatch_info = _min_power(
+            settle, chain, res, (chain, res, state, seen, iterations)
         )
-        res = _solve_once(chain, gas, sopts, q)
-        iterations += int(res.iterations)
-        seen.append(state)
-        nxt = _next_dispatch(chain, res, state, maop_pa)
-        if nxt == state:
-            break
-        if nxt in seen or len(seen) >= MAX_BYPASS_ROUNDS:
-            rounds = "; ".join(d.describe() for d in [*seen, nxt])
-            raise ConvergenceError(
-                f"the line at {q:g} bcm/yr: the set of running, bypassed and throttling compressor "
-                f"stations does not settle (successive solves: {rounds})",
-                iterations=len(seen),
-                residual=float(len(nxt.bypassed.symmetric_difference(state.bypassed))),
-            )
-        state = nxt
     bypassed, throttled = state.bypassed, state.throttled
     _check_flow_direction(res, q)
     elapsed = time.perf_counter() - t0
@@ -770,6 +732,7 @@ def solve_chain(
             "residual": float(res.residual),
             "bypass_rounds": len(seen),
             "throttled": sorted(throttled),
+            **dispatch_info,
             "iterations_all_rounds": iterations,
             "seconds": elapsed,
             "pipes": len(chain.pipe_start_m),
@@ -817,6 +780,176 @@ def _solve_once(chain: Chain, gas: GasModel, sopts: Any, q: float) -> Any:
             element="line",
             constraint="solver divergence",
         ) from e
+
+
+Settled = tuple[Chain, Any, "_Dispatch", list["_Dispatch"], int]
+"""A settled solve: chain, steady result, dispatch, the dispatches tried, Newton iterations."""
+
+
+class _Settler:
+    """Solve the line and settle which stations run, are bypassed or throttle (for a dispatch)."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        q: float,
+        options: ChainOptions | None,
+        geo: RouteGeometry,
+        gas: GasModel,
+        sopts: Any,
+        maop_pa: dict[str, float],
+    ) -> None:
+        self.scenario, self.q, self.options, self.geo = scenario, q, options, geo
+        self.gas, self.sopts, self.maop_pa = gas, sopts, maop_pa
+
+    def __call__(self, forced_off: frozenset[str], set_points_pa: dict[str, float]) -> Settled:
+        """Solve with ``forced_off`` stations never compressing and the given starting set points."""
+        state = _Dispatch(forced_off, frozenset(), dict(set_points_pa))
+        seen: list[_Dispatch] = []
+        iterations = 0
+        while True:
+            chain = build_chain(
+                self.scenario,
+                self.q,
+                self.options,
+                self.geo,
+                bypassed=state.bypassed,
+                throttled=state.throttled,
+                set_points_pa=state.set_points_pa,
+            )
+            res = _solve_once(chain, self.gas, self.sopts, self.q)
+            iterations += int(res.iterations)
+            seen.append(state)
+            nxt = _next_dispatch(chain, res, state, self.maop_pa, forced_off)
+            if nxt == state:
+                return chain, res, state, seen, iterations
+            if nxt in seen or len(seen) >= MAX_BYPASS_ROUNDS:
+                rounds = "; ".join(d.describe() for d in [*seen, nxt])
+                raise ConvergenceError(
+                    f"the line at {self.q:g} bcm/yr: the set of running, bypassed and throttling compressor "
+                    f"stations does not settle (successive solves: {rounds})",
+                    iterations=len(seen),
+                    residual=float(len(nxt.bypassed.symmetric_difference(state.bypassed))),
+                )
+            state = nxt
+
+
+def settler(
+    scenario: Scenario, q: float, options: ChainOptions | None = None, geometry: RouteGeometry | None = None
+) -> _Settler:
+    """The solver of the scenario's line at ``q`` bcm/yr, with the twin's own steady options.
+
+    Call it with the stations that must not compress and starting set points [Pa] to get a settled
+    solve (as :func:`solve_chain` does for each dispatch).
+    """
+    from pos2.hydraulics import SteadyOptions
+
+    m = scenario.model
+    mean_ground = float(np.mean([r.temperature_c(m.pipeline.season) for r in m.thermal.regions]))
+    sopts = SteadyOptions(
+        friction=m.pipeline.friction,
+        thermal=m.pipeline.thermal,
+        max_segment_length_m=m.pipeline.max_segment_km * 1000.0,
+        ambient_temperature_k=celsius_to_k(mean_ground),
+        # the twin checks the station limits itself (violations) and bypasses the stations whose
+        # suction pressure is at or above their set point (part load)
+        check_limits=False,
+    )
+    maop_pa = {
+        m.route.upstream.name: m.route.upstream.max_pressure_mpa * 1e6,
+        m.route.downstream.name: m.route.downstream.max_pressure_mpa * 1e6,
+    }
+    geo = geometry or build_route(m.route, scenario)
+    return _Settler(scenario, q, options, geo, gas_for(m.gas.composition), sopts, maop_pa)
+
+
+def _acceptable(chain: Chain, res: Any) -> float | None:
+    """Delivery pressure [Pa] when no station breaks its ratio or power limit and the delivery meets
+    its minimum; else ``None``."""
+    for r in res.compressors.to_dict("records"):
+        ratio_lim, p_lim = chain.station_limits[str(r["name"])]
+        if float(r["ratio"]) > ratio_lim * (1 + 1e-9) or float(r["power_w"]) > p_lim * (1 + 1e-9):
+            return None
+    node_p = dict(zip(res.nodes["name"].astype(str), res.nodes["p_pa"].astype(float), strict=True))
+    p_end = float(node_p[chain.end_node])
+    return p_end if p_end >= chain.end_min_pressure_mpa * 1e6 * (1 - 1e-9) else None
+
+
+MIN_POWER_REL = 2e-3
+"""Minimum-power dispatch: the delivery pressure is brought to within this fraction above its minimum."""
+
+
+def _min_power(
+    settle: _Settler, chain: Chain, res: Any, best: Settled
+) -> tuple[Chain, Any, _Dispatch, list[_Dispatch], int, dict[str, Any]]:
+    """Minimum-power dispatch from the MAOP dispatch ``best``.
+
+    The fewest stations counted from the head run (at their set points), the others never compress;
+    the last running station's set point is lowered until the gas arrives at the minimum delivery
+    pressure. Compressing early keeps the pressure high where the line is long, which costs less
+    friction than compressing late, so this is the cheapest of the dispatches that keep each station
+    at the MAOP or off; a bisection on the count and a regula falsi on the set point (each trial a full
+    settled solve; tens of solves at most).
+    """
+    names = [s.name for s in chain.stations]
+    info: dict[str, Any] = {"dispatch": "min_power", "running_stations": len(names)}
+    if _acceptable(chain, res) is None:
+        info["note"] = "the MAOP dispatch already breaks a limit: kept as it is"
+        b_chain, b_res, b_state, b_seen, b_iter = best
+        return b_chain, b_res, b_state, b_seen, b_iter, info
+    trials: dict[int, Settled | None] = {len(names): best}
+    solves = 0
+
+    def trial(k: int, sp: dict[str, float] | None = None) -> tuple[Settled | None, float | None]:
+        nonlocal solves
+        solves += 1
+        try:
+            out = settle(frozenset(names[k:]), sp or {})
+        except (InfeasibleError, ConvergenceError, GasError):
+            return None, None
+        return out, _acceptable(out[0], out[1])
+
+    lo, hi = -1, len(names)  # lo: known not acceptable (or below 0), hi: acceptable
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        out, p_end = trial(mid)
+        if p_end is None:
+            lo = mid
+        else:
+            hi, trials[mid] = mid, out
+    chosen = trials[hi]
+    assert chosen is not None
+    if hi >= 1:
+        # trim the last running station: delivery rises with its set point
+        last = chain.stations[hi - 1]
+        maop = settle.maop_pa[last.section]
+        p_min = chain.end_min_pressure_mpa * 1e6
+        c_row = chosen[1].compressors.set_index("name")
+        a = float(c_row.loc[last.name, "p_in_pa"]) if last.name in c_row.index else maop
+        b = float(chosen[2].set_points_pa.get(last.name, maop))
+        fb = float(_acceptable(chosen[0], chosen[1]) or p_min) - p_min
+        fa: float | None = None  # unknown at the suction pressure (the trial with one station fewer)
+        for _ in range(12):
+            if fb <= MIN_POWER_REL * p_min or b - a < 1e3:
+                break
+            x = 0.5 * (a + b) if fa is None else b - fb * (b - a) / (fb - fa)
+            x = min(max(x, a + 0.05 * (b - a)), b - 0.05 * (b - a))
+            out, p_end = trial(hi, {last.name: x})
+            if p_end is not None and out is not None:
+                b, fb, chosen = x, p_end - p_min, out
+            else:  # below the minimum (a secant point) or no solution (bisect)
+                a = x
+                fa = _delivery(out) - p_min if out is not None else None
+    info["running_stations"] = hi
+    info["min_power_solves"] = solves
+    c_chain, c_res, c_state, c_seen, c_iter = chosen
+    return c_chain, c_res, c_state, c_seen, c_iter, info
+
+
+def _delivery(out: Settled) -> float:
+    chain, res = out[0], out[1]
+    node_p = dict(zip(res.nodes["name"].astype(str), res.nodes["p_pa"].astype(float), strict=True))
+    return float(node_p[chain.end_node])
 
 
 @dataclass(frozen=True)
@@ -889,7 +1022,13 @@ def _span_excess(chain: Chain, res: Any, maop_pa: dict[str, float]) -> dict[str,
     return out
 
 
-def _next_dispatch(chain: Chain, res: Any, state: _Dispatch, maop_pa: dict[str, float]) -> _Dispatch:
+def _next_dispatch(
+    chain: Chain,
+    res: Any,
+    state: _Dispatch,
+    maop_pa: dict[str, float],
+    forced_off: frozenset[str] = frozenset(),
+) -> _Dispatch:
     """How the stations run in the next solve.
 
     * A running station whose suction pressure is at or above its outlet set point (ratio <= 1) is
@@ -899,6 +1038,7 @@ def _next_dispatch(chain: Chain, res: Any, state: _Dispatch, maop_pa: dict[str, 
       toggling).
     * Where the gas in the span a station feeds rises above the MAOP (downhill at low load), the
       station's set point is scaled down by the excess (set points only ever fall, so this settles).
+    * A station in ``forced_off`` never compresses (minimum-power dispatch): bypassed, or throttling.
     """
     comp = {str(r["name"]): r for r in res.compressors.to_dict("records")}
     comp.update(_throttle_rows(res, chain))
@@ -914,7 +1054,9 @@ def _next_dispatch(chain: Chain, res: Any, state: _Dispatch, maop_pa: dict[str, 
         maop = maop_pa[s.section]
         target = sp.get(s.name, maop)
         lowered = target < maop * (1.0 - _BYPASS_REL)
-        if s.name in state.bypassed or s.name in state.throttled:
+        if s.name in forced_off:
+            idle = True
+        elif s.name in state.bypassed or s.name in state.throttled:
             idle = p_in >= target * (1.0 - _BYPASS_REL)
         else:
             idle = float(comp[s.name]["ratio"]) <= 1.0 or p_in >= target

@@ -144,3 +144,47 @@ def test_gas_entering_far_from_ground_temperature_still_solves(head_c: float) ->
     assert r.summary.delivery_pressure_mpa == pytest.approx(base.summary.delivery_pressure_mpa, rel=1e-6)
     head = r.summary.stations[0]
     assert head.power_mw != pytest.approx(base.summary.stations[0].power_mw, rel=1e-3)
+
+
+@pytest.fixture(scope="module")
+def min_power() -> dict[float, TwinResult]:
+    scn = load_scenario("pos2", ["stations.dispatch=min_power"])
+    return {q: run_twin(scn, q) for q in (5.0, 20.0, 50.0)}
+
+
+def test_min_power_dispatch_runs_a_head_prefix_and_delivers_at_the_minimum(
+    min_power: dict[float, TwinResult], runs: dict[float, TwinResult]
+) -> None:
+    scn = load_scenario("pos2")
+    p_min = scn.model.pipeline.min_delivery_pressure_mpa
+    for q, r in min_power.items():
+        s = r.summary
+        assert r.feasible, (q, r.violations)
+        k = r.solver["running_stations"]
+        # the running stations are the first k from the head; none after them compresses
+        assert [st.mode == "running" for st in s.stations] == [i < k for i in range(len(s.stations))], q
+        # less power than holding every station at the MAOP, for the same delivered gas
+        assert s.total_power_mw <= runs[q].summary.total_power_mw * (1 + 1e-9), q
+        assert s.max_pressure_mpa <= 11.9 * (1 + 1e-6), q
+        if k:  # the last running station is trimmed until the gas arrives at the minimum
+            assert p_min <= s.delivery_pressure_mpa <= p_min * (1 + chain_mod.MIN_POWER_REL) + 1e-6, q
+        else:  # the feeder alone delivers above the minimum
+            assert s.delivery_pressure_mpa >= p_min
+            assert s.total_power_mw == 0.0
+    assert min_power[5.0].solver["running_stations"] == 0
+    # 20 bcm/yr: fewer stations, markedly less power than the MAOP dispatch (79.6 MW)
+    assert min_power[20.0].summary.total_power_mw < 0.85 * runs[20.0].summary.total_power_mw
+    assert min_power[50.0].solver["running_stations"] == 18
+
+
+def test_min_power_with_one_station_fewer_cannot_deliver(min_power: dict[float, TwinResult]) -> None:
+    # the count is the smallest that works: switch off the last running station too and the gas
+    # arrives below the minimum (or a station breaks a limit)
+    r = min_power[20.0]
+    k = r.solver["running_stations"]
+    from pos2.twin.chain import _acceptable, settler
+
+    settle = settler(load_scenario("pos2", ["stations.dispatch=min_power"]), 20.0)
+    names = [s.name for s in r.summary.stations]
+    chain, res, *_ = settle(frozenset(names[k - 1 :]), {})
+    assert _acceptable(chain, res) is None
