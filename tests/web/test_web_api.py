@@ -98,3 +98,20 @@ def test_dashboard_moves_with_china_power(server_url: str) -> None:
         assert hi["deal"]["nash_price_usd_per_kcm"] < lo["deal"]["nash_price_usd_per_kcm"]
     else:
         assert lo["deal"]["nash_price_usd_per_kcm"] is None
+
+
+def test_booleans_are_not_numbers(server_url: str) -> None:
+    # lax parsing once read true as 1.0 (a take-or-pay of 100 %): refused like on the command line
+    for body in ({"contract.take_or_pay": True}, {"paths": True}):
+        r = httpx.post(f"{server_url}/api/economics", json=body, timeout=30)
+        assert r.status_code == 422, r.text
+        assert "must be a number" in r.text
+
+
+def test_china_taking_no_gas_is_an_answer_not_a_500(server_url: str) -> None:
+    # a price far above China's alternatives with full flexibility: China takes nothing, and the
+    # volume-weighted mean price once divided by zero
+    body = {"contract.flex_band": 1.0, "contract.slope": 0.3, "paths": 50}
+    r = httpx.post(f"{server_url}/api/economics", json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["parties"]["china"]["npv_usd_bn"]["p50"] < 0

@@ -517,6 +517,10 @@ def hindcast(
     return tuple(sorted(out, key=lambda h: h.round.date))
 
 
+RUBINSTEIN_LIMIT_INTERVAL_YEARS = 1e-4
+"""Offer interval standing for the limit of frequent offers (about an hour) [yr]."""
+
+
 def negotiate(
     scenario: Scenario,
     economics_result: Any = None,
@@ -580,11 +584,18 @@ def negotiate(
     )
     split = rubinstein_with_outside_options(pie, d_r, d_c, w_r, 0.0) if pie > 0 else None
     rub = rus.opportunity_usd_per_kcm + split[0] if split else None
-    r_sum = b.russia_discount_rate + b.china_discount_rate
+    # the same game (Russia's outside option included) as offers become frequent: interval -> 0
     rub_lim = None
-    if z is not None and r_sum > 0:
-        lim_share = b.china_discount_rate / r_sum  # Russia's share as offers become frequent
-        rub_lim = rmin + lim_share * (v - rmin)
+    if pie > 0 and b.russia_discount_rate + b.china_discount_rate > 0:
+        dt = RUBINSTEIN_LIMIT_INTERVAL_YEARS
+        lim = rubinstein_with_outside_options(
+            pie,
+            discount_factor(b.russia_discount_rate, dt),
+            discount_factor(b.china_discount_rate, dt),
+            w_r,
+            0.0,
+        )
+        rub_lim = rus.opportunity_usd_per_kcm + lim[0] if lim is not None else None
 
     # Shapley: the project's surplus excluding the transit transfer; direct route costs more
     base_cost = rmin - rus.transit_usd_per_kcm / (1.0 - m.russia.export_duty)

@@ -216,7 +216,14 @@ def evaluate_economics(
     decks = {d: deterministic(scenario, twin, deck=d, project=project) for d in DECKS}
     det = decks[scenario.model.prices.deck]
     be = breakeven_price(scenario, twin, project=project)
-    mean_price = float(np.average(det.price_usd_per_kcm, weights=det.taken_kcm))
+    taken = np.asarray(det.taken_kcm, dtype=float)
+    # volume-weighted; when China takes nothing (the price above its alternative all term, with the
+    # flexibility to refuse it) there is nothing to weight by: the plain mean over the term
+    mean_price = float(
+        np.average(det.price_usd_per_kcm, weights=taken)
+        if taken.sum() > 0
+        else np.mean(det.price_usd_per_kcm)
+    )
     heat = project.heat_content_mmbtu_per_kcm
 
     parties: dict[str, dict[str, object]] = {}

@@ -84,7 +84,13 @@ def run_chunk(
         else np.full((3, n_paths), np.nan)
     )
     taken_total = vol.taken.sum(axis=1)
-    mean_price = (price * vol.taken).sum(axis=1) / taken_total
+    # a path on which China takes nothing has no volume to weight by: its plain mean price
+    mean_price = np.divide(
+        (price * vol.taken).sum(axis=1),
+        taken_total,
+        out=np.broadcast_to(price, vol.taken.shape).mean(axis=1),
+        where=taken_total > 0,
+    )
     return ChunkResult(npvs, irrs, mean_price, taken_total / term / 1e6)
 
 

@@ -30,7 +30,7 @@ import plotly
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import pos2
@@ -85,6 +85,17 @@ def _lever_fields() -> dict[str, Any]:
 
 class _LeverBase(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans(cls, data: Any) -> Any:
+        # lax number parsing would read true/false as 1/0: a silently wrong lever (query strings stay
+        # accepted as numbers, as a URL carries nothing else)
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, bool):
+                    raise ValueError(f"'{key}' must be a number, not {str(value).lower()}")
+        return data
 
     scenario: ScenarioName = Field(  # type: ignore[valid-type]
         ScenarioName(DEFAULT_SCENARIO), description="Embedded scenario name."
