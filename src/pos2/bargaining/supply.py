@@ -39,7 +39,6 @@ import xarray as xr
 
 from pos2.errors import BargainingError, InfeasibleError
 from pos2.scenario.sections_deal import DemandSection, SourceSection, SupplySection
-from pos2.units import MMBTU_PER_KCM_GAZPROM
 
 SOURCES: tuple[str, ...] = (
     "domestic",
@@ -188,7 +187,7 @@ def source_cost(src: SourceSection, brent_usd_per_bbl: float, lng_usd_per_mmbtu:
         Spot LNG price per year [USD/MMBtu].
     """
     per_mmbtu = src.brent_slope * brent_usd_per_bbl + src.lng_weight * np.asarray(lng_usd_per_mmbtu)
-    return src.fixed_usd_per_kcm + MMBTU_PER_KCM_GAZPROM * per_mmbtu
+    return src.fixed_usd_per_kcm + src.mmbtu_per_kcm * per_mmbtu
 
 
 def pos2_volume_path(

@@ -125,9 +125,15 @@ def annual_prices_usd_per_kcm(
 
     ``brent`` and ``jkm`` include the warm-up months before first gas (see :func:`warmup_months`).
     """
+    # the contract formula's per-MMBtu terms were calibrated with Gazprom's factor (net basis); China's
+    # LNG alternative is quoted per MMBtu gross: each converted on its own basis
     heat = scenario.model.costs.heat_content_mmbtu_per_kcm
+    heat_alt = scenario.model.prices.alternative_mmbtu_per_kcm
     w = warmup_months(scenario)
     price = contract_price_usd_per_mmbtu(scenario, brent, jkm, months)
     alt = alternative_usd_per_mmbtu(scenario, brent[:, w:], jkm[:, w:])
     price_y = annual_mean(np.broadcast_to(price, alt.shape) if price.shape[0] == 1 else price)
-    return usd_per_mmbtu_to_usd_per_kcm(price_y, heat), usd_per_mmbtu_to_usd_per_kcm(annual_mean(alt), heat)
+    return (
+        usd_per_mmbtu_to_usd_per_kcm(price_y, heat),
+        usd_per_mmbtu_to_usd_per_kcm(annual_mean(alt), heat_alt),
+    )

@@ -85,3 +85,18 @@ def capital_recovery_factor(rate_per_year: float, years: int) -> float:
 def discount_factors(rate_per_year: float, years: int) -> NDArray[np.float64]:
     """End-of-year discount factors ``(1 + r)^-(t+1)`` for ``t = 0 .. years-1`` [-]."""
     return (1.0 + rate_per_year) ** -np.arange(1, years + 1, dtype=float)
+
+
+def gross_heat_content_mmbtu_per_kcm(composition: str, t_ref_c: float, p_ref_kpa: float) -> float:
+    """Gross (superior) calorific value of a composition preset per 1,000 m3 at the given reference
+    conditions, ISO 6976 (combustion at 25 degC) [MMBtu per 1,000 m3]: the basis of LNG and hub prices.
+
+    >>> round(gross_heat_content_mmbtu_per_kcm("west_siberian", 20.0, 101.325), 2)
+    35.29
+    """
+    from pos2.gas.composition import PURE_METHANE, WEST_SIBERIAN
+    from pos2.units import MMBTU_J, ReferenceConditions
+
+    comps = {"west_siberian": WEST_SIBERIAN, "pure_methane": PURE_METHANE}
+    ref = ReferenceConditions("scenario", t_ref_c + 273.15, p_ref_kpa * 1e3)
+    return comps[composition].hhv_j_per_m3(ref) * 1000.0 / MMBTU_J

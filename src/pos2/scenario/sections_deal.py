@@ -152,7 +152,11 @@ class SourceSection(Section):
 
     Delivered cost to China's demand centres::
 
-        cost = fixed_usd_per_kcm + 32.06 * (brent_slope * Brent + lng_weight * LNG deck)
+        cost = fixed_usd_per_kcm + mmbtu_per_kcm * (brent_slope * Brent + lng_weight * LNG deck)
+
+    ``mmbtu_per_kcm`` is Gazprom's reporting factor 32.06 (a net-calorific basis) for pipeline sources
+    whose slopes were derived from USD/1,000 m3 prices with it, and the gas's gross calorific value for
+    LNG, which is quoted per MMBtu gross.
     """
 
     enabled: bool = field(True, unit="-", description="Whether the source is in the LP.")
@@ -184,6 +188,14 @@ class SourceSection(Section):
     )
     hormuz_dependent: bool = field(
         False, unit="-", description="Whether the source is lost while the Strait of Hormuz is closed."
+    )
+    mmbtu_per_kcm: float = field(
+        32.06,
+        unit="MMBtu per 1,000 m3 (20 degC, 101.325 kPa)",
+        description="Heat content converting the per-MMBtu cost terms: 32.06 (Gazprom's factor, net "
+        "basis) where the slope came from USD/1,000 m3 prices with it; the gross calorific value for LNG.",
+        gt=20,
+        le=45,
     )
 
 

@@ -266,6 +266,13 @@ class PricesSection(Section):
     regas_usd_per_mmbtu: float = field(
         unit="USD/MMBtu", description="Regasification tariff added to LNG.", ge=0, le=10
     )
+    alternative_mmbtu_per_kcm: float = field(
+        unit="MMBtu per 1,000 m3 (20 degC, 101.325 kPa)",
+        description="Heat content converting China's LNG alternative (quoted per MMBtu gross) to USD per "
+        "1,000 m3 of the pipeline gas: its gross calorific value.",
+        gt=20,
+        le=45,
+    )
 
 
 class MonteCarloSection(Section):

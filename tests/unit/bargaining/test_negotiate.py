@@ -164,16 +164,16 @@ def test_negotiate_gives_the_same_hindcast_as_run_deal() -> None:
 
 
 def test_rubinstein_limit_is_the_limit_of_the_game_solved() -> None:
-    # Russia's outside option (keeping its capital) binds at every offer interval, so the limit of
-    # frequent offers is its floor too, not the option-free r_C / (r_R + r_C) split (once reported)
-    res = negotiate(load_scenario("pos2"), {"breakeven_price_usd_per_kcm": 206.0})
-    assert res.rubinstein_price_usd_per_kcm == pytest.approx(res.russia.min_price_usd_per_kcm, rel=1e-9)
-    assert res.rubinstein_limit_price_usd_per_kcm == pytest.approx(res.russia.min_price_usd_per_kcm, rel=1e-6)
-    # with the opportunity view Russia has no capital to keep: the limit is the option-free split
-    scn = load_scenario("pos2", ["bargaining.russia_view=opportunity"])
-    opp = negotiate(scn, None)
-    assert opp.settings["russia_view"] == "opportunity"
-    r_r, r_c = scn.model.bargaining.russia_discount_rate, scn.model.bargaining.china_discount_rate
-    lo = opp.russia.opportunity_usd_per_kcm
-    expect = lo + r_c / (r_r + r_c) * (opp.china_max_usd_per_kcm - lo)
-    assert opp.rubinstein_limit_price_usd_per_kcm == pytest.approx(expect, rel=1e-3)
+    # frequent offers: Russia's share of the pie above its opportunity price tends to r_C / (r_R + r_C),
+    # but by the outside-option principle it never falls below keeping its capital (breakeven -
+    # opportunity); the limit once reported was the option-free split alone
+    for sets in ([], ["bargaining.russia_view=opportunity"], ["finance.discount_rate_russia=0.15"]):
+        scn = load_scenario("pos2", sets)
+        res = negotiate(scn, {"breakeven_price_usd_per_kcm": 206.0})
+        b = scn.model.bargaining
+        opp = res.russia.opportunity_usd_per_kcm
+        pie = res.china_max_usd_per_kcm - opp
+        keep = 0.0 if res.russia.view == "opportunity" else max(res.russia.breakeven_usd_per_kcm - opp, 0.0)
+        share = b.china_discount_rate / (b.china_discount_rate + b.russia_discount_rate)
+        expect = opp + max(keep, share * pie)
+        assert res.rubinstein_limit_price_usd_per_kcm == pytest.approx(expect, rel=1e-3), sets

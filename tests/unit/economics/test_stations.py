@@ -48,3 +48,21 @@ def test_a_count_that_breaks_a_station_limit_is_not_feasible(pos2: Scenario) -> 
     df = station_tradeoff(pos2, [10, 13])
     assert list(df["feasible"]) == [False, True]
     assert "pressure ratio above the maximum" in df.loc[0, "binding"]
+
+
+@pytest.mark.parametrize("name", ["pos2", "pos1"])
+def test_lng_heat_content_is_the_gross_calorific_value_of_the_gas(name: str) -> None:
+    # LNG is priced per MMBtu gross; the data files carry the number, the gas composition decides it
+    from pos2.economics.money import gross_heat_content_mmbtu_per_kcm
+    from pos2.scenario import load_scenario
+
+    m = load_scenario(name).model
+    gcv = gross_heat_content_mmbtu_per_kcm(
+        m.gas.composition, m.gas.reference_temperature_c, m.gas.reference_pressure_kpa
+    )
+    assert m.prices.alternative_mmbtu_per_kcm == pytest.approx(gcv, abs=0.005)
+    for src in ("lng_term", "lng_hormuz", "lng_spot"):
+        assert getattr(m.supply, src).mmbtu_per_kcm == pytest.approx(gcv, abs=0.005)
+    # the contract formula keeps Gazprom's factor (a net basis), with which its slope was derived
+    assert m.costs.heat_content_mmbtu_per_kcm == 32.06
+    assert m.supply.pos1.mmbtu_per_kcm == 32.06
