@@ -171,18 +171,24 @@ def why_answer(chain: Chain) -> Answer:
             "Russia needs to cover the line and the gas."
         )
     elif gap is not None:
-        reason = (
-            f"A zone of agreement exists (width {_n(gap)} USD per 1,000 m³), so the stall is about timing."
-        )
         now, wait = delay.get("value_sign_now_usd_per_kcm"), delay.get("value_wait_usd_per_kcm")
         if delay.get("china_signs_now") is False and now is not None and wait is not None:
-            reason += (
-                f" In the delay model China values signing now at {_n(now, 1)} USD per 1,000 m³ of surplus "
-                f"but waiting at {_n(wait, 1)}: its outside options may improve and Russia's reservation "
-                "price drifts down without Europe, so waiting for a lower price pays."
+            reason = (
+                f"A zone of agreement exists (width {_n(gap)} USD per 1,000 m³), so the stall is about "
+                f"timing. In the delay model China values signing now at {_n(now, 1)} USD per 1,000 m³ of "
+                f"surplus but waiting at {_n(wait, 1)}: its outside options may improve and Russia's "
+                "reservation price drifts down without Europe, so waiting for a lower price pays."
             )
         elif delay.get("china_signs_now"):
-            reason += " The delay model has China signing now: the model does not explain the stall."
+            reason = (
+                f"Not for want of a price: a zone of agreement exists (width {_n(gap)} USD per 1,000 m³) "
+                "and in the delay model China gains nothing by waiting, so on prices alone a contract "
+                "should have been signed. What stalls it lies outside this model: China's cap on how much "
+                "gas it takes from one supplier, Russia's demand for PoS1-level prices (a reservation price "
+                "above its cost), and who finances the line and carries the volume risk (docs/deal.md §4)."
+            )
+        else:
+            reason = f"A zone of agreement exists (width {_n(gap)} USD per 1,000 m³)."
     else:
         reason = "The deal stage gives no reservation prices to compare."
     p = d.get("p_agreement_by_year") or {}
@@ -237,7 +243,11 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
         if w0f is None:
             parts.append("The zone of agreement is open; the deal stage gives no delay values to compare.")
         elif w0f <= 0:
-            parts.append("In the scenario China already prefers to sign now.")
+            parts.append(
+                "On prices alone nothing needs to change: China already prefers to sign now, at any price up "
+                "to its highest acceptable one. Closing it takes terms outside this model (a cap on PoS2's "
+                "share of China's supply, financing, who carries the volume risk)."
+            )
         elif not signs.empty:
             lst = "; ".join(f"{r.label} at {r.value_text} ({r.why})" for r in signs.itertuples())
             parts.append(
@@ -267,7 +277,13 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
                 for r in partial.sort_values("delta", ascending=False).to_dict("records")
             )
             parts.append(f"Narrow the gap but do not close it on their own: {lst}.")
-    best = ok.sort_values(metric, ascending=False).head(3)
+    signs_already = g0 >= 0 and w0v is not None and w0v <= 0
+    if signs_already:
+        waits = ok[~ok["china_signs_now"].astype(bool)]
+        if not waits.empty:
+            lst = "; ".join(f"{r.label} at {r.value_text} ({r.why})" for r in waits.itertuples())
+            parts.append(f"Moved one at a time, these would make waiting pay for China again: {lst}.")
+    best = ok.sort_values(metric, ascending=False).head(3) if not signs_already else ok.iloc[0:0]
     if not best.empty:
         lst = "; ".join(f"{r.label} at {r.value_text}: {r.delta:+,.1f}" for r in best.itertuples())
         parts.append(f"Strongest single moves, by {unit}: {lst}.")
