@@ -115,3 +115,13 @@ def test_china_taking_no_gas_is_an_answer_not_a_500(server_url: str) -> None:
     r = httpx.post(f"{server_url}/api/economics", json=body, timeout=60)
     assert r.status_code == 200, r.text
     assert r.json()["result"]["parties"]["china"]["npv_usd_bn"]["p50"] < 0
+
+
+def test_twin_answer_states_reference_conditions_and_feasibility(server_url: str) -> None:
+    r = httpx.post(f"{server_url}/api/twin", json={"pipeline.throughput_bcm_per_year": 40}, timeout=60)
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["feasible"] is True
+    assert d["gas"]["reference_temperature_c"] == 20.0
+    assert d["gas"]["reference_pressure_kpa"] == 101.325
+    assert d["solver"]["iterations"] > 0

@@ -116,7 +116,9 @@ class EconomicsRequest(Levers):  # type: ignore[valid-type,misc]
     """Lever values plus the Monte Carlo size."""
 
     paths: int = Field(200, ge=0, le=2000, description="Monte Carlo price paths (0: deterministic only).")
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed.")
+    seed: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="Random seed (default: the scenario's montecarlo.seed)."
+    )
 
 
 class ErrorBody(BaseModel):
@@ -227,10 +229,18 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         scn = svc.scenario(req.scenario.value, req.overrides())
         outcome = svc.twin(scn)
         prof = profile_table(outcome.result) if outcome.ok else None
-        extra = {
+        extra: dict[str, Any] = {
             "profile": None if prof is None else {str(c): prof[c].tolist() for c in prof.columns},
             "violations": twin_violations(outcome),
         }
+        if outcome.ok:  # as pos2 twin --json: feasibility, solver and the volumes' reference conditions
+            from pos2.twin.chain import reference_info
+
+            res = outcome.result
+            extra["feasible"] = bool(res.feasible)
+            extra["warnings"] = list(res.warnings)
+            extra["solver"] = clean_json(res.solver)
+            extra["gas"] = reference_info(scn, res.summary.throughput_bcm_per_year)
         return _stage_response(outcome, scn, extra)
 
     def _economics(req: EconomicsRequest) -> Any:

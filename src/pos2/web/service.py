@@ -142,7 +142,8 @@ def _nice_step(raw: float) -> float:
 class DashboardService:
     """Runs the stages for the API with a shared twin cache."""
 
-    def __init__(self, paths: int = INTERACTIVE_PATHS, seed: int = 0) -> None:
+    def __init__(self, paths: int = INTERACTIVE_PATHS, seed: int | None = None) -> None:
+        # seed None: the scenario's montecarlo.seed, as on the command line and in the report
         self.paths = paths
         self.seed = seed
         self.twin_cache = TwinCache()
