@@ -15,6 +15,15 @@ from pos2.twin import TwinResult, run_twin
 LOADS_BCM = (5.0, 10.0, 20.0, 50.0)
 
 
+def _maop_mpa() -> dict[str, float]:
+    """Section name -> its maximum operating pressure in the default scenario [MPa abs]."""
+    route = load_scenario("pos2").model.route
+    return {
+        route.upstream.name: route.upstream.max_pressure_mpa,
+        route.downstream.name: route.downstream.max_pressure_mpa,
+    }
+
+
 @pytest.fixture(scope="module")
 def runs() -> dict[float, TwinResult]:
     scn = load_scenario("pos2")
@@ -37,11 +46,7 @@ def test_part_loads_solve_and_stations_are_bypassed_at_5(runs: dict[float, TwinR
 
 
 def test_bypass_rule_holds_at_every_load(runs: dict[float, TwinResult]) -> None:
-    scn = load_scenario("pos2")
-    set_point_mpa = {
-        scn.model.route.upstream.name: scn.model.route.upstream.max_pressure_mpa,
-        scn.model.route.downstream.name: scn.model.route.downstream.max_pressure_mpa,
-    }
+    set_point_mpa = _maop_mpa()
     for q, r in runs.items():
         for s in r.summary.stations:
             maop = set_point_mpa[s.section]
@@ -106,11 +111,7 @@ def test_bypass_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_stations_throttle_so_that_no_pressure_exceeds_the_maop(runs: dict[float, TwinResult]) -> None:
     # at 5 bcm/yr the gas gains pressure running downhill (Khamar-Daban, the Mongolian descent to the
     # Chinese border); without throttling it reached 12.37 MPa against an 11.9 MPa MAOP
-    scn = load_scenario("pos2")
-    maop = {
-        scn.model.route.upstream.name: scn.model.route.upstream.max_pressure_mpa,
-        scn.model.route.downstream.name: scn.model.route.downstream.max_pressure_mpa,
-    }
+    maop = _maop_mpa()
     for q, r in runs.items():
         for sec, p in r.profile.groupby("section")["p_mpa"]:
             assert float(p.max()) <= maop[str(sec)] * (1 + 1e-6), (q, sec)
