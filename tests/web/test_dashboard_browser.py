@@ -87,6 +87,20 @@ def test_out_of_range_value_shows_a_message(page: Any) -> None:
     assert page.locator("#message").is_hidden()
 
 
+def test_a_rejected_value_marks_results_stale_and_does_not_block_other_levers(page: Any) -> None:
+    # the page once sent the rejected value again with every later move, so nothing updated any more
+    box = page.locator("#hormuz-closure_months-number")
+    box.fill("100000")
+    box.press("Enter")
+    page.wait_for_selector("#message:not([hidden])", timeout=30_000)
+    assert "last accepted values" in page.locator("#message").inner_text()
+    assert page.evaluate("document.body.classList.contains('stale')")
+    before = _updates(page)
+    _move(page, "bargaining.china_power", "ArrowRight", before)
+    assert not page.evaluate("document.body.classList.contains('stale')")
+    assert page.locator("#message").is_hidden()
+
+
 @pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
 def test_moving_levers_updates_numbers_and_charts(page: Any) -> None:
     nash_before = page.locator("#nash").inner_text()

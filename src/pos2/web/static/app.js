@@ -1,7 +1,7 @@
 // pos2 dashboard: levers -> POST /api/dashboard -> numbers and charts. No external resources.
 "use strict";
 
-const state = { scenario: "pos2", levers: [], values: {}, seq: 0, shown: 0, timer: null };
+const state = { scenario: "pos2", levers: [], values: {}, accepted: {}, seq: 0, shown: 0, timer: null };
 const PLOT_CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
 const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
 
@@ -81,15 +81,21 @@ async function update() {
     showMessage(notes.join(" — "), "warning");
     document.querySelectorAll("input.invalid").forEach((el) => el.classList.remove("invalid"));
     render(data);
+    state.accepted = { ...state.values };
+    document.body.classList.remove("stale");
     state.shown += 1;
     document.body.dataset.updates = String(state.shown);
     setStatus(`updated in ${Math.round(performance.now() - t0)} ms`);
   } catch (err) {
     if (seq !== state.seq) return;
-    showMessage(err.message);
+    // the numbers on the page are from the last accepted levers: say so, and forget the rejected
+    // value so that moving another lever is not rejected for it again
+    showMessage(`${err.message} (the results shown are for the last accepted values)`);
+    document.body.classList.add("stale");
     for (const lv of state.levers) {
       if (err.message.includes(lv.key)) {
         document.getElementById(lv.key.replace(/\./g, "-") + "-number").classList.add("invalid");
+        state.values[lv.key] = lv.key in state.accepted ? state.accepted[lv.key] : null;
       }
     }
     setStatus(`rejected (${err.status || "error"})`);
