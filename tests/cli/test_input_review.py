@@ -77,7 +77,9 @@ def test_an_unreachable_scheduler_is_named_before_any_work() -> None:
     with pytest.raises(ScenarioError):
         check_scheduler("tcp://host:99999")
     check_scheduler(None)
-    check_scheduler("sync")
+    check_scheduler("sync", ("threads", "sync"))
+    with pytest.raises(ScenarioError):  # pos2 sweep takes addresses only
+        check_scheduler("sync")
 
 
 def test_a_file_that_cannot_be_written_is_an_output_error(capsys: pytest.CaptureFixture[str]) -> None:

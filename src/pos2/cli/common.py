@@ -183,12 +183,9 @@ def command(fn: Callable[..., None]) -> Callable[..., None]:
     return fn
 
 
-SCHEDULER_KEYWORDS = ("threads", "sync", "synchronous", "processes")
-"""``--scheduler`` values that are not addresses."""
-
-
-def check_scheduler(address: str | None, timeout_s: float = 5.0) -> None:
-    """Refuse a ``--scheduler`` that is not a keyword or a reachable ``[tcp://]host:port`` (before work).
+def check_scheduler(address: str | None, keywords: tuple[str, ...] = (), timeout_s: float = 5.0) -> None:
+    """Refuse a ``--scheduler`` that is not one of ``keywords`` or a reachable ``[tcp://]host:port``
+    (before any work).
 
     Raises
     ------
@@ -197,12 +194,12 @@ def check_scheduler(address: str | None, timeout_s: float = 5.0) -> None:
     Pos2Error
         Nothing answers at the address within ``timeout_s`` (exit code 1).
     """
-    if address is None or address in SCHEDULER_KEYWORDS:
+    if address is None or address in keywords:
         return
     m = re.fullmatch(r"(?:tcp://)?\[?([A-Za-z0-9_.:-]+?)\]?:(\d{1,5})", address.strip())
     if m is None or not 0 < int(m.group(2)) < 65536:
         raise ScenarioError(
-            f"expected {', '.join(SCHEDULER_KEYWORDS)} or the address of a running Dask scheduler, "
+            f"expected {' or '.join([*keywords, 'the address of a running Dask scheduler'])}, "
             "e.g. tcp://127.0.0.1:8786",
             field="--scheduler",
             value=address,

@@ -98,7 +98,9 @@ def economics(
                     param_hint="--station-tradeoff",
                 ) from None
         check_out(out, force, fmt, f"economics_*.{fmt.value}")
-        check_scheduler(scheduler)
+        from pos2.economics.montecarlo import LOCAL_SCHEDULERS
+
+        check_scheduler(scheduler, LOCAL_SCHEDULERS)
         scn = get_scenario(scenario, set_)
         n_paths = scn.model.montecarlo.paths if paths is None else paths
         check_inputs(scn, paths=n_paths)  # before the twin runs

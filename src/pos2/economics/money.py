@@ -94,9 +94,8 @@ def gross_heat_content_mmbtu_per_kcm(composition: str, t_ref_c: float, p_ref_kpa
     >>> round(gross_heat_content_mmbtu_per_kcm("west_siberian", 20.0, 101.325), 2)
     35.29
     """
-    from pos2.gas.composition import PURE_METHANE, WEST_SIBERIAN
-    from pos2.units import MMBTU_J, ReferenceConditions
+    from pos2.gas.composition import preset
+    from pos2.units import MMBTU_J, ReferenceConditions, celsius_to_k
 
-    comps = {"west_siberian": WEST_SIBERIAN, "pure_methane": PURE_METHANE}
-    ref = ReferenceConditions("scenario", t_ref_c + 273.15, p_ref_kpa * 1e3)
-    return comps[composition].hhv_j_per_m3(ref) * 1000.0 / MMBTU_J
+    ref = ReferenceConditions("scenario", celsius_to_k(t_ref_c), p_ref_kpa * 1e3)
+    return preset(composition).hhv_j_per_m3(ref) * 1000.0 / MMBTU_J

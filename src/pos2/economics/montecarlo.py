@@ -34,6 +34,10 @@ class ChunkResult:
     """Average annual volume taken (paths,) [bcm/yr]."""
 
 
+LOCAL_SCHEDULERS = ("threads", "sync", "synchronous", "processes")
+"""``scheduler`` values that run on this machine's Dask schedulers; anything else is an address."""
+
+
 def chunk_sizes(paths: int, chunk_paths: int) -> list[int]:
     """The fixed chunk grid: full chunks and one remainder [paths]."""
     full, rest = divmod(paths, chunk_paths)
@@ -161,7 +165,7 @@ def run_monte_carlo(
     inputs = dask.delayed((scenario, project, model), traverse=False)  # one shared, opaque input
     tasks = [dask.delayed(_run_group)(inputs, s, z, with_irr) for s, z in groups]
     out: Any
-    if scheduler in (None, "threads", "sync", "synchronous", "processes"):
+    if scheduler is None or scheduler in LOCAL_SCHEDULERS:
         out = dask.compute(*tasks, scheduler=scheduler or "threads")
     else:
         from distributed import Client

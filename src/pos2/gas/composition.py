@@ -41,6 +41,7 @@ __all__ = [
     "WEST_SIBERIAN",
     "ComponentData",
     "GasComposition",
+    "preset",
 ]
 
 SUM_TOLERANCE: float = 1e-6
@@ -316,3 +317,19 @@ WEST_SIBERIAN = GasComposition(
 
 PURE_METHANE = GasComposition({"methane": 1.0}, name="pure methane", source="definition")
 """Pure methane (for validation against Setzmann-Wagner via GERG-2008)."""
+
+PRESETS: dict[str, GasComposition] = {"west_siberian": WEST_SIBERIAN, "pure_methane": PURE_METHANE}
+"""Compositions by the preset names a scenario uses (``gas.composition``)."""
+
+
+def preset(name: str) -> GasComposition:
+    """The composition of a preset name (``west_siberian``, ``pure_methane``).
+
+    Raises
+    ------
+    GasError
+        Unknown name (the known ones are listed).
+    """
+    if name not in PRESETS:
+        raise GasError(f"unknown gas composition preset {name!r} (known: {', '.join(PRESETS)})")
+    return PRESETS[name]

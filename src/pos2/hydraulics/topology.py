@@ -24,8 +24,9 @@ from pos2.errors import NetworkError
 from pos2.network.model import Network
 
 MAX_SEGMENTS = 5_000_000
-"""Most internal pipe segments in one network (about 2 GB of solver state): a pipe length or segment
-length off by orders of magnitude is refused with its name instead of exhausting the memory."""
+"""Most internal pipe segments in one network [-]: a pipe length or segment length off by orders of
+magnitude is refused with its name instead of exhausting the memory (the largest benchmarked network,
+50,244 pipes of 5-20 km at 10 km per segment, has fewer than 0.11 million)."""
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

@@ -45,13 +45,12 @@ def gas_for(composition: str) -> GasModel:
     composition
         Preset name: ``west_siberian`` or ``pure_methane`` [-]
     """
-    from pos2.gas.composition import PURE_METHANE, WEST_SIBERIAN
+    from pos2.gas.composition import PRESETS
     from pos2.gas.tables import TabulatedGas
 
-    comps = {"west_siberian": WEST_SIBERIAN, "pure_methane": PURE_METHANE}
-    if composition not in comps:
+    if composition not in PRESETS:
         raise ScenarioError("unknown gas composition preset", field="gas.composition", value=composition)
-    return TabulatedGas.from_composition(comps[composition], p_range_pa=TWIN_GAS_P_RANGE_PA)
+    return TabulatedGas.from_composition(PRESETS[composition], p_range_pa=TWIN_GAS_P_RANGE_PA)
 
 
 def reference_info(scenario: Scenario, throughput_bcm_per_year: float) -> dict[str, Any]:
@@ -590,7 +589,7 @@ def solve_chain(
     dispatch_info: dict[str, Any] = {"dispatch": m.stations.dispatch}
     if m.stations.dispatch == "min_power":
         chain, res, state, seen, iterations, dispatch_info = _min_power(
-            settle, chain, res, (chain, res, state, seen, iterations)
+            settle, (chain, res, state, seen, iterations)
         )
     bypassed, throttled = state.bypassed, state.throttled
     _check_flow_direction(res, q)
@@ -619,15 +618,10 @@ def solve_chain(
         }
     ).reset_index(drop=True)
 
-    comp: dict[str, dict[Any, Any]] = {str(r["name"]): r for r in res.compressors.to_dict("records")}
-    comp.update(_throttle_rows(res, chain))
+    comp = _station_rows(res, chain)
     rows: list[dict[str, Any]] = []
-    violations: list[Violation] = []
     for s in chain.stations:
         c = comp[s.name]
-        ratio_lim, p_lim = chain.station_limits[s.name]
-        power = float(c["power_w"])
-        ratio = float(c["ratio"])
         mode = "throttling" if s.name in throttled else "bypassed" if s.name in bypassed else "running"
         rows.append(
             {
@@ -637,36 +631,20 @@ def solve_chain(
                 "near": s.near,
                 "suction_pressure_mpa": float(c["p_in_pa"]) / 1e6,
                 "discharge_pressure_mpa": float(c["p_out_pa"]) / 1e6,
-                "ratio": ratio,
+                "ratio": float(c["ratio"]),
                 "suction_temperature_c": float(c["t_in_k"]) - 273.15,
                 "discharge_temperature_c": float(c["t_out_k"]) - 273.15,
                 "flow_kg_per_s": float(c["flow_kg_per_s"]),
-                "power_mw": power / 1e6,
-                "installed_mw": p_lim / 1e6,
+                "power_mw": float(c["power_w"]) / 1e6,
+                "installed_mw": chain.station_limits[s.name][1] / 1e6,
                 "fuel_kg_per_s": float(c["fuel_kg_per_s"]),
                 "running": mode == "running",
                 "mode": mode,
             }
         )
-        if ratio > ratio_lim * (1 + 1e-9):
-            violations.append(Violation(s.name, "pressure ratio above the maximum", ratio, ratio_lim, "-"))
-        if power > p_lim * (1 + 1e-9):
-            violations.append(
-                Violation(s.name, "shaft power above the installed power", power / 1e6, p_lim / 1e6, "MW")
-            )
     stations = pd.DataFrame(rows)
-    node_p = dict(zip(res.nodes["name"].astype(str), res.nodes["p_pa"].astype(float), strict=True))
-    delivery_p = float(node_p[chain.end_node])
-    if delivery_p < chain.end_min_pressure_mpa * 1e6 * (1 - 1e-9):
-        violations.append(
-            Violation(
-                f"delivery at {chain.end_name}",
-                "pressure below the minimum",
-                delivery_p / 1e6,
-                chain.end_min_pressure_mpa,
-                "MPa",
-            )
-        )
+    delivery_p = _delivery_pa(chain, res)
+    violations = _limit_violations(chain, res, comp)
     sections = _section_summaries(scenario, geo)
     maop_warnings: list[str] = []
     for sec in sections:
@@ -863,16 +841,51 @@ def settler(
     return _Settler(scenario, q, options, geo, gas_for(m.gas.composition), sopts, maop_pa)
 
 
-def _acceptable(chain: Chain, res: Any) -> float | None:
-    """Delivery pressure [Pa] when no station breaks its ratio or power limit and the delivery meets
-    its minimum; else ``None``."""
-    for r in res.compressors.to_dict("records"):
-        ratio_lim, p_lim = chain.station_limits[str(r["name"])]
-        if float(r["ratio"]) > ratio_lim * (1 + 1e-9) or float(r["power_w"]) > p_lim * (1 + 1e-9):
-            return None
+def _station_rows(res: Any, chain: Chain) -> dict[str, dict[str, Any]]:
+    """Per station name its result row: the compressor's, or the regulator's for a throttling one."""
+    rows: dict[str, dict[str, Any]] = {str(r["name"]): r for r in res.compressors.to_dict("records")}
+    rows.update(_throttle_rows(res, chain))
+    return rows
+
+
+def _delivery_pa(chain: Chain, res: Any) -> float:
+    """Pressure at the delivery point [Pa]."""
     node_p = dict(zip(res.nodes["name"].astype(str), res.nodes["p_pa"].astype(float), strict=True))
-    p_end = float(node_p[chain.end_node])
-    return p_end if p_end >= chain.end_min_pressure_mpa * 1e6 * (1 - 1e-9) else None
+    return float(node_p[chain.end_node])
+
+
+def _limit_violations(
+    chain: Chain, res: Any, rows: dict[str, dict[str, Any]] | None = None
+) -> list[Violation]:
+    """The station limits (pressure ratio, installed power) and the delivery minimum a solve breaks."""
+    rows = _station_rows(res, chain) if rows is None else rows
+    out: list[Violation] = []
+    for s in chain.stations:
+        ratio_lim, p_lim = chain.station_limits[s.name]
+        ratio, power = float(rows[s.name]["ratio"]), float(rows[s.name]["power_w"])
+        if ratio > ratio_lim * (1 + 1e-9):
+            out.append(Violation(s.name, "pressure ratio above the maximum", ratio, ratio_lim, "-"))
+        if power > p_lim * (1 + 1e-9):
+            out.append(
+                Violation(s.name, "shaft power above the installed power", power / 1e6, p_lim / 1e6, "MW")
+            )
+    p_end = _delivery_pa(chain, res)
+    if p_end < chain.end_min_pressure_mpa * 1e6 * (1 - 1e-9):
+        out.append(
+            Violation(
+                f"delivery at {chain.end_name}",
+                "pressure below the minimum",
+                p_end / 1e6,
+                chain.end_min_pressure_mpa,
+                "MPa",
+            )
+        )
+    return out
+
+
+def _acceptable(chain: Chain, res: Any) -> float | None:
+    """Delivery pressure [Pa] when the solve breaks no limit (:func:`_limit_violations`), else ``None``."""
+    return None if _limit_violations(chain, res) else _delivery_pa(chain, res)
 
 
 MIN_POWER_REL = 2e-3
@@ -880,7 +893,7 @@ MIN_POWER_REL = 2e-3
 
 
 def _min_power(
-    settle: _Settler, chain: Chain, res: Any, best: Settled
+    settle: _Settler, best: Settled
 ) -> tuple[Chain, Any, _Dispatch, list[_Dispatch], int, dict[str, Any]]:
     """Minimum-power dispatch from the MAOP dispatch ``best``.
 
@@ -891,6 +904,7 @@ def _min_power(
     at the MAOP or off; a bisection on the count and a regula falsi on the set point (each trial a full
     settled solve; tens of solves at most).
     """
+    chain, res = best[0], best[1]
     names = [s.name for s in chain.stations]
     info: dict[str, Any] = {"dispatch": "min_power", "running_stations": len(names)}
     if _acceptable(chain, res) is None:
@@ -939,17 +953,11 @@ def _min_power(
                 b, fb, chosen = x, p_end - p_min, out
             else:  # below the minimum (a secant point) or no solution (bisect)
                 a = x
-                fa = _delivery(out) - p_min if out is not None else None
+                fa = _delivery_pa(out[0], out[1]) - p_min if out is not None else None
     info["running_stations"] = hi
     info["min_power_solves"] = solves
     c_chain, c_res, c_state, c_seen, c_iter = chosen
     return c_chain, c_res, c_state, c_seen, c_iter, info
-
-
-def _delivery(out: Settled) -> float:
-    chain, res = out[0], out[1]
-    node_p = dict(zip(res.nodes["name"].astype(str), res.nodes["p_pa"].astype(float), strict=True))
-    return float(node_p[chain.end_node])
 
 
 @dataclass(frozen=True)
@@ -1040,8 +1048,7 @@ def _next_dispatch(
       station's set point is scaled down by the excess (set points only ever fall, so this settles).
     * A station in ``forced_off`` never compresses (minimum-power dispatch): bypassed, or throttling.
     """
-    comp = {str(r["name"]): r for r in res.compressors.to_dict("records")}
-    comp.update(_throttle_rows(res, chain))
+    comp = _station_rows(res, chain)
     sp = dict(state.set_points_pa)
     for name, u in _span_excess(chain, res, maop_pa).items():
         if u > 1.0 + MAOP_REL:
