@@ -2,13 +2,14 @@
 
 The order, top (shared) to bottom (thin layers)::
 
-    units, errors, testing, tables
+    units, errors, testing, tables, jsonable
     scenario, gas
     network
     hydraulics
     twin
     economics
     bargaining
+    pipeline          (the one module that composes the stages)
     report, sweep
     web
     cli
@@ -25,7 +26,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pos2"
-BASE = {"units", "errors", "testing", "data", "tables"}  # tables: the shared table writer (cli, report)
+BASE = {"units", "errors", "testing", "data", "tables", "jsonable"}  # tables, jsonable: shared writers
+STAGES = {"scenario", "gas", "twin", "economics", "bargaining"}
 ALLOWED: dict[str, set[str]] = {
     "scenario": BASE,
     "gas": BASE,
@@ -34,13 +36,17 @@ ALLOWED: dict[str, set[str]] = {
     "twin": BASE | {"scenario", "gas", "network", "hydraulics"},
     "economics": BASE | {"scenario", "gas", "twin"},
     "bargaining": BASE | {"scenario", "gas", "twin", "economics"},
-    "report": BASE | {"scenario", "gas", "network", "hydraulics", "twin", "economics", "bargaining"},
-    "sweep": BASE | {"scenario", "gas", "twin", "economics", "bargaining", "report"},
-    "web": BASE | {"scenario", "gas", "twin", "economics", "bargaining", "report"},
+    "pipeline": BASE | STAGES,
+    "report": BASE
+    | {"scenario", "gas", "network", "hydraulics", "twin", "economics", "bargaining", "pipeline"},
+    "sweep": BASE | {"scenario", "gas", "twin", "economics", "bargaining", "pipeline", "report"},
+    "web": BASE | {"scenario", "gas", "twin", "economics", "bargaining", "pipeline", "report"},
     "cli": BASE
-    | {"scenario", "gas", "network", "hydraulics", "twin", "economics", "bargaining"}
+    | {"scenario", "gas", "network", "hydraulics", "twin", "economics", "bargaining", "pipeline"}
     | {"report", "sweep", "web"},
 }
+MODULES = {"pipeline"}
+"""Layers that are one module (``pos2/pipeline.py``) rather than a package."""
 
 
 def _pos2_imports(path: Path) -> set[str]:
@@ -52,6 +58,8 @@ def _pos2_imports(path: Path) -> set[str]:
             names = [node.module]
         elif isinstance(node, ast.Import):
             names = [a.name for a in node.names]
+        if isinstance(node, ast.ImportFrom) and node.module == "pos2" and node.level == 0:
+            out.update(a.name for a in node.names)  # ``from pos2 import twin`` hides no arrow
         for name in names:
             parts = name.split(".")
             if parts[0] == "pos2" and len(parts) > 1:
@@ -64,9 +72,13 @@ def test_every_package_has_a_place() -> None:
     assert packages - set(ALLOWED) == set()
 
 
+def _files(layer: str) -> list[Path]:
+    return [SRC / f"{layer}.py"] if layer in MODULES else sorted((SRC / layer).rglob("*.py"))
+
+
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_imports_flow_one_way(package: str) -> None:
-    files = sorted((SRC / package).rglob("*.py"))
+    files = _files(package)
     assert files
     bad = [
         f"{f.relative_to(SRC)} imports pos2.{mod}"
@@ -80,3 +92,31 @@ def test_imports_flow_one_way(package: str) -> None:
 def test_shared_modules_import_no_stage() -> None:
     for name in ("units.py", "errors.py"):
         assert _pos2_imports(SRC / name) == set()
+    assert _pos2_imports(SRC / "jsonable.py") == set()
+
+
+def test_hidden_imports_are_seen(tmp_path: Path) -> None:
+    f = tmp_path / "m.py"
+    f.write_text("from pos2 import economics\nimport pos2.twin.chain\n", encoding="utf-8")
+    assert _pos2_imports(f) == {"economics", "twin"}
+
+
+PLUGIN_LOADER = SRC / "sweep" / "evaluator.py"
+"""Loads a user's evaluator class named in a sweep spec (``module:Class``): not a stage lookup."""
+
+
+REFLECTION = {"import_module", "signature", "getmembers"}
+"""``importlib.import_module`` and ``inspect.signature``/``getmembers``: how stages were once found."""
+
+
+def test_no_stage_is_found_by_reflection() -> None:
+    bad = []
+    for f in sorted(SRC.rglob("*.py")):
+        if f == PLUGIN_LOADER:
+            continue
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in REFLECTION:
+                bad.append(f"{f.relative_to(SRC)}:{node.lineno} uses .{node.attr}")
+            if isinstance(node, ast.ImportFrom) and node.module in ("importlib", "inspect"):
+                bad += [f"{f.relative_to(SRC)}: imports {a.name}" for a in node.names if a.name in REFLECTION]
+    assert not bad, bad

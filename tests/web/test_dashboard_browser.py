@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from pos2.report.stages import stage_function
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -27,8 +25,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (make system-deps)"),
 ]
-
-ALL_STAGES = all(stage_function(s) is not None for s in ("twin", "economics", "deal"))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +97,6 @@ def test_a_rejected_value_marks_results_stale_and_does_not_block_other_levers(pa
     assert page.locator("#message").is_hidden()
 
 
-@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
 def test_moving_levers_updates_numbers_and_charts(page: Any) -> None:
     nash_before = page.locator("#nash").inner_text()
     npv_before = page.locator("#npv").inner_text()
@@ -138,7 +133,6 @@ def test_moving_levers_updates_numbers_and_charts(page: Any) -> None:
     assert shot.stat().st_size > 20_000
 
 
-@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
 def test_an_update_takes_under_a_second(page: Any) -> None:
     # a warm twin cache: a contract lever does not re-run the twin. Three new positions (never
     # computed before, so no answer comes from the server's cache); best of three, so that a
@@ -152,7 +146,6 @@ def test_an_update_takes_under_a_second(page: Any) -> None:
     assert min(times_ms) < 1000, times_ms
 
 
-@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
 def test_scenario_switch_reloads_levers_and_results(page: Any) -> None:
     before = _updates(page)
     page.select_option("#scenario", "pos1")
@@ -165,7 +158,6 @@ def test_scenario_switch_reloads_levers_and_results(page: Any) -> None:
     assert page.locator("#pipeline-throughput_bcm_per_year-number").input_value() == "50"
 
 
-@pytest.mark.skipif(not ALL_STAGES, reason="twin, economics and deal stages are not all in this build yet")
 def test_a_throughput_the_line_cannot_carry_is_explained(page: Any) -> None:
     box = page.locator("#pipeline-throughput_bcm_per_year-number")
     before = _updates(page)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pos2.report.stages import stage_function
 from pos2.scenario import load_scenario, schema_table
 from pos2.web.service import LEVER_KEYS
 
@@ -71,7 +70,6 @@ def test_plotly_is_served_locally(server_url: str) -> None:
     assert 'src="/static/plotly.min.js"' in page
 
 
-@pytest.mark.skipif(stage_function("twin") is None, reason="the twin stage is not in this build yet")
 def test_twin_get_with_query_lever(server_url: str) -> None:
     r = httpx.get(f"{server_url}/api/twin", params={"pipeline.throughput_bcm_per_year": 40}, timeout=60)
     assert r.status_code == 200, r.text
@@ -84,7 +82,6 @@ def test_twin_get_with_query_lever(server_url: str) -> None:
     assert max(prof["pressure_mpa"]) <= body["result"]["max_pressure_mpa"] + 1e-9
 
 
-@pytest.mark.skipif(stage_function("deal") is None, reason="the deal stage is not in this build yet")
 def test_dashboard_moves_with_china_power(server_url: str) -> None:
     lo = httpx.post(f"{server_url}/api/dashboard", json={"bargaining.china_power": 0.2}, timeout=60).json()
     hi = httpx.post(f"{server_url}/api/dashboard", json={"bargaining.china_power": 0.9}, timeout=60).json()

@@ -1,9 +1,9 @@
 """The deal: China's supply alternatives, Russia's reservation price, bargaining, delay, the summits.
 
-Stage functions: :func:`negotiate` (scenario + economics result -> :class:`DealResult`) and
-:func:`run_deal` (runs the upstream stages when they exist).
+Stage function: :func:`negotiate` (scenario + the economics' breakeven and contract price ->
+:class:`DealResult`); :mod:`pos2.pipeline` composes it with the twin and the economics.
 """
 
-from pos2.bargaining.deal import DealResult, HindcastRound, negotiate, run_deal
+from pos2.bargaining.deal import DealResult, HindcastRound, ProjectBasis, negotiate
 
-__all__ = ["DealResult", "HindcastRound", "negotiate", "run_deal"]
+__all__ = ["DealResult", "HindcastRound", "ProjectBasis", "negotiate"]

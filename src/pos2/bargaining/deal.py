@@ -1,8 +1,9 @@
 """The deal stage: China's value of PoS2, Russia's reservation price, bargaining, delay, hindcast.
 
-:func:`negotiate` wires the pure pieces together for one scenario (and the economics result when
-there is one); :func:`run_deal` runs twin -> economics -> deal when those stages exist and falls back
-to this package's cost-plus breakeven (saying so in the result) when they do not.
+:func:`negotiate` wires the pure pieces together for one scenario. It takes what it needs from the
+economics stage as numbers (Russia's breakeven, the contract price with its basis) and the other
+projects of the hindcast as :class:`ProjectBasis` objects; it never runs another stage. The stages are
+composed by :mod:`pos2.pipeline`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pos2.bargaining.delay import DelayResult, solve_delay, waiting_drift_threshold
-from pos2.bargaining.history import Round, load_rounds
+from pos2.bargaining.history import Round
 from pos2.bargaining.reservation import RussiaReservation, reservation_price
 from pos2.bargaining.solutions import (
     discount_factor,
@@ -35,12 +36,11 @@ from pos2.bargaining.supply import (
     pos2_volume_path,
     solve_supply,
 )
-from pos2.errors import BargainingError, Pos2Error
-from pos2.scenario import Scenario, ScenarioModel, load_scenario
+from pos2.economics.cashflow import PARTIES
+from pos2.errors import BargainingError
+from pos2.scenario import Scenario, ScenarioModel
 from pos2.scenario.sections_deal import DemandSection, SupplySection
-from pos2.units import MMBTU_PER_KCM_GAZPROM
 
-PARTIES = ("russia", "mongolia", "china")
 SCENARIO_DECK = "scenario"
 
 
@@ -205,11 +205,16 @@ def closure_weight(probability_per_year: float, months: float) -> float:
     return float(np.clip(probability_per_year * months / 12.0, 0.0, 1.0))
 
 
+def deck_brent_usd_per_bbl(m: ScenarioModel) -> float:
+    """Brent of the run's one price deck (``prices.decks.<prices.deck>``, as the economics) [USD/bbl]."""
+    return float(getattr(m.prices.decks, m.prices.deck).brent_usd_per_bbl)
+
+
 def scenario_deck(m: ScenarioModel) -> Deck:
-    """The scenario's own flat deck (``lng.price_usd_per_mmbtu``, ``lng.brent_usd_per_bbl``)."""
+    """The flat deck: Brent of the run's deck (``prices.deck``), LNG at ``lng.price_usd_per_mmbtu``."""
     return Deck(
         SCENARIO_DECK,
-        m.lng.brent_usd_per_bbl,
+        deck_brent_usd_per_bbl(m),
         m.lng.price_usd_per_mmbtu,
         closure_weight(m.hormuz.closure_probability, m.hormuz.closure_months),
         m.hormuz.closure_lng_price_usd_per_mmbtu,
@@ -327,35 +332,24 @@ def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int,
 # -- the stage ---------------------------------------------------------------------------------------
 
 
-def _breakeven_of(economics_result: Any) -> float | None:
-    """Russia's breakeven from an economics result, if it carries one [USD/1,000 m3]."""
-    if economics_result is None:
-        return None
-    for name in ("breakeven_price_usd_per_kcm", "breakeven_usd_per_kcm"):
-        v = getattr(economics_result, name, None)
-        if v is None and isinstance(economics_result, dict):
-            v = economics_result.get(name)
-        if isinstance(v, int | float) and math.isfinite(v):
-            return float(v)
-    to_json = getattr(economics_result, "to_json", None)
-    if callable(to_json):
-        v = to_json().get("breakeven_price_usd_per_kcm")
-        if isinstance(v, int | float) and math.isfinite(v):
-            return float(v)
-    return None
+@dataclass(frozen=True)
+class ProjectBasis:
+    """Another project of the hindcast (PoS1 for the 2014 round), from its own scenario.
 
-
-def contract_price(m: ScenarioModel, brent_usd_per_bbl: float) -> float:
-    """PoS2 contract price at a Brent level from the scenario's formula [USD/1,000 m3].
-
-    Parameters
+    Attributes
     ----------
-    m
-        Scenario content (``contract.slope``, ``contract.constant_usd_per_mmbtu``) [-].
-    brent_usd_per_bbl
-        Brent [USD/bbl].
+    model
+        That project's embedded scenario content (never the user's PoS2 levers).
+    breakeven_usd_per_kcm
+        Its breakeven from its own twin and economics (``None``: the cost-plus fallback of
+        :mod:`pos2.bargaining.reservation`) [USD/1,000 m3].
+    note
+        Why the fallback is used, empty otherwise.
     """
-    return (m.contract.slope * brent_usd_per_bbl + m.contract.constant_usd_per_mmbtu) * MMBTU_PER_KCM_GAZPROM
+
+    model: ScenarioModel
+    breakeven_usd_per_kcm: float | None
+    note: str = ""
 
 
 def _russia(m: ScenarioModel, breakeven: float | None, europe_price: float | None) -> RussiaReservation:
@@ -443,39 +437,11 @@ def _explain(
     )
 
 
-def _is_own_project(scenario: Scenario, project: str) -> bool:
-    """Whether rounds about ``project`` use ``scenario`` itself (else the embedded project scenario).
-
-    PoS2 rounds use the user's scenario (the default, or a file based on it) unless that scenario is
-    the embedded PoS1 one; PoS1 rounds use the embedded ``pos1`` scenario with the same overrides.
-    """
-    if scenario.name == project:
-        return True
-    return project == "pos2" and scenario.name != "pos1"
-
-
-def _project_model(scenario: Scenario, project: str) -> ScenarioModel:
-    if _is_own_project(scenario, project):
-        return scenario.model
-    return _load_project(project, scenario.overrides)
-
-
-@lru_cache(maxsize=8)
-def _load_project_cached(project: str, overrides: tuple[tuple[str, Any], ...]) -> ScenarioModel:
-    return load_scenario(project, dict(overrides)).model
-
-
-def _load_project(project: str, overrides: tuple[tuple[str, Any], ...]) -> ScenarioModel:
-    try:
-        return _load_project_cached(project, overrides)
-    except TypeError:
-        return load_scenario(project, dict(overrides)).model
-
-
 def hindcast(
     scenario: Scenario,
     rounds: tuple[Round, ...],
-    breakeven_by_project: dict[str, float | None] | None = None,
+    breakeven_usd_per_kcm: float | None,
+    projects: dict[str, ProjectBasis] | None = None,
 ) -> tuple[HindcastRound, ...]:
     """The model's verdict for each negotiation round, with one fixed rule for all rounds.
 
@@ -485,27 +451,30 @@ def hindcast(
     Parameters
     ----------
     scenario
-        Scenario whose parameters the model uses (PoS1 rounds use the embedded ``pos1`` scenario with
-        the same overrides) [-].
+        Scenario whose parameters the model uses for rounds about its own project [-].
     rounds
         Negotiation rounds [-].
-    breakeven_by_project
-        Russia's breakeven per project from the economics stage (``None``: fallback) [USD/1,000 m3].
+    breakeven_usd_per_kcm
+        Russia's breakeven of the scenario's own project from the economics stage [USD/1,000 m3].
+    projects
+        The other projects of the rounds, each from its own scenario (:class:`ProjectBasis`) [-].
     """
-    be = breakeven_by_project or {}
+    others = projects or {}
     out: list[HindcastRound] = []
     by_project: dict[str, list[Round]] = {}
     for r in rounds:
         by_project.setdefault(r.project, []).append(r)
     for project, rs in by_project.items():
-        m = _project_model(scenario, project)
+        basis = others.get(project)
+        m = scenario.model if basis is None else basis.model
+        be = breakeven_usd_per_kcm if basis is None else basis.breakeven_usd_per_kcm
         decks = tuple(round_deck(m, r) for r in rs)
         first_gas = tuple(r.year + m.bargaining.first_gas_lag_years for r in rs)
         sup = solve_china(m, decks, first_gas)
         for r, deck in zip(rs, decks, strict=True):
             china = china_max_price(sup, deck.name, m.bargaining.china_discount_rate, r.year)
             v = china["max_price_usd_per_kcm"]
-            rus = _russia(m, be.get(project), r.europe_price_usd_per_kcm if r.europe_outlet else None)
+            rus = _russia(m, be, r.europe_price_usd_per_kcm if r.europe_outlet else None)
             rmin = rus.min_price_usd_per_kcm
             z = zopa(rmin, v)
             nash = nash_price(rmin, v, m.bargaining.china_power)
@@ -523,29 +492,30 @@ RUBINSTEIN_LIMIT_INTERVAL_YEARS = 1e-4
 
 def negotiate(
     scenario: Scenario,
-    economics_result: Any = None,
-    twin_summary: Any = None,
     *,
-    rounds: tuple[Round, ...] | None = None,
-    breakeven_by_project: dict[str, float | None] | None = None,
+    breakeven_usd_per_kcm: float | None,
+    contract_price_usd_per_kcm: float,
+    contract_price_basis: str,
+    rounds: tuple[Round, ...] = (),
+    projects: dict[str, ProjectBasis] | None = None,
 ) -> DealResult:
-    """Run the deal model on a scenario.
+    """Run the deal model on a scenario with the economics' numbers.
 
     Parameters
     ----------
     scenario
         Loaded scenario [-].
-    economics_result
-        Result of the economics stage; its ``breakeven_price_usd_per_kcm`` is Russia's project
-        breakeven. ``None``: the cost-plus fallback of :mod:`pos2.bargaining.reservation` [-].
-    twin_summary
-        Twin summary (not needed by the deal itself; accepted for the stage runner) [-].
+    breakeven_usd_per_kcm
+        Russia's project breakeven from the economics stage (``None``: the cost-plus fallback of
+        :mod:`pos2.bargaining.reservation`, said so in the result) [USD/1,000 m3].
+    contract_price_usd_per_kcm
+        The contract formula's price from the economics stage (the one contract price) [USD/1,000 m3].
+    contract_price_basis
+        What that price is, in words (deck, averaging) [-].
     rounds
-        Negotiation rounds for the hindcast; ``None`` loads the shipped dataset [-].
-    breakeven_by_project
-        Breakeven per project for the hindcast (``pos1``, ``pos2``); a project not given takes the
-        scenario's own breakeven (its own project) or one computed from its own twin and economics
-        (PoS1 for the 2014 round; the cost-plus fallback only if that fails) [USD/1,000 m3].
+        Negotiation rounds for the hindcast (empty: no hindcast) [-].
+    projects
+        The other projects of the rounds, each from its own scenario [-].
 
     Returns
     -------
@@ -558,7 +528,7 @@ def negotiate(
     for name in ("china_discount_rate", "russia_discount_rate"):
         if getattr(b, name) < 0:
             raise BargainingError(f"bargaining.{name} must be >= 0, got {getattr(b, name)}")
-    breakeven = _breakeven_of(economics_result)
+    breakeven = breakeven_usd_per_kcm
     deck = scenario_deck(m)
     first_gas = b.first_round_year + b.first_gas_lag_years
     cases = case_decks(m)
@@ -618,19 +588,8 @@ def negotiate(
     by_year["russia_min_price_usd_per_kcm"] = [
         rmin * math.exp(b.russia_reservation_drift * (y - b.first_round_year)) for y in by_year["year"]
     ]
-    rounds_ = load_rounds() if rounds is None else rounds
-    # every project of the hindcast gets its breakeven the same way, whoever calls: the scenario's
-    # own from the economics result, another project's (PoS1 for 2014) from its own twin + economics
-    bep = dict(breakeven_by_project or {})
-    notes: dict[str, str] = {}
-    for project in sorted({r.project for r in rounds_} - set(bep)):
-        if _is_own_project(scenario, project):
-            bep[project] = breakeven
-        else:
-            bep[project], note = _project_breakeven(project, scenario.overrides)
-            if note:
-                notes[project] = note
-    hc = hindcast(scenario, rounds_, bep)
+    notes = {p: pb.note for p, pb in (projects or {}).items() if pb.note}
+    hc = hindcast(scenario, rounds, breakeven, projects)
     return DealResult(
         scenario=scenario.name,
         china_max_usd_per_kcm=v,
@@ -642,7 +601,7 @@ def negotiate(
         nash_price_usd_per_kcm=nash,
         rubinstein_price_usd_per_kcm=rub,
         rubinstein_limit_price_usd_per_kcm=rub_lim,
-        contract_price_usd_per_kcm=contract_price(m, m.lng.brent_usd_per_bbl),
+        contract_price_usd_per_kcm=contract_price_usd_per_kcm,
         shapley=shares,
         shapley_transit_usd_per_kcm=transit_fee,
         delay=delay,
@@ -658,82 +617,14 @@ def negotiate(
             "closure_weight": deck.closure_weight,
             "lp_seconds": sup.solve_seconds,
             "breakeven_source": rus.breakeven_source,
+            "contract_price_basis": contract_price_basis,
+            "price_deck": {
+                "name": m.prices.deck,
+                "brent_usd_per_bbl": deck.brent_usd_per_bbl,
+                "lng_usd_per_mmbtu": m.lng.price_usd_per_mmbtu,
+                "basis": "Brent from the run's price deck (prices.deck, as the economics); Asian LNG at "
+                "lng.price_usd_per_mmbtu, flat over the horizon",
+            },
             **({"hindcast_breakeven_notes": notes} if notes else {}),
         },
     )
-
-
-def _upstream_breakeven(scenario: Scenario, twin_summary: Any = None) -> float | None:
-    """Russia's breakeven from the economics stage, or ``None`` when that stage is not built."""
-    try:
-        from pos2 import economics
-    except ImportError:  # pragma: no cover - the package always exists
-        return None
-    fn = getattr(economics, "breakeven_price", None)
-    if fn is None:
-        return None
-    if twin_summary is None:
-        try:
-            from pos2 import twin as twin_mod
-        except ImportError:  # pragma: no cover
-            return None
-        run_twin = getattr(twin_mod, "run_twin", None)
-        if run_twin is None:
-            return None
-        twin_summary = run_twin(scenario).summary
-    return float(fn(scenario, twin_summary))
-
-
-def run_deal(
-    scenario: Scenario,
-    *,
-    twin_summary: Any = None,
-    economics_result: Any = None,
-) -> DealResult:
-    """Run twin -> economics -> deal: Russia's breakeven from the economics when it exists.
-
-    Parameters
-    ----------
-    scenario
-        Loaded scenario [-].
-    twin_summary
-        Twin summary if already computed [-].
-    economics_result
-        Economics result if already computed [-].
-    """
-    breakeven = _breakeven_of(economics_result)
-    if breakeven is None:
-        try:
-            breakeven = _upstream_breakeven(scenario, twin_summary)
-        except Pos2Error:
-            raise
-        except Exception as e:  # an unfinished upstream stage must not give a raw traceback
-            raise BargainingError(
-                f"the economics stage failed while computing Russia's breakeven: {e}"
-            ) from e
-    return negotiate(
-        scenario,
-        {"breakeven_price_usd_per_kcm": breakeven} if breakeven is not None else None,
-    )
-
-
-def _project_breakeven(project: str, overrides: tuple[tuple[str, Any], ...]) -> tuple[float | None, str]:
-    """Breakeven of another project (PoS1 for the 2014 round) from twin + economics, cached.
-
-    Returns the breakeven (``None``: use the fallback) and a note saying why the fallback is used.
-    """
-    try:
-        return _project_breakeven_cached(project, overrides)
-    except TypeError:
-        return _project_breakeven_cached.__wrapped__(project, overrides)
-
-
-@lru_cache(maxsize=8)
-def _project_breakeven_cached(
-    project: str, overrides: tuple[tuple[str, Any], ...]
-) -> tuple[float | None, str]:
-    try:
-        scn = load_scenario(project, dict(overrides))
-        return _upstream_breakeven(scn), ""
-    except Exception as e:  # the hindcast of one old round must not stop the deal
-        return None, f"{project}: economics breakeven unavailable ({type(e).__name__}: {e}); fallback used"

@@ -14,7 +14,6 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import socket
@@ -30,6 +29,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from pos2.errors import OutputError, Pos2Error, ScenarioError
+from pos2.jsonable import clean_json
+from pos2.pipeline import STAGES, PipelineResult, default_pipeline
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from pos2.tables import Format as Format  # the table writer lives in a base module so report can share it
 from pos2.tables import check_format
@@ -103,30 +104,23 @@ def get_scenario(scenario: str = DEFAULT_SCENARIO, sets: list[str] | None = None
 
 
 def print_json(obj: Any) -> None:
-    """Print one JSON object on stdout (numpy scalars and NaN handled)."""
-    sys.stdout.write(json.dumps(_no_nan(obj), indent=2, default=_json_default, allow_nan=False) + "\n")
+    """Print one JSON object on stdout through the one result encoder (:func:`pos2.jsonable.clean_json`)."""
+    sys.stdout.write(json.dumps(clean_json(obj), indent=2, allow_nan=False) + "\n")
     sys.stdout.flush()
 
 
-def _no_nan(o: Any) -> Any:
-    """NaN and infinities (e.g. missing cells of a table) become JSON ``null``."""
-    if isinstance(o, float) and not math.isfinite(o):
-        return None
-    if isinstance(o, dict):
-        return {k: _no_nan(v) for k, v in o.items()}
-    if isinstance(o, list | tuple):
-        return [_no_nan(v) for v in o]
-    return o
+def run_stages(scenario: Scenario, upto: str, **kwargs: Any) -> PipelineResult:
+    """Run the pipeline up to ``upto`` for a command; say what linked levers changed (stderr).
 
-
-def _json_default(o: Any) -> Any:
-    if hasattr(o, "item"):
-        return o.item()
-    if hasattr(o, "isoformat"):
-        return o.isoformat()
-    if isinstance(o, Path):
-        return str(o)
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+    Raises the project error of the first stage that failed, so the command exits with its code.
+    ``kwargs`` go to :meth:`pos2.pipeline.Pipeline.run`.
+    """
+    res = default_pipeline().run(scenario, upto=upto, **kwargs)
+    for note in res.adjustments:
+        err_console.print(f"note: {escape(note)}")
+    for outcome in res.outcomes()[: STAGES.index(upto) + 1]:
+        outcome.get()  # re-raises the stage's error
+    return res
 
 
 def prepare_out(out: Path) -> Path:

@@ -22,6 +22,7 @@ from pos2.cli.common import (
     out_console,
     prepare_out,
     print_json,
+    run_stages,
     write_table,
 )
 from pos2.scenario import DEFAULT_SCENARIO
@@ -48,11 +49,10 @@ def deal(
     hormuz.closure_probability, bargaining.china_power, demand.growth_per_year, lng.price_usd_per_mmbtu.
     """
     with handle_errors(debug):
-        from pos2.bargaining import run_deal
-
         check_out(out, force, fmt, f"deal_*.{fmt.value}")
         scn = get_scenario(scenario, set_)
-        res = run_deal(scn)
+        # the deal reads the economics' breakeven and contract price, which need no Monte Carlo
+        res = run_stages(scn, "deal", paths=0, with_tornado=False, hindcast=True).deal.get()
         if out is not None:
             folder = prepare_out(out)
             write_table(res.by_year, folder, "deal_by_year", fmt, force)
@@ -88,7 +88,10 @@ def deal(
             ("zone of agreement", "empty" if z is None else f"{z[0]:,.0f} - {z[1]:,.0f}"),
             ("Nash price", _fmt(res.nash_price_usd_per_kcm)),
             ("Rubinstein price (Russia proposes)", _fmt(res.rubinstein_price_usd_per_kcm)),
-            ("contract formula at the deck", _fmt(res.contract_price_usd_per_kcm)),
+            (
+                f"contract price ({res.settings['contract_price_basis']})",
+                _fmt(res.contract_price_usd_per_kcm),
+            ),
             ("P(agreement) by the last round", f"{res.delay.p_agreement_total:.2f}"),
             (
                 "Shapley shares R / M / C",

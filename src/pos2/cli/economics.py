@@ -25,6 +25,7 @@ from pos2.cli.common import (
     out_console,
     prepare_out,
     print_json,
+    run_stages,
     write_table,
 )
 from pos2.scenario import DEFAULT_SCENARIO
@@ -82,8 +83,7 @@ def economics(
     pipeline.throughput_bcm_per_year (see `pos2 sources --keys` for all keys).
     """
     with handle_errors(debug):
-        from pos2.economics import check_inputs, evaluate_economics
-        from pos2.economics.stations import default_twin_runner
+        from pos2.economics import check_inputs
         from pos2.economics.stations import station_tradeoff as run_station_tradeoff
 
         counts: list[int] = []
@@ -104,8 +104,7 @@ def economics(
         scn = get_scenario(scenario, set_)
         n_paths = scn.model.montecarlo.paths if paths is None else paths
         check_inputs(scn, paths=n_paths)  # before the twin runs
-        twin = default_twin_runner()(scn)
-        res = evaluate_economics(scn, twin, paths=n_paths, seed=seed, scheduler=scheduler)
+        res = run_stages(scn, "economics", paths=n_paths, seed=seed, scheduler=scheduler).economics.get()
         trade = run_station_tradeoff(scn, counts) if counts else None
         if out is not None:
             folder = prepare_out(out)

@@ -66,34 +66,15 @@ CalibrateOpt = Annotated[
 
 
 def _analyses(scn: Scenario) -> dict[str, Any]:
-    from pos2.twin import (
-        capacity,
-        capacity_curve_pressure,
-        capacity_curve_stations,
-        design_stations,
-        implied_pressure,
-        part_loads,
-        russian_length_effect,
-    )
+    """The twin's standard analyses (:mod:`pos2.twin.standard`, the same as the report's)."""
+    from pos2.twin.standard import ANALYSES
 
-    ip = implied_pressure(scn, "downstream")
-    spec = scn.model.route.downstream
-    cap = capacity(scn, tol_bcm_per_year=0.25)
-    return {
-        "capacity": {"capacity_bcm_per_year": cap.throughput_bcm_per_year, "binding": cap.binding_text()},
-        "design": design_stations(scn),
-        "implied": ip,
-        "part_loads": part_loads(scn),
-        "length_effect": russian_length_effect(scn),
-        "capacity_stations": capacity_curve_stations(
-            scn, "downstream", tuple(range(max(1, spec.station_count - 2), spec.station_count + 4))
-        ),
-        "capacity_pressure": capacity_curve_pressure(
-            scn,
-            "downstream",
-            tuple(round(spec.max_pressure_mpa * f, 2) for f in (0.7, 0.8, 0.9, 1.0, 1.1, 1.2)),
-        ),
-    }
+    out = {name: fn(scn) for name, fn in ANALYSES.items()}
+    cap = out["capacity"]
+    out["capacity"] = {"capacity_bcm_per_year": cap.throughput_bcm_per_year, "binding": cap.binding_text()}
+    out["capacity_stations"] = out.pop("by_stations")
+    out["capacity_pressure"] = out.pop("by_pressure")
+    return out
 
 
 def _implied_json(ip: Any) -> dict[str, Any]:

@@ -371,4 +371,5 @@ def evaluate_economics(
         summary=summary,
         tables=tables,
         settings=settings,
+        project=project,
     )

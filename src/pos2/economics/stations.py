@@ -17,6 +17,7 @@ from pos2.economics.costs import capex
 from pos2.economics.tariff import levelized_tariff
 from pos2.errors import ConvergenceError, GasError, InfeasibleError
 from pos2.scenario import Scenario
+from pos2.twin import run_twin as _run_twin
 from pos2.twin.summary import TwinSummary
 
 
@@ -27,13 +28,9 @@ def default_twin_runner(check: bool = False) -> Callable[[Scenario], TwinSummary
     delivery pressure raises :class:`InfeasibleError` (the station trade-off: such a count is not
     feasible); without it the broken limits are only listed, as ``pos2 twin`` does.
     """
-    try:
-        from pos2.twin import run_twin  # type: ignore[attr-defined]
-    except ImportError:
-        from pos2.twin.analysis import run_twin
 
     def run(scenario: Scenario) -> TwinSummary:
-        summary: TwinSummary = run_twin(scenario, check=check).summary
+        summary: TwinSummary = _run_twin(scenario, check=check).summary
         return summary
 
     return run

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from pos2.economics.contract import warmup_months
-from pos2.errors import EconomicsError
+from pos2.errors import EconomicsError, ScenarioError
 from pos2.scenario import Scenario
 from pos2.twin.summary import TwinSummary
 
@@ -38,6 +39,103 @@ def monte_carlo_bytes(scenario: Scenario, paths: int, chunk_paths: int, workers:
     return per_chunk * max(1, workers) + paths * BYTES_PER_PATH_RESULT
 
 
+def _bad(scenario: Scenario, key: str, value: Any, message: str) -> ScenarioError:
+    """A :class:`ScenarioError` naming the file and line the value of ``key`` came from."""
+    path, line = scenario.origin, None
+    for s in scenario.sources:
+        if s.key == key:
+            path, line = s.path, s.line
+            break
+    return ScenarioError(message, path=path, line=line, field=key, value=value)
+
+
+def check_scenario_inputs(scenario: Scenario) -> None:
+    """The economics' rules across fields of a scenario (part of the pipeline's one gate).
+
+    Parameters
+    ----------
+    scenario
+        Scenario to check [-]
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, line, field and value of the first rule broken.
+    """
+    m = scenario.model
+    money = {
+        "finance": (m.finance.currency, m.finance.price_year),
+        "costs": (m.costs.currency, m.costs.price_year),
+        "prices": (m.prices.currency, m.prices.price_year),
+    }
+    cur, year = money["finance"]
+    for name, (cur_i, y) in money.items():
+        if cur_i != cur:
+            raise _bad(
+                scenario,
+                f"{name}.currency",
+                cur_i,
+                f"inconsistent currencies: {name}.currency = {cur_i!r} but finance.currency = {cur!r}; "
+                "convert the values to one currency",
+            )
+        if y != year:
+            raise _bad(
+                scenario,
+                f"{name}.price_year",
+                y,
+                f"inconsistent price years: {name}.price_year = {y} but finance.price_year = {year}; "
+                "deflate the values to one price year",
+            )
+    if cur != "USD":
+        raise _bad(
+            scenario,
+            "finance.currency",
+            cur,
+            f"finance.currency = {cur!r}: the economics works in US dollars (every money key carries "
+            "'usd' in its name); convert the values to USD at a stated exchange rate",
+        )
+    c = m.contract
+    if c.price_limits == "floor_ceiling":
+        if c.floor_usd_per_mmbtu < 0:
+            raise _bad(
+                scenario,
+                "contract.floor_usd_per_mmbtu",
+                c.floor_usd_per_mmbtu,
+                f"contract.floor_usd_per_mmbtu = {c.floor_usd_per_mmbtu} is negative",
+            )
+        if c.floor_usd_per_mmbtu > c.ceiling_usd_per_mmbtu:
+            raise _bad(
+                scenario,
+                "contract.floor_usd_per_mmbtu",
+                c.floor_usd_per_mmbtu,
+                f"contract.floor_usd_per_mmbtu = {c.floor_usd_per_mmbtu} is above "
+                f"contract.ceiling_usd_per_mmbtu = {c.ceiling_usd_per_mmbtu}",
+            )
+    if c.price_limits == "s_curve" and c.s_curve_low_usd_per_bbl >= c.s_curve_high_usd_per_bbl:
+        raise _bad(
+            scenario,
+            "contract.s_curve_low_usd_per_bbl",
+            c.s_curve_low_usd_per_bbl,
+            f"contract.s_curve_low_usd_per_bbl = {c.s_curve_low_usd_per_bbl} must be below "
+            f"contract.s_curve_high_usd_per_bbl = {c.s_curve_high_usd_per_bbl}",
+        )
+    if not 0.0 <= c.take_or_pay <= 1.0:
+        raise _bad(
+            scenario,
+            "contract.take_or_pay",
+            c.take_or_pay,
+            f"contract.take_or_pay = {c.take_or_pay} must lie in [0, 1] (a share, not %)",
+        )
+    if m.finance.china_mode == "loan" and m.finance.loan_repay_years > c.term_years:
+        raise _bad(
+            scenario,
+            "finance.loan_repay_years",
+            m.finance.loan_repay_years,
+            f"finance.loan_repay_years = {m.finance.loan_repay_years} is longer than "
+            f"contract.term_years = {c.term_years}",
+        )
+
+
 def check_inputs(
     scenario: Scenario,
     twin: TwinSummary | None = None,
@@ -47,7 +145,11 @@ def check_inputs(
     workers: int = 1,
     memory_bytes: int | None = None,
 ) -> None:
-    """Raise :class:`EconomicsError` for inconsistent inputs (before any work starts).
+    """Raise for inconsistent inputs (before any work starts).
+
+    Runs :func:`check_scenario_inputs` (a :class:`ScenarioError` naming the file, line, field and value)
+    and the checks of a run: the contract against the twin's throughput and the memory a Monte Carlo
+    run needs (:class:`EconomicsError`).
 
     Parameters
     ----------
@@ -64,50 +166,9 @@ def check_inputs(
     memory_bytes
         Memory budget (default: the memory available now) [B].
     """
+    check_scenario_inputs(scenario)
     m = scenario.model
-    money = {
-        "finance": (m.finance.currency, m.finance.price_year),
-        "costs": (m.costs.currency, m.costs.price_year),
-        "prices": (m.prices.currency, m.prices.price_year),
-    }
-    cur, year = money["finance"]
-    for name, (cur_i, y) in money.items():
-        if cur_i != cur:
-            raise EconomicsError(
-                f"inconsistent currencies: {name}.currency = {cur_i!r} but finance.currency = {cur!r}; "
-                "convert the values to one currency"
-            )
-        if y != year:
-            raise EconomicsError(
-                f"inconsistent price years: {name}.price_year = {y} but finance.price_year = {year}; "
-                "deflate the values to one price year"
-            )
-    if cur != "USD":
-        raise EconomicsError(
-            f"finance.currency = {cur!r}: the economics works in US dollars (every money key carries "
-            "'usd' in its name); convert the values to USD at a stated exchange rate"
-        )
     c = m.contract
-    if c.price_limits == "floor_ceiling":
-        if c.floor_usd_per_mmbtu < 0:
-            raise EconomicsError(f"contract.floor_usd_per_mmbtu = {c.floor_usd_per_mmbtu} is negative")
-        if c.floor_usd_per_mmbtu > c.ceiling_usd_per_mmbtu:
-            raise EconomicsError(
-                f"contract.floor_usd_per_mmbtu = {c.floor_usd_per_mmbtu} is above "
-                f"contract.ceiling_usd_per_mmbtu = {c.ceiling_usd_per_mmbtu}"
-            )
-    if c.price_limits == "s_curve" and c.s_curve_low_usd_per_bbl >= c.s_curve_high_usd_per_bbl:
-        raise EconomicsError(
-            f"contract.s_curve_low_usd_per_bbl = {c.s_curve_low_usd_per_bbl} must be below "
-            f"contract.s_curve_high_usd_per_bbl = {c.s_curve_high_usd_per_bbl}"
-        )
-    if not 0.0 <= c.take_or_pay <= 1.0:
-        raise EconomicsError(f"contract.take_or_pay = {c.take_or_pay} must lie in [0, 1] (a share, not %)")
-    if m.finance.china_mode == "loan" and m.finance.loan_repay_years > c.term_years:
-        raise EconomicsError(
-            f"finance.loan_repay_years = {m.finance.loan_repay_years} is longer than "
-            f"contract.term_years = {c.term_years}"
-        )
     if twin is not None and c.acq_bcm_per_year > twin.throughput_bcm_per_year * (1 + 1e-9):
         raise EconomicsError(
             f"contract.acq_bcm_per_year = {c.acq_bcm_per_year} exceeds the pipeline throughput "

@@ -7,13 +7,15 @@ Missing keys give ``None`` (and the report says "not available"), never a made-u
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-PARTIES = ("russia", "china", "mongolia")
+from pos2.bargaining import DealResult
+from pos2.economics import PARTIES, EconomicsResult
+from pos2.jsonable import clean_json
+
+__all__ = ["PARTIES", "clean_json", "deal_numbers", "dig", "economics_numbers", "price_gap_usd_per_kcm"]
 
 
 def dig(data: Any, *path: str | int) -> Any:
@@ -31,38 +33,43 @@ def dig(data: Any, *path: str | int) -> Any:
     return obj
 
 
-def economics_numbers(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Capex, tariff, breakeven, netback and NPV quantiles per party from the economics JSON."""
-    if data is None:
+def economics_numbers(result: EconomicsResult | None) -> dict[str, Any] | None:
+    """Capex, tariff, breakeven, netback and NPV quantiles per party, read from the typed result."""
+    if result is None:
         return None
-    parties = {}
-    for party in PARTIES:
-        parties[party] = {
-            "npv_usd_bn": {q: dig(data, "parties", party, "npv_usd_bn", q) for q in ("p10", "p50", "p90")},
-            "irr": dig(data, "parties", party, "irr"),
+    parties = {
+        party: {
+            "npv_usd_bn": {q: result.npv_usd_bn(party, q) for q in ("p10", "p50", "p90")},
+            "irr": dig(result.summary, "parties", party, "irr"),
         }
+        for party in PARTIES
+    }
     return {
-        "capex_usd_bn": data.get("capex_usd_bn"),
-        "tariff_usd_per_kcm": data.get("tariff_usd_per_kcm"),
-        "breakeven_price_usd_per_kcm": data.get("breakeven_price_usd_per_kcm"),
-        "netback_usd_per_kcm": data.get("netback_usd_per_kcm"),
+        "capex_usd_bn": result.summary.get("capex_usd_bn"),
+        "tariff_usd_per_kcm": result.summary.get("tariff_usd_per_kcm"),
+        "breakeven_price_usd_per_kcm": result.breakeven_usd_per_kcm,
+        "netback_usd_per_kcm": result.summary.get("netback_usd_per_kcm"),
+        "contract_price_usd_per_kcm": result.contract_price_usd_per_kcm,
+        "contract_price_basis": result.contract_price_basis,
         "parties": parties,
-        "paths": data.get("paths"),
-        "seed": data.get("seed"),
+        "paths": result.paths,
+        "seed": result.seed,
+        "npv_basis": result.npv_basis,
     }
 
 
-def deal_numbers(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Zone of agreement, Nash price, reservation prices, agreement probability from the deal JSON."""
-    if data is None:
+def deal_numbers(result: DealResult | None) -> dict[str, Any] | None:
+    """Zone of agreement, Nash price, reservation prices, agreement probability from the typed result."""
+    if result is None:
         return None
     return {
-        "zopa_usd_per_kcm": data.get("zopa_usd_per_kcm"),
-        "nash_price_usd_per_kcm": data.get("nash_price_usd_per_kcm"),
-        "china_max_price_usd_per_kcm": data.get("china_max_price_usd_per_kcm"),
-        "russia_min_price_usd_per_kcm": data.get("russia_min_price_usd_per_kcm"),
-        "p_agreement_by_year": data.get("p_agreement_by_year"),
-        "shapley": data.get("shapley"),
+        "zopa_usd_per_kcm": list(result.zopa_usd_per_kcm) if result.zopa_usd_per_kcm else None,
+        "nash_price_usd_per_kcm": result.nash_price_usd_per_kcm,
+        "china_max_price_usd_per_kcm": result.china_max_usd_per_kcm,
+        "russia_min_price_usd_per_kcm": result.russia.min_price_usd_per_kcm,
+        "p_agreement_by_year": {str(y): p for y, p in result.delay.p_agreement_by_year.items()},
+        "shapley": dict(result.shapley),
+        "hindcast_rounds": len(result.hindcast),
     }
 
 
@@ -114,25 +121,3 @@ def profile_table(twin_result: Any) -> pd.DataFrame | None:
     if t is not None:
         out["temperature_c"] = t.to_numpy()
     return out
-
-
-def clean_json(obj: Any) -> Any:
-    """A JSON-safe copy: numpy scalars to Python, NaN and infinities to ``None``, tuples to lists."""
-    if isinstance(obj, dict):
-        return {str(k): clean_json(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [clean_json(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return clean_json(obj.tolist())
-    if isinstance(obj, bool | np.bool_):
-        return bool(obj)
-    if isinstance(obj, int | np.integer):
-        return int(obj)
-    if isinstance(obj, float | np.floating):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    return str(obj)

@@ -23,17 +23,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from pos2.errors import OutputError, Pos2Error
+from pos2.pipeline import Pipeline, PipelineResult, ProgressFn
 from pos2.report import figures as figs
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
-from pos2.report.stages import (
-    DEFAULT_PATHS,
-    Chain,
-    ProgressFn,
-    TwinCache,
-    run_chain,
-    stage_function,
-    twin_violations,
-)
 from pos2.report.summary import (
     Answer,
     capacity_answer,
@@ -46,6 +38,7 @@ from pos2.report.twin_extras import TASKS, ExtrasJob, TwinExtras
 from pos2.report.whatif import explore_levers
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
 from pos2.tables import Format, check_format, write_table
+from pos2.twin import figures as twin_figures
 
 REPORT_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
@@ -174,7 +167,7 @@ def render_report(
     force: bool = False,
     progress: ProgressFn | None = None,
     *,
-    paths: int | None = DEFAULT_PATHS,
+    paths: int | None = None,
     seed: int | None = None,
     whatif_budget_s: float = 15.0,
     extras_budget_s: float = 45.0,
@@ -222,15 +215,15 @@ def render_report(
     check_outputs(out, force, fmt)
     scn = load_scenario(scenario) if isinstance(scenario, str) else scenario
     say = progress or (lambda _m: None)
-    cache = TwinCache()
+    pipe = Pipeline()
     # the twin's slower analyses run in a worker process while the economics and the deal run here
-    job = ExtrasJob(scn) if analyses and stage_function("twin") is not None else None
+    job = ExtrasJob(scn) if analyses else None
 
     try:
-        chain = run_chain(scn, paths=paths, seed=seed, progress=say, twin_cache=cache)
+        chain = pipe.run(scn, paths=paths, seed=seed, progress=say)
         say("what would close the deal: re-running economics and deal with levers moved")
         if chain.deal.ok:
-            whatif, skipped = explore_levers(scn, twin_cache=cache, seed=seed or 0, budget_s=whatif_budget_s)
+            whatif, skipped = explore_levers(scn, pipeline=pipe, seed=seed, budget_s=whatif_budget_s)
             whatif_note = None
         else:
             whatif, skipped, whatif_note = None, [], f"the deal stage gave no result ({chain.deal.error})"
@@ -259,10 +252,10 @@ def render_report(
     return path
 
 
-def _summary_json(chain: Chain, doc: _Doc, tables: list[str], elapsed_s: float) -> dict[str, Any]:
+def _summary_json(chain: PipelineResult, doc: _Doc, tables: list[str], elapsed_s: float) -> dict[str, Any]:
     """Headline numbers of the run (``summary.json``; ``pos2 report --json`` prints it)."""
-    e = economics_numbers(chain.economics.data) or {}
-    d = deal_numbers(chain.deal.data) or {}
+    e = economics_numbers(chain.economics.result) or {}
+    d = deal_numbers(chain.deal.result) or {}
     t = chain.twin.data or {}
     return clean_json(  # type: ignore[no-any-return]
         {
@@ -282,6 +275,10 @@ def _summary_json(chain: Chain, doc: _Doc, tables: list[str], elapsed_s: float) 
             "capex_usd_bn": e.get("capex_usd_bn"),
             "breakeven_price_usd_per_kcm": e.get("breakeven_price_usd_per_kcm"),
             "npv_p50_usd_bn": {p: dig(e, "parties", p, "npv_usd_bn", "p50") for p in PARTIES} if e else None,
+            "npv_basis": e.get("npv_basis"),
+            "contract_price_usd_per_kcm": e.get("contract_price_usd_per_kcm"),
+            "contract_price_basis": e.get("contract_price_basis"),
+            "adjustments": list(chain.adjustments),
             "zopa_usd_per_kcm": d.get("zopa_usd_per_kcm"),
             "nash_price_usd_per_kcm": d.get("nash_price_usd_per_kcm"),
             "china_signs_now": dig(chain.deal.data, "delay", "china_signs_now"),
@@ -293,32 +290,26 @@ def _summary_json(chain: Chain, doc: _Doc, tables: list[str], elapsed_s: float) 
 
 def _twin_figure(name: str, *args: Any) -> tuple[go.Figure | None, str | None]:
     """A figure of :mod:`pos2.twin.figures` or the reason there is none."""
-    try:
-        from pos2.twin import figures as twin_figures
-    except ModuleNotFoundError:
-        return None, "pos2.twin.figures is not available in this build"
-    fn = getattr(twin_figures, name, None)
-    if fn is None:
-        return None, f"pos2.twin.figures.{name} is not available in this build"
+    fn = getattr(twin_figures, name)
     try:
         return fn(*args), None
     except Pos2Error as e:
         return None, f"{type(e).__name__}: {e}"
 
 
-def _twin_sections(doc: _Doc, chain: Chain, extras: TwinExtras | None) -> None:
+def _twin_sections(doc: _Doc, chain: PipelineResult, extras: TwinExtras | None) -> None:
     twin = chain.twin
     twin_na = _stage_error(twin.error) if not twin.ok else ""
     result = twin.result
 
     body = twin_na
-    if twin.ok:
+    if result is not None:
         fig, why = _twin_figure("route_map", result.geometry, result.stations)
         body = doc.fig(fig) if fig is not None else _na(f"Not available: {why}")
     doc.add("map", "Route map", body)
 
     body = twin_na
-    if twin.ok:
+    if result is not None:
         fig, why = _twin_figure("profile_figure", result)
         if fig is not None:
             body = doc.fig(fig)
@@ -378,7 +369,7 @@ def _twin_sections(doc: _Doc, chain: Chain, extras: TwinExtras | None) -> None:
             cap += "<h3>Part loads (stations as built)</h3>" + _table(pl)
         else:
             cap += _na(f"Part loads not available: {extras.why_missing('part_loads')}")
-    broken = twin_violations(twin)
+    broken = chain.twin_violations()
     if broken:
         cap += _na("The operating point breaks these limits: " + "; ".join(broken) + ".")
     if twin.ok and twin.data:
@@ -393,9 +384,9 @@ def _twin_sections(doc: _Doc, chain: Chain, extras: TwinExtras | None) -> None:
     doc.add("capacity", "Capacity, stations, fuel and power", cap or twin_na)
 
 
-def _economics_sections(doc: _Doc, chain: Chain) -> None:
+def _economics_sections(doc: _Doc, chain: PipelineResult) -> None:
     econ = chain.economics
-    e = economics_numbers(econ.data)
+    e = economics_numbers(econ.result)
     if e is None:
         doc.add("costs", "Costs and tariff", _stage_error(econ.error))
         doc.add("npv", "NPV per party", _stage_error(econ.error))
@@ -430,9 +421,9 @@ def _economics_sections(doc: _Doc, chain: Chain) -> None:
     doc.add("npv", "NPV per party", npv)
 
 
-def _deal_sections(doc: _Doc, chain: Chain) -> None:
+def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
     deal = chain.deal
-    d = deal_numbers(deal.data)
+    d = deal_numbers(deal.result)
     if d is None:
         for anchor, title in (
             ("zopa", "Zone of agreement and Nash price"),
@@ -453,8 +444,9 @@ def _deal_sections(doc: _Doc, chain: Chain) -> None:
     extra = {
         "Rubinstein price [USD/kcm]": dig(deal.data, "rubinstein_price_usd_per_kcm"),
         "Rubinstein limit price [USD/kcm]": dig(deal.data, "rubinstein_limit_price_usd_per_kcm"),
-        f"contract formula price at Brent {chain.scenario.get('lng.brent_usd_per_bbl'):g} USD/bbl "
-        "(the deal's market deck) [USD/kcm]": dig(deal.data, "contract_price_usd_per_kcm"),
+        "contract price [USD/kcm] ("
+        + str(dig(deal.data, "settings", "contract_price_basis") or "the economics' contract price")
+        + ")": dig(deal.data, "contract_price_usd_per_kcm"),
         "Russia's reservation view": dig(deal.data, "russia", "view"),
         "Russia: breakeven [USD/kcm]": dig(deal.data, "russia", "breakeven_usd_per_kcm"),
         "Russia: opportunity value of the gas [USD/kcm]": dig(deal.data, "russia", "opportunity_usd_per_kcm"),
@@ -497,7 +489,7 @@ def _deal_sections(doc: _Doc, chain: Chain) -> None:
 
 
 def _build(
-    chain: Chain,
+    chain: PipelineResult,
     whatif: pd.DataFrame | None,
     skipped: int,
     whatif_note: str | None,
@@ -640,7 +632,9 @@ def _sources_table(scn: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value", "unit", "confidence", "assumption", "source", "note"])
 
 
-def _tables(chain: Chain, whatif: pd.DataFrame | None, extras: TwinExtras | None) -> dict[str, pd.DataFrame]:
+def _tables(
+    chain: PipelineResult, whatif: pd.DataFrame | None, extras: TwinExtras | None
+) -> dict[str, pd.DataFrame]:
     t: dict[str, pd.DataFrame] = {"sources.csv": _sources_table(chain.scenario)}
     if chain.twin.ok and chain.twin.data:
         stations = getattr(chain.twin.result, "stations", None)
@@ -662,7 +656,7 @@ def _tables(chain: Chain, whatif: pd.DataFrame | None, extras: TwinExtras | None
             df = extras.table(name)
             if df is not None:
                 t[file] = df
-    e = economics_numbers(chain.economics.data)
+    e = economics_numbers(chain.economics.result)
     if e is not None:
         t["costs.csv"] = _costs_table(e)
         t["npv.csv"] = _npv_table(e)
@@ -676,7 +670,7 @@ def _tables(chain: Chain, whatif: pd.DataFrame | None, extras: TwinExtras | None
         ):
             if isinstance(tables.get(name), pd.DataFrame):
                 t[file] = tables[name]
-    d = deal_numbers(chain.deal.data)
+    d = deal_numbers(chain.deal.result)
     if d is not None:
         pa = d.get("p_agreement_by_year") or {}
         t["agreement.csv"] = pd.DataFrame(
@@ -698,7 +692,7 @@ def _tables(chain: Chain, whatif: pd.DataFrame | None, extras: TwinExtras | None
     return t
 
 
-def _page(chain: Chain, doc: _Doc, tables: list[str], elapsed_s: float) -> str:
+def _page(chain: PipelineResult, doc: _Doc, tables: list[str], elapsed_s: float) -> str:
     css = (resources.files("pos2.report") / "assets" / "report.css").read_text(encoding="utf-8")
     scn = chain.scenario
     overrides = ", ".join(f"{k} = {v}" for k, v in scn.overrides) or "none"

@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from pos2.pipeline import PipelineResult, StageOutcome
 from pos2.report.extract import deal_numbers, dig, economics_numbers, price_gap_usd_per_kcm
-from pos2.report.stages import Chain, StageOutcome, twin_violations
 from pos2.report.twin_extras import TwinExtras
 
 
@@ -31,7 +31,7 @@ def _n(x: Any, digits: int = 0) -> str:
     return f"{float(x):,.{digits}f}"
 
 
-def _missing(outcome: StageOutcome) -> str:
+def _missing(outcome: StageOutcome[Any]) -> str:
     return f"Not answered: {outcome.error}."
 
 
@@ -39,13 +39,13 @@ def _section_label(name: str) -> str:
     return name.replace("_", "–").title()
 
 
-def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
+def capacity_answer(chain: PipelineResult, extras: TwinExtras | None = None) -> Answer:
     """Can the line carry the throughput, with how many stations and MW?"""
     q = "Can the line carry the design throughput, and with how many compressor stations and MW?"
     twin = chain.twin
     thr = chain.scenario.get("pipeline.throughput_bcm_per_year")
     if not twin.ok or twin.data is None:
-        if twin.available and twin.error:
+        if twin.error:
             return Answer(q, f"No result at {thr:g} bcm/yr: {twin.error}.", False)
         return Answer(q, _missing(twin), False)
     d = twin.data
@@ -58,7 +58,7 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
         for sec, v in by_section.items()
     )
     fuel = d.get("fuel_share")
-    broken = twin_violations(twin)
+    broken = chain.twin_violations()
     verdict = "Yes: the twin carries" if not broken else "Not within its limits: the twin pushes"
     text = (
         f"{verdict} {_n(d.get('throughput_bcm_per_year'), 1)} bcm/yr (20 °C, 101.325 kPa) with "
@@ -100,10 +100,10 @@ def capacity_answer(chain: Chain, extras: TwinExtras | None = None) -> Answer:
     return Answer(q, text, not broken)
 
 
-def tariff_answer(chain: Chain) -> Answer:
+def tariff_answer(chain: PipelineResult) -> Answer:
     """What does transport cost?"""
     q = "What does transport cost (the tariff)?"
-    e = economics_numbers(chain.economics.data)
+    e = economics_numbers(chain.economics.result)
     if e is None:
         return Answer(q, _missing(chain.economics), False)
     t = e.get("tariff_usd_per_kcm") or {}
@@ -132,10 +132,10 @@ def tariff_answer(chain: Chain) -> Answer:
     return Answer(q, text, True)
 
 
-def zopa_answer(chain: Chain) -> Answer:
+def zopa_answer(chain: PipelineResult) -> Answer:
     """Where is the zone of agreement?"""
     q = "Where is the zone of agreement?"
-    d = deal_numbers(chain.deal.data)
+    d = deal_numbers(chain.deal.result)
     if d is None:
         return Answer(q, _missing(chain.deal), False)
     hi = d.get("china_max_price_usd_per_kcm")
@@ -156,10 +156,10 @@ def zopa_answer(chain: Chain) -> Answer:
     return Answer(q, text, True)
 
 
-def why_answer(chain: Chain) -> Answer:
+def why_answer(chain: PipelineResult) -> Answer:
     """Why has no deal been signed?"""
     q = "Why has no deal been signed?"
-    d = deal_numbers(chain.deal.data)
+    d = deal_numbers(chain.deal.result)
     if d is None:
         return Answer(q, _missing(chain.deal), False)
     gap = price_gap_usd_per_kcm(d)

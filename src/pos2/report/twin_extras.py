@@ -18,21 +18,11 @@ import pandas as pd
 
 from pos2.errors import Pos2Error
 from pos2.scenario import Scenario
-
-CAPACITY_STATION_COUNTS = (3, 4, 5, 6, 7)
-CAPACITY_PRESSURES_MPA = (8.0, 9.8, 11.9, 13.0)
-
-
-def _design(scn: Scenario) -> Any:
-    from pos2.twin import design_stations
-
-    return design_stations(scn)
+from pos2.twin import standard
 
 
 def _implied(scn: Scenario) -> Any:
-    from pos2.twin import implied_pressure
-
-    r = implied_pressure(scn)
+    r = standard.section_implied_pressure(scn)
     return {
         "section": r.section,
         "stations": r.stations,
@@ -44,40 +34,18 @@ def _implied(scn: Scenario) -> Any:
 
 
 def _capacity(scn: Scenario) -> Any:
-    from pos2.twin import capacity
-
-    r = capacity(scn)
+    r = standard.line_capacity(scn)
     return {"capacity_bcm_per_year": r.throughput_bcm_per_year, "binding": r.binding_text()}
 
 
-def _part_loads(scn: Scenario) -> Any:
-    from pos2.twin import part_loads
-
-    return part_loads(scn)
-
-
-def _by_stations(scn: Scenario) -> Any:
-    from pos2.twin import capacity_curve_stations
-
-    return capacity_curve_stations(scn, counts=CAPACITY_STATION_COUNTS)
-
-
-def _by_pressure(scn: Scenario) -> Any:
-    from pos2.twin import capacity_curve_pressure
-
-    return capacity_curve_pressure(scn, pressures_mpa=CAPACITY_PRESSURES_MPA)
-
-
 TASKS: dict[str, Callable[[Scenario], Any]] = {
-    "design": _design,
+    **standard.ANALYSES,
     "implied": _implied,
     "capacity": _capacity,
-    "part_loads": _part_loads,
-    "by_pressure": _by_pressure,
-    "by_stations": _by_stations,
 }
-"""Analyses in the order they are queued: the executive summary's answers first, the capacity
-curves (the longest: one capacity search per point) last."""
+"""The twin's standard analyses (:data:`pos2.twin.standard.ANALYSES`, the same parameters as
+``pos2 twin --out``), with the two whose results are objects turned into plain dicts for the worker
+processes."""
 
 
 def run_task(name: str, scn: Scenario) -> tuple[str, Any, str | None, float]:

@@ -19,9 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from pos2.bargaining import DealResult
 from pos2.errors import Pos2Error
+from pos2.pipeline import Pipeline
 from pos2.report.extract import deal_numbers, dig, price_gap_usd_per_kcm
-from pos2.report.stages import TwinCache, run_chain
 from pos2.scenario import Scenario, schema_table
 
 
@@ -87,17 +88,15 @@ _KEYS = {
 }
 
 
-def waiting_premium_usd_per_kcm(deal: dict[str, Any] | None) -> float | None:
+def waiting_premium_usd_per_kcm(deal: DealResult | None) -> float | None:
     """China's value of waiting minus its value of signing now [USD per 1,000 m3]; > 0: China waits."""
-    wait = dig(deal, "delay", "value_wait_usd_per_kcm")
-    now = dig(deal, "delay", "value_sign_now_usd_per_kcm")
-    if isinstance(wait, int | float) and isinstance(now, int | float):
-        return float(wait) - float(now)
-    return None
+    if deal is None:
+        return None
+    return float(deal.delay.value_wait_usd_per_kcm) - float(deal.delay.value_sign_now_usd_per_kcm)
 
 
 def _row(
-    label: str, key: str, value: Any, why: str, deal: dict[str, Any] | None, error: str | None
+    label: str, key: str, value: Any, why: str, deal: DealResult | None, error: str | None
 ) -> dict[str, Any]:
     nums = deal_numbers(deal) or {}
     p = nums.get("p_agreement_by_year") or {}
@@ -112,7 +111,7 @@ def _row(
         "zopa_low_usd_per_kcm": dig(nums, "zopa_usd_per_kcm", 0),
         "zopa_high_usd_per_kcm": dig(nums, "zopa_usd_per_kcm", 1),
         "nash_price_usd_per_kcm": nums.get("nash_price_usd_per_kcm"),
-        "china_signs_now": dig(deal, "delay", "china_signs_now"),
+        "china_signs_now": deal.delay.sign_now if deal is not None else None,
         "waiting_premium_usd_per_kcm": waiting_premium_usd_per_kcm(deal),
         "p_agreement_year": p_year,
         "p_agreement": p.get(p_year) if p_year else None,
@@ -123,9 +122,9 @@ def _row(
 def explore_levers(
     scenario: Scenario,
     *,
-    twin_cache: TwinCache,
+    pipeline: Pipeline,
     paths: int = 0,
-    seed: int = 0,
+    seed: int | None = None,
     budget_s: float = 25.0,
 ) -> tuple[pd.DataFrame, list[Move]]:
     """Baseline and one-lever-at-a-time re-runs of economics and deal.
@@ -134,13 +133,13 @@ def explore_levers(
     ----------
     scenario
         The scenario of the report [-].
-    twin_cache
-        Twin results to reuse [-].
+    pipeline
+        The report's pipeline (its cached twin is reused: none of these levers is a twin key) [-].
     paths
         Monte Carlo paths of each re-run; 0 (default): deterministic economics, which is all the
         deal needs (Russia's breakeven); the baseline row uses the same, so rows compare [-].
     seed
-        Random seed, the same for every row [-].
+        Random seed, the same for every row (``None``: the scenario's) [-].
     budget_s
         Stop trying further moves after this wall time [s].
 
@@ -150,8 +149,8 @@ def explore_levers(
         One row per run (the first is the baseline) and the moves not tried for lack of time.
     """
     t0 = time.perf_counter()
-    base = run_chain(scenario, paths=paths, seed=seed, twin_cache=twin_cache, interactive=True)
-    rows = [_row("As in the scenario", "baseline", "scenario", "", base.deal.data, base.deal.error)]
+    base = pipeline.run(scenario, paths=paths, seed=seed, interactive=True)
+    rows = [_row("As in the scenario", "baseline", "scenario", "", base.deal.result, base.deal.error)]
     moves = candidate_moves(scenario)
     skipped: list[Move] = []
     for i, mv in enumerate(moves):
@@ -163,6 +162,10 @@ def explore_levers(
         except Pos2Error as e:
             rows.append(_row(mv.label, mv.key, mv.value, mv.why, None, f"{type(e).__name__}: {e}"))
             continue
-        chain = run_chain(scn, paths=paths, seed=seed, twin_cache=twin_cache, interactive=True)
-        rows.append(_row(mv.label, mv.key, mv.value, mv.why, chain.deal.data, chain.deal.error))
+        try:
+            chain = pipeline.run(scn, paths=paths, seed=seed, interactive=True)
+        except Pos2Error as e:
+            rows.append(_row(mv.label, mv.key, mv.value, mv.why, None, f"{type(e).__name__}: {e}"))
+            continue
+        rows.append(_row(mv.label, mv.key, mv.value, mv.why, chain.deal.result, chain.deal.error))
     return pd.DataFrame(rows), skipped

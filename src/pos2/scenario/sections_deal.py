@@ -124,13 +124,10 @@ class DemandSection(Section):
 
 
 class LngSection(Section):
-    """LNG and oil price deck (levels held flat in real terms)."""
+    """Asian LNG price level (held flat in real terms); Brent comes from the run's deck ``prices.deck``."""
 
     price_usd_per_mmbtu: float = field(
         unit="USD/MMBtu", description="Asian LNG price level of the deck.", gt=0, le=100
-    )
-    brent_usd_per_bbl: float = field(
-        69.0, unit="USD/bbl", description="Brent level of the deck (oil-indexed supply).", gt=0, le=300
     )
     spot_reversion_per_year: float = field(
         1.49,

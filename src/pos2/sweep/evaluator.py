@@ -22,7 +22,7 @@ import socket
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -88,13 +88,16 @@ class Stage:
 
     ``prefixes`` are the scenario key prefixes the stage reads (``"pipeline."``, ``"hormuz."``, or a whole
     key), minus the keys in ``exclude``; ``after`` names the stages whose results it uses (their keys
-    become part of this stage's cache key).
+    become part of this stage's cache key). ``key``, when given, computes the cache key from the point's
+    scenario and the upstream results instead (the pipeline's stage inputs,
+    :mod:`pos2.pipeline`); the prefixes then only order the points so that chunks share stages.
     """
 
     name: str
     prefixes: tuple[str, ...]
     after: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    key: Callable[[Scenario, Mapping[str, Any]], Hashable] | None = None
 
     def reads(self, key: str) -> bool:
         """Whether the stage itself reads scenario key ``key``."""
@@ -112,16 +115,16 @@ class _Failure:
 
 class _StageCache:
     def __init__(self) -> None:
-        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
         self.calls = 0
 
-    def get(self, key: tuple[Any, ...]) -> Any:
+    def get(self, key: Hashable) -> Any:
         hit = self.entries.get(key, _MISSING)
         if hit is not _MISSING:
             self.entries.move_to_end(key)
         return hit
 
-    def put(self, key: tuple[Any, ...], value: Any) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         self.entries[key] = value
         if len(self.entries) > CACHE_ENTRIES_PER_STAGE:
             self.entries.popitem(last=False)
@@ -234,6 +237,10 @@ class StagedEvaluator(ABC):
     def finish(self, scenario: Scenario, results: Mapping[str, Any]) -> Mapping[str, float | bool]:
         """The outputs of one point from its scenario and every stage's result."""
 
+    def prepare(self, scenario: Scenario) -> Scenario:
+        """A point's scenario before its stages run (default: as given); may raise to fail the point."""
+        return scenario
+
     def finish_chunk(
         self, scenarios: Sequence[Scenario], results: Sequence[Mapping[str, Any]]
     ) -> list[Mapping[str, float | bool] | Exception]:
@@ -305,7 +312,7 @@ class StagedEvaluator(ABC):
         keys
             The swept keys of the sweep about to run.
         """
-        base = self.base_scenario()
+        base = self.prepare(self.base_scenario())
         caches = self._caches()
         swept = self.stage_keys(keys)
         results: dict[str, Any] = {}
@@ -314,7 +321,7 @@ class StagedEvaluator(ABC):
                 continue
             if any(dep not in results for dep in s.after):
                 continue
-            key: tuple[Any, ...] = ((), ())
+            key: Hashable = s.key(base, results) if s.key is not None else ((), ())
             hit = caches[s.name].get(key)
             if hit is _MISSING:
                 try:
@@ -357,12 +364,16 @@ class StagedEvaluator(ABC):
         for i in range(n):
             over = {k: pycols[k][i] for k in keys}
             try:
-                scn = apply_overrides(base, over)
+                scn = self.prepare(apply_overrides(base, over))
                 results: dict[str, Any] = {}
                 failed: str | None = None
                 for s in self.stages:
                     names = stage_cols[s.name]
-                    key = (names, tuple(pycols[k][i] for k in names))
+                    key: Hashable = (
+                        s.key(scn, results)
+                        if s.key is not None
+                        else (names, tuple(pycols[k][i] for k in names))
+                    )
                     cache = caches[s.name]
                     hit = cache.get(key)
                     if hit is _MISSING:

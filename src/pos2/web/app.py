@@ -35,8 +35,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import pos2
 from pos2.errors import Pos2Error
+from pos2.pipeline import STAGES, StageOutcome
 from pos2.report.extract import clean_json, profile_table
-from pos2.report.stages import StageOutcome, stage_function, twin_violations
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
 from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
@@ -128,11 +128,9 @@ class ErrorBody(BaseModel):
     message: str
 
 
-def _stage_response(outcome: StageOutcome, scenario: Scenario, extra: dict[str, Any] | None = None) -> Any:
-    if not outcome.available:
-        return JSONResponse(
-            status_code=501, content={"error": "NotAvailable", "message": outcome.error or ""}
-        )
+def _stage_response(
+    outcome: StageOutcome[Any], scenario: Scenario, extra: dict[str, Any] | None = None
+) -> Any:
     if not outcome.ok:
         return JSONResponse(status_code=422, content={"error": "StageFailed", "message": outcome.error or ""})
     body = {"scenario": scenario.name, "overrides": dict(scenario.overrides), "result": outcome.data}
@@ -204,11 +202,8 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
 
     @app.get("/api/health")
     def health() -> dict[str, Any]:
-        """Liveness and which stages this build provides."""
-        return {
-            "status": "ok",
-            "stages": {s: stage_function(s) is not None for s in ("twin", "economics", "deal")},
-        }
+        """Liveness and the stages the server runs."""
+        return {"status": "ok", "stages": dict.fromkeys(STAGES, True)}
 
     @app.get("/api/scenarios")
     def scenarios() -> list[str]:
@@ -231,12 +226,12 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         prof = profile_table(outcome.result) if outcome.ok else None
         extra: dict[str, Any] = {
             "profile": None if prof is None else {str(c): prof[c].tolist() for c in prof.columns},
-            "violations": twin_violations(outcome),
+            "violations": [v.message() for v in outcome.result.violations] if outcome.result else [],
         }
-        if outcome.ok:  # as pos2 twin --json: feasibility, solver and the volumes' reference conditions
+        res = outcome.result
+        if res is not None:  # as pos2 twin --json: feasibility, solver and the volumes' reference conditions
             from pos2.twin.chain import reference_info
 
-            res = outcome.result
             extra["feasible"] = bool(res.feasible)
             extra["warnings"] = list(res.warnings)
             extra["solver"] = clean_json(res.solver)

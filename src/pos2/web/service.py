@@ -16,16 +16,17 @@ from typing import Any
 import pandas as pd
 from pydantic.fields import FieldInfo
 
-from pos2.report.extract import clean_json, deal_numbers, economics_numbers, profile_table
-from pos2.report.stages import (
+from pos2.pipeline import (
     INTERACTIVE_PATHS,
-    Chain,
+    Pipeline,
+    PipelineResult,
     StageOutcome,
-    TwinCache,
-    run_chain,
-    twin_violations,
+    link_levers,
+    twin_input,
 )
+from pos2.report.extract import clean_json, deal_numbers, economics_numbers, profile_table
 from pos2.scenario import Scenario, ScenarioModel, load_scenario, schema_table
+from pos2.twin import TwinResult
 
 LEVER_KEYS: tuple[str, ...] = (
     "contract.slope",
@@ -146,7 +147,7 @@ class DashboardService:
         # seed None: the scenario's montecarlo.seed, as on the command line and in the report
         self.paths = paths
         self.seed = seed
-        self.twin_cache = TwinCache()
+        self.pipeline = Pipeline()
         self._answers: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_answers = 256
@@ -154,27 +155,26 @@ class DashboardService:
     def scenario(self, name: str, overrides: dict[str, Any]) -> Scenario:
         """Load an embedded scenario with overrides (raises ``ScenarioError``).
 
-        The throughput lever carries the contract with it: a throughput below the annual contract
-        quantity lowers ``contract.acq_bcm_per_year`` to the throughput (unless it is set too), since
-        the line cannot deliver more than it carries.
+        The throughput lever carries the contract with it (:func:`pos2.pipeline.link_levers`, the rule
+        of every face): a throughput below the annual contract quantity lowers
+        ``contract.acq_bcm_per_year`` to the throughput unless it is set too.
         """
-        scn = load_scenario(name, overrides)
-        linked = linked_overrides(scn, overrides)
-        return scn.with_overrides(linked) if linked else scn
+        scn, _notes = link_levers(load_scenario(name, overrides))
+        self.pipeline.check(scn)
+        return scn
 
-    def chain(self, scenario: Scenario, paths: int | None = None, seed: int | None = None) -> Chain:
-        """All three stages, the twin from the cache, without the slow extras (tornado, hindcast)."""
-        return run_chain(
+    def chain(self, scenario: Scenario, paths: int | None = None, seed: int | None = None) -> PipelineResult:
+        """All three stages (cached per stage input), without the slow extras (tornado, hindcast)."""
+        return self.pipeline.run(
             scenario,
             paths=self.paths if paths is None else paths,
             seed=self.seed if seed is None else seed,
-            twin_cache=self.twin_cache,
             interactive=True,
         )
 
-    def twin(self, scenario: Scenario) -> StageOutcome:
-        """The twin stage alone (cached)."""
-        return self.twin_cache.get(scenario)
+    def twin(self, scenario: Scenario) -> StageOutcome[TwinResult]:
+        """The twin stage alone (cached per twin input)."""
+        return self.pipeline.twin(twin_input(scenario))
 
     def dashboard(self, scenario: Scenario) -> dict[str, Any]:
         """Everything the page shows, in one JSON object (recent answers are kept: moving a slider
@@ -201,25 +201,16 @@ class DashboardService:
                 "levers": {k: scenario.get(k) for k in LEVER_KEYS},
                 "overrides": dict(scenario.overrides),
                 "stages": {
-                    o.name: {"ok": o.ok, "available": o.available, "error": o.error, "seconds": o.seconds}
+                    o.name: {"ok": o.ok, "error": o.error, "seconds": o.seconds, "cached": o.cached}
                     for o in chain.outcomes()
                 },
                 "twin": chain.twin.data,
-                "violations": twin_violations(chain.twin),
+                "violations": chain.twin_violations(),
                 "profile": _profile_json(prof),
-                "economics": economics_numbers(chain.economics.data),
-                "deal": deal_numbers(chain.deal.data),
+                "economics": economics_numbers(chain.economics.result),
+                "deal": deal_numbers(chain.deal.result),
             }
         )
-
-
-def linked_overrides(scenario: Scenario, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Overrides implied by the given ones (the contract quantity follows a lower throughput)."""
-    thr = "pipeline.throughput_bcm_per_year"
-    acq = "contract.acq_bcm_per_year"
-    if thr in overrides and acq not in overrides and float(scenario.get(acq)) > float(overrides[thr]):
-        return {acq: float(overrides[thr])}
-    return {}
 
 
 def _profile_json(df: pd.DataFrame | None) -> dict[str, list[Any]] | None:

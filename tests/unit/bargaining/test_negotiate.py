@@ -7,16 +7,35 @@ import itertools
 
 import pytest
 
-from pos2.bargaining import negotiate, run_deal
+from pos2.bargaining import negotiate
 from pos2.bargaining.deal import DealResult
 from pos2.bargaining.history import Round
 from pos2.errors import ScenarioError
-from pos2.scenario import load_scenario
+from pos2.pipeline import Pipeline
+from pos2.scenario import Scenario, load_scenario
+
+PIPE = Pipeline()
+
+
+def run_deal(scn: Scenario) -> DealResult:
+    """The whole chain as ``pos2 deal`` runs it (deterministic economics, hindcast on)."""
+    return PIPE.run(scn, paths=0, with_tornado=False, hindcast=True).deal.get()
+
+
+def _negotiate(scn: Scenario, breakeven: float | None = None, rounds: tuple[Round, ...] = ()) -> DealResult:
+    """The deal stage alone with a given breakeven (contract price irrelevant to these tests)."""
+    return negotiate(
+        scn,
+        breakeven_usd_per_kcm=breakeven,
+        contract_price_usd_per_kcm=250.0,
+        contract_price_basis="test",
+        rounds=rounds,
+    )
 
 
 @pytest.fixture(scope="module")
 def result() -> DealResult:
-    return negotiate(load_scenario("pos2"))
+    return run_deal(load_scenario("pos2"))
 
 
 def test_contract_keys_and_consistency(result: DealResult) -> None:
@@ -61,16 +80,16 @@ def test_more_chinese_power_lowers_the_nash_price(result: DealResult) -> None:
 
 
 def test_hormuz_lever_raises_chinas_max_price() -> None:
-    calm = negotiate(load_scenario("pos2", {"hormuz.closure_probability": 0.0}), rounds=())
-    tense = negotiate(
-        load_scenario("pos2", {"hormuz.closure_probability": 0.5, "hormuz.closure_months": 6.0}), rounds=()
+    calm = _negotiate(load_scenario("pos2", {"hormuz.closure_probability": 0.0}))
+    tense = _negotiate(
+        load_scenario("pos2", {"hormuz.closure_probability": 0.5, "hormuz.closure_months": 6.0})
     )
     assert tense.china_max_usd_per_kcm > calm.china_max_usd_per_kcm
     assert tense.china_security_value_usd_per_kcm > calm.china_security_value_usd_per_kcm
 
 
 def test_economics_breakeven_is_used_when_given() -> None:
-    res = negotiate(load_scenario("pos2"), {"breakeven_price_usd_per_kcm": 300.0}, rounds=())
+    res = _negotiate(load_scenario("pos2"), 300.0, rounds=())
     assert res.russia.breakeven_source == "economics"
     assert res.russia.min_price_usd_per_kcm == pytest.approx(300.0)
 
@@ -126,7 +145,7 @@ def test_hindcast_rule_is_the_same_for_every_round() -> None:
     scn = load_scenario("pos2")
     rich = _round("2026-05-20", 120.0, 30.0, "no deal")  # oil and LNG dear: wide zone, sign now
     poor = _round("2026-05-21", 20.0, 2.0, "no deal")  # oil and LNG cheap: no zone
-    hc = negotiate(scn, {"breakeven_price_usd_per_kcm": 250.0}, rounds=(rich, poor)).hindcast
+    hc = _negotiate(scn, 250.0, rounds=(rich, poor)).hindcast
     assert [h.model_verdict for h in hc] == ["deal", "no deal"]
     assert hc[0].zopa_usd_per_kcm is not None
     assert "MISMATCH" in hc[0].explanation
@@ -148,19 +167,19 @@ def test_rounds_use_the_model_of_their_project() -> None:
     )
 
 
-def test_negotiate_gives_the_same_hindcast_as_run_deal() -> None:
-    # the report and the Python API call negotiate with the economics result; pos2 deal calls run_deal:
-    # the 2014 PoS1 round must take PoS1's economics breakeven on both paths (it once fell back to the
-    # cost-plus estimate under negotiate, and the report said 5 of 8 rounds matched where pos2 deal said 6)
-    scn = load_scenario("pos2")
-    full = run_deal(scn)
-    plain = negotiate(scn, {"breakeven_price_usd_per_kcm": full.russia.breakeven_usd_per_kcm})
-    for a, b in zip(full.hindcast, plain.hindcast, strict=True):
-        assert a.model_verdict == b.model_verdict
-        assert a.russia_min_usd_per_kcm == pytest.approx(b.russia_min_usd_per_kcm, rel=1e-12)
-        assert a.russia_breakeven_source == b.russia_breakeven_source
-    pos1_round = next(h for h in plain.hindcast if h.round.project == "pos1")
-    assert pos1_round.russia_breakeven_source == "economics"
+def test_pos1_round_ignores_the_users_pos2_levers() -> None:
+    # a PoS1 round is computed from PoS1's own scenario: a PoS2 cost-sharing lever must not move it
+    base = run_deal(load_scenario("pos2"))
+    lever = run_deal(load_scenario("pos2", {"finance.china_share": 0.5}))
+    a = next(h for h in base.hindcast if h.round.project == "pos1")
+    b = next(h for h in lever.hindcast if h.round.project == "pos1")
+    assert a.russia_breakeven_source == "economics"
+    assert b.russia_min_usd_per_kcm == a.russia_min_usd_per_kcm
+    assert b.china_max_usd_per_kcm == a.china_max_usd_per_kcm
+    pos2_rounds = [
+        (x, y) for x, y in zip(base.hindcast, lever.hindcast, strict=True) if x.round.project == "pos2"
+    ]
+    assert any(x.russia_min_usd_per_kcm != y.russia_min_usd_per_kcm for x, y in pos2_rounds)
 
 
 def test_rubinstein_limit_is_the_limit_of_the_game_solved() -> None:
@@ -169,7 +188,7 @@ def test_rubinstein_limit_is_the_limit_of_the_game_solved() -> None:
     # opportunity); the limit once reported was the option-free split alone
     for sets in ([], ["bargaining.russia_view=opportunity"], ["finance.discount_rate_russia=0.15"]):
         scn = load_scenario("pos2", sets)
-        res = negotiate(scn, {"breakeven_price_usd_per_kcm": 206.0})
+        res = _negotiate(scn, 206.0)
         b = scn.model.bargaining
         opp = res.russia.opportunity_usd_per_kcm
         pie = res.china_max_usd_per_kcm - opp

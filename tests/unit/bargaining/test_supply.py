@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from pos2.bargaining.deal import deck_brent_usd_per_bbl
 from pos2.bargaining.supply import (
     SOURCES,
     Deck,
@@ -114,7 +115,7 @@ def _china_max(overrides: dict[str, Any]) -> float:
     years = list(range(m.supply.first_year, m.supply.last_year + 1))
     deck = Deck(
         "s",
-        m.lng.brent_usd_per_bbl,
+        deck_brent_usd_per_bbl(m),
         m.lng.price_usd_per_mmbtu,
         m.hormuz.closure_probability * m.hormuz.closure_months / 12,
         m.hormuz.closure_lng_price_usd_per_mmbtu,

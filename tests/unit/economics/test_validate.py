@@ -24,14 +24,14 @@ def test_floor_above_ceiling(pos2: Scenario) -> None:
     bad = pos2.with_overrides(
         {"contract.price_limits": "floor_ceiling", "contract.floor_usd_per_mmbtu": 20.0}
     )
-    with pytest.raises(EconomicsError, match=r"floor.*above.*ceiling"):
+    with pytest.raises(ScenarioError, match=r"floor.*above.*ceiling"):
         check_inputs(bad)
 
 
 def test_inconsistent_currency_and_price_year(pos2: Scenario) -> None:
-    with pytest.raises(EconomicsError, match=r"inconsistent currencies: costs\.currency = 'RUB'"):
+    with pytest.raises(ScenarioError, match=r"inconsistent currencies: costs\.currency = 'RUB'"):
         check_inputs(pos2.with_overrides({"costs.currency": "RUB"}))
-    with pytest.raises(EconomicsError, match=r"inconsistent price years: prices\.price_year = 2018"):
+    with pytest.raises(ScenarioError, match=r"inconsistent price years: prices\.price_year = 2018"):
         check_inputs(pos2.with_overrides({"prices.price_year": 2018}))
 
 
@@ -49,17 +49,17 @@ def test_acq_above_pipeline_capacity(pos2: Scenario, twin: TwinSummary) -> None:
 
 def test_loan_longer_than_term(pos2: Scenario) -> None:
     bad = pos2.with_overrides({"finance.loan_repay_years": 25, "contract.term_years": 20})
-    with pytest.raises(EconomicsError, match="loan_repay_years"):
+    with pytest.raises(ScenarioError, match="loan_repay_years"):
         check_inputs(bad)
 
 
 def test_s_curve_kinks_in_order(pos2: Scenario) -> None:
     bad = pos2.with_overrides({"contract.price_limits": "s_curve", "contract.s_curve_low_usd_per_bbl": 120.0})
-    with pytest.raises(EconomicsError, match="s_curve_low"):
+    with pytest.raises(ScenarioError, match="s_curve_low"):
         check_inputs(bad)
 
 
 def test_money_must_be_usd_throughout(pos2: Scenario) -> None:
     rub = pos2.with_overrides({"finance.currency": "RUB", "costs.currency": "RUB", "prices.currency": "RUB"})
-    with pytest.raises(EconomicsError, match="works in US dollars"):
+    with pytest.raises(ScenarioError, match="works in US dollars"):
         check_inputs(rub)

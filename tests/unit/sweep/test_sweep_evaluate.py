@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 import pos2.bargaining.deal as deal_mod
+import pos2.pipeline as pipeline_mod
 import pos2.twin.analysis as twin_mod
-from pos2.bargaining import negotiate
 from pos2.economics import breakeven_price
+from pos2.pipeline import Pipeline
 from pos2.scenario import load_scenario
 from pos2.sweep import load_spec, run_sweep
 from pos2.sweep.evaluate import DealEvaluator
@@ -32,7 +33,7 @@ def test_contract_and_finance_levers_reuse_hydraulics_and_supply_lp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = {"twin": 0, "lp": 0}
-    run_twin, solve_china = twin_mod.run_twin, deal_mod.solve_china
+    run_twin, solve_supply = pipeline_mod.run_twin, deal_mod.solve_supply
 
     def counting_twin(*a: Any, **k: Any) -> Any:
         calls["twin"] += 1
@@ -40,12 +41,11 @@ def test_contract_and_finance_levers_reuse_hydraulics_and_supply_lp(
 
     def counting_lp(*a: Any, **k: Any) -> Any:
         calls["lp"] += 1
-        return (
-            solve_china.__wrapped__(*a, **k) if hasattr(solve_china, "__wrapped__") else solve_china(*a, **k)
-        )
+        return solve_supply(*a, **k)
 
-    monkeypatch.setattr(twin_mod, "run_twin", counting_twin)
-    monkeypatch.setattr(deal_mod, "solve_china", counting_lp)
+    deal_mod._solve_cached.cache_clear()  # count the LP solves of this sweep alone
+    monkeypatch.setattr(pipeline_mod, "run_twin", counting_twin)
+    monkeypatch.setattr(deal_mod, "solve_supply", counting_lp)
     spec = tmp_path / "s.toml"
     spec.write_text(
         "[sweep]\nmethod = 'grid'\nchunk_size = 5\n"
@@ -73,7 +73,7 @@ def test_cached_results_equal_direct_stage_runs() -> None:
     for i in range(3):
         scn = base.with_overrides({k: float(v[i]) for k, v in cols.items()})
         be = breakeven_price(scn, twin)
-        d = negotiate(scn, {"breakeven_price_usd_per_kcm": be}, rounds=()).to_json()
+        d = Pipeline().run(scn, paths=0, interactive=True).deal.get().to_json()
         assert res.outputs["russia_breakeven_usd_per_kcm"][i] == pytest.approx(be, rel=1e-12)
         assert res.outputs["china_max_price_usd_per_kcm"][i] == pytest.approx(
             d["china_max_price_usd_per_kcm"], rel=1e-12
@@ -94,10 +94,9 @@ def test_cached_results_equal_direct_stage_runs() -> None:
 
 
 def test_chunk_finish_with_bargaining_power_per_point_equals_direct_runs() -> None:
-    # the delay model runs once for the chunk, with one bargaining power per point
+    # one bargaining power per point
     ev = DealEvaluator()
     base = load_scenario("pos2")
-    twin = twin_mod.run_twin(base).summary
     cols = {
         "bargaining.china_power": np.array([0.3, 0.5, 0.65, 0.8]),
         "contract.take_or_pay": np.array([0.7, 0.9, 0.8, 1.0]),
@@ -106,8 +105,7 @@ def test_chunk_finish_with_bargaining_power_per_point_equals_direct_runs() -> No
     assert res.ok.all(), res.errors
     for i in range(4):
         scn = base.with_overrides({k: float(v[i]) for k, v in cols.items()})
-        be = breakeven_price(scn, twin)
-        d = negotiate(scn, {"breakeven_price_usd_per_kcm": be}, rounds=()).to_json()
+        d = Pipeline().run(scn, paths=0, interactive=True).deal.get().to_json()
         assert res.outputs["p_agreement_total"][i] == pytest.approx(
             d["delay"]["p_agreement_total"], rel=1e-12
         )

@@ -70,7 +70,7 @@ async function update() {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
     if (seq !== state.seq) return; // a newer request is on its way
-    const failed = Object.entries(data.stages).filter(([, st]) => st.available && !st.ok
+    const failed = Object.entries(data.stages).filter(([, st]) => !st.ok
       && !String(st.error).startsWith("needs the"));
     const notes = failed.map(([name, st]) => `${name}: ${st.error}`);
     const vs = data.violations || [];

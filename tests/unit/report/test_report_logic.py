@@ -1,4 +1,4 @@
-"""Stage runner, twin cache, what-if moves, summary logic and honesty when a stage is missing."""
+"""What-if moves, summary logic, JSON cleaning and honesty when a stage fails."""
 
 from __future__ import annotations
 
@@ -10,34 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pos2.report import render, stages
+from pos2 import pipeline
+from pos2.errors import InfeasibleError
+from pos2.report import render
 from pos2.report.extract import clean_json, dig, price_gap_usd_per_kcm
 from pos2.report.summary import closing_answer
 from pos2.report.whatif import candidate_moves
 from pos2.scenario import load_scenario, schema_table
-
-
-@pytest.mark.parametrize(
-    ("key", "stage"),
-    [
-        ("pipeline.throughput_bcm_per_year", "twin"),
-        ("contract.slope", "economics"),
-        ("finance.china_share", "economics"),
-        ("hormuz.closure_months", "deal"),
-        ("bargaining.china_power", "deal"),
-        ("name", "meta"),
-    ],
-)
-def test_stage_of_key(key: str, stage: str) -> None:
-    assert stages.stage_of_key(key) == stage
-
-
-def test_twin_cache_key_ignores_contract_levers_only() -> None:
-    base = load_scenario("pos2")
-    key = stages.TwinCache.key
-    assert key(base.with_overrides({"contract.slope": 0.2})) == key(base)
-    assert key(base.with_overrides({"hormuz.closure_months": 6.0})) == key(base)
-    assert key(base.with_overrides({"pipeline.throughput_bcm_per_year": 40.0})) != key(base)
 
 
 def test_clean_json_makes_strict_json() -> None:
@@ -118,19 +97,18 @@ def test_closing_answer_without_a_zone_looks_at_the_gap() -> None:
     assert "2 further lever settings were not tried" in a.answer
 
 
-def test_report_says_plainly_when_the_stages_are_missing(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(
-        stages,
-        "STAGE_FUNCTIONS",
-        {name: (mod, ("no_such_function",)) for name, (mod, _) in stages.STAGE_FUNCTIONS.items()},
-    )
-    path = render.render_report("pos2", tmp_path, fmt="csv")
+def test_report_says_plainly_when_the_stages_fail(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def fail(*_a: object, **_k: object) -> None:
+        raise InfeasibleError("the line collapses (test)")
+
+    monkeypatch.setattr(pipeline, "run_twin", fail)
+    path = render.render_report("pos2", tmp_path, fmt="csv", analyses=False)
     html = path.read_text(encoding="utf-8")
     summary = re.search(r"<section id='summary'>(.*?)</section>", html, re.S)
     assert summary is not None
-    assert summary.group(1).count("Not answered") == 5
+    text = summary.group(1)
+    assert text.count("Not answered") + text.count("No result at") == 5
+    assert "the line collapses (test)" in text
     assert not re.search(r"\d+ USD per 1,000", summary.group(1))  # no number is made up
     for anchor in ("map", "profiles", "costs", "npv", "zopa", "agreement", "hindcast", "whatif"):
         body = re.search(rf"<section id='{anchor}'>(.*?)</section>", html, re.S)
