@@ -234,7 +234,7 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
             "violations": twin_violations(outcome),
         }
         if outcome.ok:  # as pos2 twin --json: feasibility, solver and the volumes' reference conditions
-            from pos2.twin.chain import reference_info
+            from pos2.twin.gas import reference_info
 
             res = outcome.result
             extra["feasible"] = bool(res.feasible)
