@@ -50,7 +50,7 @@ from pos2.economics.validate import check_scenario_inputs
 from pos2.errors import Pos2Error, ScenarioError
 from pos2.scenario import Scenario, load_scenario
 from pos2.twin import TwinResult, TwinSummary, run_twin
-from pos2.twin.chain import check_scenario as check_twin_scenario
+from pos2.twin.checks import check_scenario as check_twin_scenario
 
 STAGES: tuple[str, str, str] = ("twin", "economics", "deal")
 """The stages in run order."""

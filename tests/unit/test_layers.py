@@ -97,7 +97,7 @@ def test_shared_modules_import_no_stage() -> None:
 
 def test_hidden_imports_are_seen(tmp_path: Path) -> None:
     f = tmp_path / "m.py"
-    f.write_text("from pos2 import economics\nimport pos2.twin.chain\n", encoding="utf-8")
+    f.write_text("from pos2 import economics\nimport pos2.twin.checks\n", encoding="utf-8")
     assert _pos2_imports(f) == {"economics", "twin"}
 
 

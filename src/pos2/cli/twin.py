@@ -114,7 +114,8 @@ def twin(
     """Steady-state twin of the line: pressures, stations, power, fuel, linepack (and analyses)."""
     with handle_errors(debug):
         from pos2.twin import calibrate_pos1, run_twin
-        from pos2.twin.chain import raise_if_infeasible, reference_info
+        from pos2.twin.gas import reference_info
+        from pos2.twin.results import raise_if_infeasible
 
         t0 = time.perf_counter()
         check_out(out, force, fmt, f"twin_*.{fmt.value}", "twin_*.html", "twin_summary.json")

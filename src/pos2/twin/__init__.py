@@ -22,7 +22,8 @@ from pos2.twin.analysis import (
     russian_length_effect,
 )
 from pos2.twin.calibration import CalibrationResult, calibrate_pos1
-from pos2.twin.chain import ChainOptions, TwinResult, Violation
+from pos2.twin.network import ChainOptions
+from pos2.twin.results import TwinResult, Violation
 from pos2.twin.route import RouteGeometry, build_route, haversine_m
 from pos2.twin.summary import SectionSummary, StationSummary, TwinSummary
 

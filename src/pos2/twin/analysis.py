@@ -15,7 +15,9 @@ import pandas as pd
 
 from pos2.errors import ConvergenceError, GasError, InfeasibleError, ScenarioError
 from pos2.scenario import Scenario
-from pos2.twin.chain import ChainOptions, TwinResult, Violation, raise_if_infeasible, solve_chain
+from pos2.twin.network import ChainOptions
+from pos2.twin.results import TwinResult, Violation, raise_if_infeasible
+from pos2.twin.solve import solve_chain
 
 _WHICH = ("upstream", "downstream")
 

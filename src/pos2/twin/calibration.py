@@ -17,7 +17,9 @@ import pandas as pd
 from pos2.errors import ConvergenceError, GasError, InfeasibleError
 from pos2.scenario import Scenario, load_scenario
 from pos2.twin.analysis import capacity, design_section
-from pos2.twin.chain import ChainOptions, TwinResult, solve_chain
+from pos2.twin.network import ChainOptions
+from pos2.twin.results import TwinResult
+from pos2.twin.solve import solve_chain
 
 PUBLISHED_PHASE1_STATIONS = 8
 """CS on Chayanda-Blagoveshchensk after phase 1 (CS Zeya + 7 CS) [-] (pos2_facts.md §1e, H)."""

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pos2.twin.borders import border_lines
-from pos2.twin.chain import TwinResult
+from pos2.twin.results import TwinResult
 from pos2.twin.route import RouteGeometry
 
 _COLORS = {"pressure": "#1f77b4", "elevation": "#8c6d31", "station": "#d62728", "temperature": "#2ca02c"}

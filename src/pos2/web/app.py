@@ -230,7 +230,7 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         }
         res = outcome.result
         if res is not None:  # as pos2 twin --json: feasibility, solver and the volumes' reference conditions
-            from pos2.twin.chain import reference_info
+            from pos2.twin.gas import reference_info
 
             extra["feasible"] = bool(res.feasible)
             extra["warnings"] = list(res.warnings)

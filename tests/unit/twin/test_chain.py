@@ -9,7 +9,8 @@ import pytest
 from pos2.errors import InfeasibleError, Pos2Error
 from pos2.scenario import load_scenario
 from pos2.twin import ChainOptions, run_twin
-from pos2.twin.chain import build_chain, solve_chain
+from pos2.twin.network import build_chain
+from pos2.twin.solve import solve_chain
 from pos2.units import SECONDS_PER_YEAR
 
 CONTRACT_KEYS = (
@@ -236,7 +237,7 @@ def test_station_limits_are_listed_or_raised() -> None:
 
 
 def test_reference_conditions_are_stated_and_convertible() -> None:
-    from pos2.twin.chain import reference_info
+    from pos2.twin.gas import reference_info
 
     info = reference_info(load_scenario("pos2"), 50.0)
     assert info["reference_temperature_c"] == 20.0

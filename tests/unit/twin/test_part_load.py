@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-import pos2.twin.chain as chain_mod
+import pos2.twin.dispatch as dispatch_mod
 from pos2.errors import ConvergenceError
 from pos2.scenario import load_scenario
 from pos2.twin import TwinResult, run_twin
@@ -102,7 +102,7 @@ def test_json_keeps_the_contract_keys_and_adds_running(runs: dict[float, TwinRes
 
 def test_bypass_search_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     # at 5 bcm/yr the running set settles in the second solve; one solve allowed must raise
-    monkeypatch.setattr(chain_mod, "MAX_BYPASS_ROUNDS", 1)
+    monkeypatch.setattr(dispatch_mod, "MAX_BYPASS_ROUNDS", 1)
     with pytest.raises(ConvergenceError, match="throttling compressor stations does not settle") as ei:
         run_twin(load_scenario("pos2"), 5.0)
     assert ei.value.iterations == 1
@@ -168,7 +168,7 @@ def test_min_power_dispatch_runs_a_head_prefix_and_delivers_at_the_minimum(
         assert s.total_power_mw <= runs[q].summary.total_power_mw * (1 + 1e-9), q
         assert s.max_pressure_mpa <= 11.9 * (1 + 1e-6), q
         if k:  # the last running station is trimmed until the gas arrives at the minimum
-            assert p_min <= s.delivery_pressure_mpa <= p_min * (1 + chain_mod.MIN_POWER_REL) + 1e-6, q
+            assert p_min <= s.delivery_pressure_mpa <= p_min * (1 + dispatch_mod.MIN_POWER_REL) + 1e-6, q
         else:  # the feeder alone delivers above the minimum
             assert s.delivery_pressure_mpa >= p_min
             assert s.total_power_mw == 0.0
@@ -183,7 +183,7 @@ def test_min_power_with_one_station_fewer_cannot_deliver(min_power: dict[float, 
     # arrives below the minimum (or a station breaks a limit)
     r = min_power[20.0]
     k = r.solver["running_stations"]
-    from pos2.twin.chain import _acceptable, settler
+    from pos2.twin.dispatch import _acceptable, settler
 
     settle = settler(load_scenario("pos2", ["stations.dispatch=min_power"]), 20.0)
     names = [s.name for s in r.summary.stations]

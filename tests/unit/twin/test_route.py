@@ -98,7 +98,7 @@ def test_station_outside_the_route_is_an_error(pos2_route) -> None:  # type: ign
 
 
 def test_station_outside_the_route_named_in_the_scenario() -> None:
-    from pos2.twin.chain import stations_of
+    from pos2.twin.network import stations_of
 
     scn = load_scenario(
         "pos2",
@@ -204,7 +204,7 @@ def test_consecutive_waypoints_at_the_same_place_are_an_error() -> None:
 
 
 def test_unknown_unit_is_an_error_with_file_line_field(tmp_path: Path) -> None:
-    from pos2.twin.chain import check_scenario
+    from pos2.twin.checks import check_scenario
 
     path = _user_file(
         tmp_path,
@@ -220,7 +220,7 @@ def test_unknown_unit_is_an_error_with_file_line_field(tmp_path: Path) -> None:
 
 
 def test_waypoint_region_must_exist(tmp_path: Path) -> None:
-    from pos2.twin.chain import check_scenario
+    from pos2.twin.checks import check_scenario
 
     wps = _waypoints_text().replace('region = "gobi"', 'region = "atacama"', 1)
     path = _user_file(tmp_path, wps)

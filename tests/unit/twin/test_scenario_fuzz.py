@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 
 from pos2.errors import Pos2Error, ScenarioError
 from pos2.scenario import load_scenario
-from pos2.twin.chain import build_chain, check_scenario, solve_chain
+from pos2.twin.checks import check_scenario
+from pos2.twin.network import build_chain
 from pos2.twin.route import build_route
+from pos2.twin.solve import solve_chain
 
 _ROOT = resources.files("pos2.scenario") / "data" / "pos2"
 _PARTS = [
