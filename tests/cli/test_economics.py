@@ -72,7 +72,7 @@ def test_tables_and_text_output(tmp_path: Path) -> None:
         (("--set", "contract.floor_usd_per_mmbtu=-1"), 2, "contract.floor_usd_per_mmbtu"),
         (("--set", "contract.take_or_pay=1.5"), 2, "contract.take_or_pay"),
         (("--set", "contract.slop=0.1"), 2, "did you mean 'contract.slope'"),
-        (("--set", "costs.currency=RUB"), 1, "inconsistent currencies"),
+        (("--set", "costs.currency=RUB"), 2, "inconsistent currencies"),
         (("--paths", "100000000000"), 1, "MiB"),
         (("--station-tradeoff", "a,b"), 2, "comma-separated station counts"),
         (("--station-tradeoff", "12,-3"), 2, "comma-separated station counts"),

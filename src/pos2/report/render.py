@@ -417,7 +417,11 @@ def _economics_sections(doc: _Doc, chain: PipelineResult) -> None:
     decks = tables.get("decks")
     if isinstance(decks, pd.DataFrame) and not decks.empty:
         npv += "<h3>Named price decks (deterministic)</h3>" + _table(decks)
-    npv += f"<p class='small'>{_esc(e.get('paths'))} price paths, seed {_esc(e.get('seed'))}.</p>"
+    npv += (
+        f"<p class='small'>Basis of the P10/P50/P90: {_esc(e.get('npv_basis'))} (the dashboard's NPVs are "
+        "a 200-path sample of the same model and differ from these by sampling error; the named decks "
+        "below are deterministic).</p>"
+    )
     doc.add("npv", "NPV per party", npv)
 
 
@@ -435,7 +439,18 @@ def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
     body = doc.fig(figs.zopa_figure(d))
     by_year = pd.DataFrame(dig(deal.data, "china", "by_year") or [])
     if {"year", "max_price_usd_per_kcm", "russia_min_price_usd_per_kcm"} <= set(by_year.columns):
+        res = deal.get()
+        b = chain.scenario.model.bargaining
         body += doc.fig(figs.zopa_over_time_figure(by_year))
+        body += (
+            "<p class='small'>Basis: the headline zone above compares China's highest price as the present "
+            f"value over the whole horizon seen from {b.first_round_year} "
+            f"({res.china_max_usd_per_kcm:,.0f} USD/kcm) with Russia's reservation price in "
+            f"{b.first_round_year} ({res.russia.min_price_usd_per_kcm:,.0f}); this chart shows each year's "
+            "own value to China and Russia's reservation price drifting at "
+            f"{100 * b.russia_reservation_drift:+.1f} %/yr (bargaining.russia_reservation_drift), so a "
+            "single year's gap differs from the headline zone.</p>"
+        )
     if {"cost_saving_usd_per_kcm", "security_value_usd_per_kcm"} <= set(by_year.columns):
         body += doc.fig(figs.china_value_figure(by_year))
     nvb = pd.DataFrame(dig(deal.data, "nash_vs_beta") or [])
