@@ -147,6 +147,8 @@ class EconomicsInput:
     seed: int
     with_tornado: bool
     scenario: Scenario = field(compare=False, repr=False)
+    all_decks: bool = True
+    """Every named price deck (``False``: the run's deck only, as sweeps need)."""
     scheduler: str | None = field(default=None, compare=False)
     """Dask scheduler of the Monte Carlo (results do not depend on it: seeded per chunk)."""
 
@@ -175,6 +177,7 @@ def economics_input(
     seed: int | None = None,
     with_tornado: bool = True,
     scheduler: str | None = None,
+    all_decks: bool = True,
 ) -> EconomicsInput:
     """The economics' input derived from ``scenario``.
 
@@ -190,6 +193,8 @@ def economics_input(
         Also compute the sensitivity tornado [-].
     scheduler
         Dask scheduler of the Monte Carlo (``None``: local threads) [-].
+    all_decks
+        Evaluate every named price deck (``False``: the run's deck only) [-].
     """
     mc = scenario.model.montecarlo
     return EconomicsInput(
@@ -199,6 +204,7 @@ def economics_input(
         mc.seed if seed is None else int(seed),
         bool(with_tornado),
         scenario,
+        bool(all_decks),
         scheduler,
     )
 
@@ -413,7 +419,10 @@ class Pipeline:
     # gate ------------------------------------------------------------------------------------------
     def check(self, scenario: Scenario) -> None:
         """:func:`check_consistency` once per distinct scenario content."""
-        key = scenario_digest(scenario, tuple(k for s in STAGES for k in STAGE_READS[s]))
+        # the values, and where each came from with its declared unit (the unit checks read those)
+        key = scenario_digest(scenario, tuple(k for s in STAGES for k in STAGE_READS[s])) + repr(
+            (scenario.origin, scenario.sources)
+        )
         with self._lock:
             if self._checked.get(key) is not None:
                 return
@@ -457,6 +466,7 @@ class Pipeline:
                 seed=inp.seed,
                 with_tornado=inp.with_tornado,
                 scheduler=inp.scheduler,
+                all_decks=inp.all_decks,
             ),
         )
         return out

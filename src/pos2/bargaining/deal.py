@@ -298,6 +298,20 @@ def _solve_cached(
     return solve_supply(supply, demand, paths, list(decks), discount_rate=discount_rate)
 
 
+def china_values(sup: SupplyResult, deck: str, rate: float, year: int) -> dict[str, float]:
+    """:func:`~pos2.bargaining.supply.china_max_price` of a (cached) LP solution, memoised on it.
+
+    The LP solutions are shared through :func:`solve_china`'s cache, so a contract, finance or
+    bargaining-power lever reads China's values without recomputing them. A copy is returned.
+    """
+    key = (deck, float(rate), int(year))
+    hit = sup._china_values.get(key)
+    if hit is None:
+        hit = china_max_price(sup, deck, rate, year)
+        sup._china_values[key] = hit
+    return dict(hit)
+
+
 def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int, ...]) -> SupplyResult:
     """China's supply LP for a scenario and decks (cached: sweeps repeat the same inputs).
 
@@ -472,7 +486,7 @@ def hindcast(
         first_gas = tuple(r.year + m.bargaining.first_gas_lag_years for r in rs)
         sup = solve_china(m, decks, first_gas)
         for r, deck in zip(rs, decks, strict=True):
-            china = china_max_price(sup, deck.name, m.bargaining.china_discount_rate, r.year)
+            china = china_values(sup, deck.name, m.bargaining.china_discount_rate, r.year)
             v = china["max_price_usd_per_kcm"]
             rus = _russia(m, be, r.europe_price_usd_per_kcm if r.europe_outlet else None)
             rmin = rus.min_price_usd_per_kcm
@@ -533,9 +547,9 @@ def negotiate(
     first_gas = b.first_round_year + b.first_gas_lag_years
     cases = case_decks(m)
     sup = solve_china(m, (deck, *cases), (first_gas,) * (1 + len(cases)))
-    china = china_max_price(sup, SCENARIO_DECK, b.china_discount_rate, b.first_round_year)
+    china = china_values(sup, SCENARIO_DECK, b.china_discount_rate, b.first_round_year)
     china_cases = {
-        c.name: china_max_price(sup, c.name, b.china_discount_rate, b.first_round_year) for c in cases
+        c.name: china_values(sup, c.name, b.china_discount_rate, b.first_round_year) for c in cases
     }
     v = china["max_price_usd_per_kcm"]
     rus = _russia(m, breakeven, None)

@@ -114,6 +114,10 @@ class SupplyResult:
     dispatch: xr.DataArray
     solve_seconds: float
     settings: dict[str, object] = field(default_factory=dict)
+    _china_values: dict[tuple[str, float, int], dict[str, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Memo of :func:`china_max_price` on this solution (filled on first use)."""
 
 
 @contextlib.contextmanager

@@ -185,6 +185,7 @@ def evaluate_economics(
     scheduler: str | None = None,
     chunk_paths: int | None = None,
     with_tornado: bool = True,
+    all_decks: bool = True,
 ) -> EconomicsResult:
     """Full economics of a scenario: capex, tariff, breakeven, netback, decks, Monte Carlo, tornado.
 
@@ -204,6 +205,9 @@ def evaluate_economics(
         Paths per chunk (default ``montecarlo.chunk_paths``) [-].
     with_tornado
         Compute the tornado of the ten most influential inputs [-]
+    all_decks
+        Evaluate every named deck (``DECKS``); ``False``: only the run's deck ``prices.deck``, which is
+        all the breakeven, the contract price and the deal need (sweeps) [-]
     """
     mc = scenario.model.montecarlo
     paths = mc.paths if paths is None else paths
@@ -213,7 +217,8 @@ def evaluate_economics(
     t0 = time.perf_counter()
     project = build_project(scenario, twin)
     cost, tar = project.capex, project.tariff
-    decks = {d: deterministic(scenario, twin, deck=d, project=project) for d in DECKS}
+    names = DECKS if all_decks else (scenario.model.prices.deck,)
+    decks = {d: deterministic(scenario, twin, deck=d, project=project) for d in names}
     det = decks[scenario.model.prices.deck]
     be = breakeven_price(scenario, twin, project=project)
     taken = np.asarray(det.taken_kcm, dtype=float)

@@ -324,6 +324,11 @@ def npv(cash_flows: np.ndarray, discount: np.ndarray) -> np.ndarray:
     return cash_flows @ discount
 
 
+FEW_PATHS = 64
+"""Up to this many paths :func:`irr` values the flows with powers in one array operation; above it
+with Horner's rule, one operation per year (less work per path, more Python per call)."""
+
+
 def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations: int = 34) -> np.ndarray:
     """Internal rate of return per path by bisection [1/yr].
 
@@ -343,8 +348,12 @@ def irr(cash_flows: np.ndarray, *, lo: float = -0.5, hi: float = 1.0, iterations
     """
     cf = np.atleast_2d(cash_flows)
 
+    exponents = np.arange(1, cf.shape[1] + 1, dtype=float)
+
     def value(rate: np.ndarray) -> np.ndarray:
         x = 1.0 / (1.0 + rate)
+        if cf.shape[0] <= FEW_PATHS:  # few paths (deterministic decks): one array operation
+            return np.sum(cf * x[:, None] ** exponents[None, :], axis=1)
         acc = np.zeros(cf.shape[0])
         for t in range(cf.shape[1] - 1, -1, -1):  # Horner: sum cf_t x^(t+1)
             acc = (acc + cf[:, t]) * x

@@ -49,7 +49,7 @@ def _twin_key(scn: Scenario, _up: Mapping[str, Any]) -> Hashable:
 
 
 def _economics_key(scn: Scenario, _up: Mapping[str, Any]) -> Hashable:
-    return economics_input(scn, paths=SWEEP_PATHS, with_tornado=False)
+    return economics_input(scn, paths=SWEEP_PATHS, with_tornado=False, all_decks=False)
 
 
 def _deal_key(scn: Scenario, up: Mapping[str, Any]) -> Hashable:
@@ -113,7 +113,7 @@ class DealEvaluator(StagedEvaluator):
             return _PIPELINE.twin(twin_input(scenario)).get()
         if name == "economics":
             twin: TwinResult = upstream["twin"]
-            inp = economics_input(scenario, paths=SWEEP_PATHS, with_tornado=False)
+            inp = economics_input(scenario, paths=SWEEP_PATHS, with_tornado=False, all_decks=False)
             return _PIPELINE.economics(inp, twin.summary).get()
         return _PIPELINE.deal(deal_input(scenario, upstream["economics"], hindcast=False)).get()
 
