@@ -170,9 +170,7 @@ class Market:
 
 def _random_walk(rng: np.random.Generator, n_paths: int, n_steps: int, sigma: float) -> np.ndarray:
     """exp(sigma W_t - sigma^2 t / 2) for t = 1..n_steps: a mean-one lognormal random walk."""
-    if sigma == 0:
-        return np.ones((n_paths, n_steps))
-    z = rng.standard_normal((n_paths, n_steps))
+    z = rng.standard_normal((n_paths, n_steps))  # drawn even when sigma = 0: the other draws stay put
     t = np.arange(1, n_steps + 1)
     return np.exp(sigma * np.cumsum(z, axis=1) - 0.5 * sigma**2 * t)
 
