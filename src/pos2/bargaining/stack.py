@@ -402,8 +402,16 @@ class DisplacedCurve:
     """(paths, years, pieces)."""
     q_max_bcm: float
 
+    def _flat_rows(self, shape: tuple[int, ...]) -> np.ndarray:
+        """Flat offset of each (path, year) row of the piece tables, broadcast to ``shape``."""
+        n_paths, ny, k = self.slopes_usd_per_kcm.shape
+        rows = (np.arange(n_paths)[:, None] * ny + np.arange(ny)[None, :]) * k
+        return np.broadcast_to(rows, shape)
+
     def avoided_musd(self, q_bcm: np.ndarray) -> np.ndarray:
         """Avoided supply cost of taking ``q``, shape (..., paths, years) [million USD].
+
+        ``A`` is concave, so it is the minimum of the pieces' lines ``b_k + s_k q``.
 
         Parameters
         ----------
@@ -423,17 +431,67 @@ class DisplacedCurve:
     def quantity_at_price_bcm(self, price_usd_per_kcm: np.ndarray) -> np.ndarray:
         """China's demand for PoS2 gas: the volume whose avoided cost per unit is >= ``price``.
 
+        Slopes fall piece by piece, so the volume is the summed width of the pieces with slope
+        >= ``price``: a binary search for their number, row by row.
+
         Parameters
         ----------
         price_usd_per_kcm
             Delivered price of a unit of PoS2 gas, shape (..., paths, years) [USD/1,000 m3].
         """
-        p = np.asarray(price_usd_per_kcm, dtype=float)
         s, w = self.slopes_usd_per_kcm, self.widths_bcm
-        out = np.zeros(np.broadcast_shapes(p.shape, s.shape[:-1]))
-        for k in range(s.shape[-1]):
-            out += np.where(s[..., k] >= p, w[..., k], 0.0)
-        return out
+        k = s.shape[-1]
+        p = np.asarray(price_usd_per_kcm, dtype=float)
+        shape = np.broadcast_shapes(p.shape, s.shape[:-1])
+        p = np.broadcast_to(p, shape)
+        cum = np.concatenate([np.zeros((*w.shape[:-1], 1)), np.cumsum(w, axis=-1)], axis=-1)
+        s_flat = s.reshape(-1)
+        rows = self._flat_rows(shape)
+        lo = np.zeros(shape, dtype=np.intp)
+        hi = np.full(shape, k, dtype=np.intp)
+        while np.any(lo < hi):  # number of pieces with slope >= p
+            mid = (lo + hi) // 2
+            keep = s_flat[rows + np.minimum(mid, k - 1)] >= p
+            active = lo < hi
+            lo = np.where(keep & active, mid + 1, lo)
+            hi = np.where(keep | ~active, hi, mid)
+        n_paths, ny = s.shape[:2]
+        rows1 = (np.arange(n_paths)[:, None] * ny + np.arange(ny)[None, :]) * (k + 1)
+        return cum.reshape(-1)[np.broadcast_to(rows1, shape) + lo]
+
+
+def _merge_pieces(width: np.ndarray, slope: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop empty pieces and merge neighbours with equal slopes, row by row (fewer lines to evaluate).
+
+    Rows keep their order of falling slopes; rows with fewer pieces repeat their last slope with zero
+    width (a line through the end point, which the concave minimum ignores).
+    """
+    n_rows = int(np.prod(width.shape[:-1]))
+    k = width.shape[-1]
+    w = width.reshape(n_rows, k)
+    s = slope.reshape(n_rows, k)
+    pos_w = w > 0
+    # slope of the last non-empty piece before each piece (NaN before the first)
+    idx = np.where(pos_w, np.arange(k), -1)
+    last = np.maximum.accumulate(idx, axis=1)
+    prev = np.concatenate([np.full((n_rows, 1), -1), last[:, :-1]], axis=1)
+    prev_slope = np.where(prev >= 0, np.take_along_axis(s, np.maximum(prev, 0), 1), np.nan)
+    new = pos_w & (s != prev_slope)
+    group = np.maximum(np.cumsum(new, axis=1) - 1, 0)
+    n_groups = max(1, int(group.max()) + 1) if new.any() else 1
+    flat = (np.arange(n_rows)[:, None] * n_groups + group).reshape(-1)
+    w_new = np.bincount(flat, weights=w.reshape(-1), minlength=n_rows * n_groups).reshape(n_rows, n_groups)
+    s_new = np.zeros((n_rows, n_groups))
+    rows, cols = np.nonzero(new)
+    s_new[rows, group[rows, cols]] = s[rows, cols]
+    count = new.sum(axis=1)
+    first = np.where(count > 0, s[np.arange(n_rows), np.argmax(pos_w, axis=1)], s[:, 0])
+    s_new[count == 0, 0] = first[count == 0]
+    g = np.arange(n_groups)[None, :]
+    last_s = s_new[np.arange(n_rows), np.maximum(count - 1, 0)][:, None]
+    s_new = np.where(g < np.maximum(count, 1)[:, None], s_new, last_s)
+    shape = (*width.shape[:-1], n_groups)
+    return w_new.reshape(shape), s_new.reshape(shape)
 
 
 def displaced_curve(curve: SupplyCurve, demand_bcm: np.ndarray, q_max_bcm: float) -> DisplacedCurve:
@@ -466,10 +524,7 @@ def displaced_curve(curve: SupplyCurve, demand_bcm: np.ndarray, q_max_bcm: float
     width = np.where(valid, np.minimum(d[..., None], hi_b) - np.maximum(bottom[..., None], lo_b), 0.0)
     width = np.maximum(width, 0.0)
     slope = np.take_along_axis(curve.cost_usd_per_kcm, idx_c, -1)
-    # pieces past the last valid one keep the last valid slope (a line through the end point)
-    last = np.maximum(j_top - j_low, 0)[..., None]
-    last_slope = np.take_along_axis(slope, np.minimum(last, n_pieces - 1), -1)
-    slope = np.where(valid, slope, last_slope)
+    width, slope = _merge_pieces(width, slope)
     start = np.cumsum(width, axis=-1) - width
     a = np.cumsum(width * slope, axis=-1) - width * slope
     return DisplacedCurve(

@@ -261,16 +261,26 @@ def contract_price_usd_per_kcm(grid: ContractGrid, brent: np.ndarray, jkm: np.nd
     lag = c(grid.lag_months / 12.0)
     prev = np.concatenate([brent[:, :1], brent[:, :-1]], axis=1)
     index = (1.0 - lag) * brent[None] + lag * prev[None]
-    oil = c(grid.oil_constant_usd_per_mmbtu) + s_curve_term(
-        index,
-        c(grid.oil_slope),
-        c(grid.s_curve_low_usd_per_bbl),
-        c(grid.s_curve_high_usd_per_bbl),
-        c(grid.s_curve_slope),
-    )
-    hub = c(grid.hub_constant_usd_per_mmbtu) + c(grid.hub_slope) * jkm[None]
+    oil = c(grid.oil_slope) * index
+    kinked = (grid.s_curve_low_usd_per_bbl > 0) | np.isfinite(grid.s_curve_high_usd_per_bbl)
+    if kinked.any():  # the S-curve only where a contract has kinks (the same formula otherwise)
+        k = np.flatnonzero(kinked)
+        oil[k] = s_curve_term(
+            index[k],
+            c(grid.oil_slope[k]),
+            c(grid.s_curve_low_usd_per_bbl[k]),
+            c(grid.s_curve_high_usd_per_bbl[k]),
+            c(grid.s_curve_slope[k]),
+        )
+    oil += c(grid.oil_constant_usd_per_mmbtu)
     w = c(grid.jkm_weight)
-    p = np.clip((1.0 - w) * oil + w * hub, c(grid.floor_usd_per_mmbtu), c(grid.ceiling_usd_per_mmbtu))
+    if np.any(grid.jkm_weight > 0):
+        hub = c(grid.hub_constant_usd_per_mmbtu) + c(grid.hub_slope) * jkm[None]
+        p = (1.0 - w) * oil + w * hub
+    else:
+        p = oil
+    if np.any(grid.floor_usd_per_mmbtu > 0) or np.any(np.isfinite(grid.ceiling_usd_per_mmbtu)):
+        np.clip(p, c(grid.floor_usd_per_mmbtu), c(grid.ceiling_usd_per_mmbtu), out=p)
     return p * GAZPROM_MMBTU_PER_KCM + c(grid.price_shift_usd_per_kcm)
 
 
@@ -347,7 +357,7 @@ def value_contracts(
     parties: Parties,
     *,
     curve: DisplacedCurve | None = None,
-    chunk_elements: int = 6_000_000,
+    chunk_elements: int = 1_000_000,
 ) -> ContractValues:
     """Value every contract of ``grid`` for China, Gazprom and the state on the stack's paths.
 
@@ -399,6 +409,7 @@ def value_contracts(
     duty = parties.export_duty_share
     h_cum = 1.0 - (1.0 - parties.holdup_hazard_per_year) ** (t + 1.0) if parties.holdup else np.zeros(ny)
 
+    q_free = disp.quantity_at_price_bcm(np.full(demand.shape, t_c))
     out: dict[str, list[np.ndarray]] = {k: [] for k in ("cn", "g", "s", "vc", "vg", "tax", "pl", "mt")}
     step = max(1, chunk_elements // (n_paths * ny))
     for lo in range(0, grid.n, step):
@@ -407,8 +418,13 @@ def value_contracts(
         price = contract_price_usd_per_kcm(g, m.brent_usd_per_bbl, m.jkm_usd_per_mmbtu)
         hi = c(g.acq_bcm) * ramp[None, None, :]
         floor = c(g.take_or_pay * (1.0 - g.flex_band)) * hi
-        omega = np.where(g.make_up_years > 0, 1.0 / (1.0 + parties.china_rate), 0.0)
-        q_top = np.minimum(floor, disp.quantity_at_price_bcm(t_c + c(omega) * price))
+        # units up to the take-or-pay floor cost China only its transport, plus (with make-up) the
+        # discounted credit it gives up: q(t_C) is the same for every contract without make-up
+        q_top = np.broadcast_to(np.minimum(floor, q_free[None]), price.shape).copy()
+        mu = g.make_up_years > 0
+        if mu.any():
+            omega = 1.0 / (1.0 + parties.china_rate)
+            q_top[mu] = np.minimum(floor[mu], disp.quantity_at_price_bcm(t_c + omega * price[mu]))
         q = np.maximum(q_top, disp.quantity_at_price_bcm(price + t_c))
         q = np.minimum(q, np.minimum(hi, cap[None]))
         paid = _paid_with_make_up(q, floor, g.make_up_years.astype(int))
