@@ -46,8 +46,21 @@ def _window_mean_at_resets(
     return np.repeat(avg, reset, axis=1)[:, :months]
 
 
-def _s_curve(brent: np.ndarray, slope: float, low: float, high: float, s_slope: float) -> np.ndarray:
-    """Brent term of an S-curve formula [USD/MMBtu]: main slope between the kinks, flatter outside."""
+def s_curve_term(
+    brent: np.ndarray,
+    slope: float | np.ndarray,
+    low: float | np.ndarray,
+    high: float | np.ndarray,
+    s_slope: float | np.ndarray,
+) -> np.ndarray:
+    """Brent term of an S-curve formula [USD/MMBtu]: main slope between the kinks, flatter outside.
+
+    All arguments broadcast (the deal valuation passes one row of terms per contract); with
+    ``low = 0`` and ``high = inf`` it is the plain oil term ``slope * brent``.
+
+    >>> float(s_curve_term(np.array(120.0), 0.11, 40.0, 110.0, 0.055))
+    12.65
+    """
     mid = slope * np.clip(brent, low, high)
     below = s_slope * np.minimum(brent - low, 0.0)
     above = s_slope * np.maximum(brent - high, 0.0)
@@ -79,7 +92,7 @@ def contract_price_usd_per_mmbtu(
         assert brent is not None
         avg = _window_mean_at_resets(brent, w, c.averaging_months, c.lag_months, c.reset_months, months)
         if c.price_limits == "s_curve":
-            price = c.constant_usd_per_mmbtu + _s_curve(
+            price = c.constant_usd_per_mmbtu + s_curve_term(
                 avg, c.slope, c.s_curve_low_usd_per_bbl, c.s_curve_high_usd_per_bbl, c.s_curve_slope
             )
         else:

@@ -1,0 +1,376 @@
+"""The deal-valuation engine on a scenario: inputs, the gap waterfall and the lever effects.
+
+:func:`engine_inputs` assembles the stack settings, the pipeline costs, the parties and the base
+contract from a scenario and ``pos2/data/china/deal_engine.toml`` (the engine's own sourced inputs);
+:func:`deal_limits` values a contract grid; :func:`gap_waterfall` switches the elements of the model on
+one by one, from China's LNG parity down to China's highest price and from Russia's resource cost up
+to Gazprom's lowest price; :func:`lever_effects` moves one lever at a time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pos2.bargaining.portfolio import Portfolio, load_portfolio
+from pos2.bargaining.stack import Stack, StackSettings, build_stack, simulate_market
+from pos2.bargaining.valuation import (
+    ContractGrid,
+    Limits,
+    Parties,
+    ProjectCosts,
+    cvar,
+    limit_prices,
+    nash_prices,
+    value_contracts,
+)
+from pos2.economics.prices import PriceModel, price_model
+from pos2.errors import BargainingError
+from pos2.scenario import Scenario
+
+_CONF = ("H", "M", "L", "INF")
+
+
+def default_engine_path() -> Path:
+    """Path of the engine's shipped inputs."""
+    return Path(str(resources.files("pos2") / "data" / "china" / "deal_engine.toml"))
+
+
+def load_engine_data(path: Path | None = None) -> dict[str, dict[str, float]]:
+    """The engine's inputs as ``{table: {key: value}}``; every leaf must carry its source.
+
+    Raises
+    ------
+    BargainingError
+        A leaf without a unit, or without either a source and a confidence or ``assumption = true``
+        and a note (with file, line and key).
+    """
+    p = path or default_engine_path()
+    text = p.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise BargainingError(f"{p}: not valid TOML: {e}") from None
+    lines = text.splitlines()
+    out: dict[str, dict[str, float]] = {}
+    for table, leaves in data.items():
+        out[table] = {}
+        for key, leaf in leaves.items():
+            line = next((i + 1 for i, s in enumerate(lines) if s.startswith(f"{key} =")), None)
+            where = f"{p}:{line}" if line else str(p)
+            sourced = bool(str(leaf.get("source", "")).strip()) and leaf.get("confidence") in _CONF
+            assumed = leaf.get("assumption") is True and bool(str(leaf.get("note", "")).strip())
+            v = leaf.get("value")
+            if not isinstance(leaf, dict) or not leaf.get("unit") or not (sourced or assumed):
+                raise BargainingError(
+                    f"{where}: '{table}.{key}' needs a unit and a source with a confidence, "
+                    "or assumption = true with a note"
+                )
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise BargainingError(f"{where}: '{table}.{key}', value {v!r}: must be a number")
+            out[table][key] = float(v)
+    return out
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Everything the engine needs besides the contract grid."""
+
+    settings: StackSettings
+    price_model: PriceModel
+    portfolio: Portfolio
+    costs: ProjectCosts
+    parties: Parties
+    china_power: float
+
+
+def engine_inputs(
+    scenario: Scenario,
+    *,
+    costs: ProjectCosts | None = None,
+    n_paths: int = 2000,
+    seed: int | None = None,
+    data: dict[str, dict[str, float]] | None = None,
+) -> EngineInputs:
+    """Assemble the engine's inputs from a scenario.
+
+    Parameters
+    ----------
+    scenario
+        Validated scenario [-].
+    costs
+        Pipeline costs from the economics stage; ``None`` uses the shipped defaults (capex, tariff,
+        fuel of the default economics run) with the scenario's unit costs [-].
+    n_paths
+        Monte Carlo paths [-].
+    seed
+        Seed; ``None`` uses ``montecarlo.seed`` [-].
+    data
+        The engine's inputs (default :func:`load_engine_data`) [-].
+    """
+    m = scenario.model
+    d = data or load_engine_data()
+    st, pa = d["stack"], d["parties"]
+    sup = m.supply
+    first = m.finance.valuation_year + m.finance.construction_years
+    settings = StackSettings(
+        valuation_year=m.finance.valuation_year,
+        first_year=first,
+        n_years=m.contract.term_years,
+        n_paths=n_paths,
+        seed=m.montecarlo.seed if seed is None else seed,
+        demand_base_bcm=m.demand.base_bcm_per_year,
+        demand_base_year=m.demand.base_year,
+        demand_growth_per_year=m.demand.growth_per_year,
+        demand_peak_bcm=m.demand.peak_bcm_per_year,
+        demand_volatility=st["demand_volatility"],
+        domestic_base_bcm=st["domestic_base_bcm"],
+        domestic_base_year=int(st["domestic_base_year"]),
+        domestic_growth_bcm_per_year=st["domestic_growth_bcm_per_year"],
+        domestic_plateau_bcm=st["domestic_plateau_bcm"],
+        domestic_volatility=st["domestic_volatility"],
+        domestic_cost_usd_per_kcm=sup.domestic.fixed_usd_per_kcm,
+        hormuz_p_close=m.hormuz.closure_probability,
+        hormuz_p_stay=m.hormuz.closure_probability_when_closed,
+        hormuz_closed_share=m.hormuz.closure_months / 12.0,
+        jkm_spike_ratio=st["jkm_spike_ratio"],
+        jkm_anchor_usd_per_mmbtu=st["jkm_anchor_usd_per_mmbtu"],
+        jkm_anchor_year=int(st["jkm_anchor_year"]),
+        jkm_long_run_usd_per_mmbtu=st["jkm_long_run_usd_per_mmbtu"],
+        deck_half_life_years=st["deck_half_life_years"],
+        hh_usd_per_mmbtu=st["hh_usd_per_mmbtu"],
+        diversion_cost_usd_per_mmbtu=st["diversion_cost_usd_per_mmbtu"],
+        regas_capacity_bcm=st["regas_capacity_bcm"],
+        regas_base_year=int(st["regas_base_year"]),
+        regas_growth_bcm_per_year=st["regas_growth_bcm_per_year"],
+        regas_usd_per_kcm=sup.lng_spot.fixed_usd_per_kcm,
+        lng_mmbtu_per_kcm=sup.lng_spot.mmbtu_per_kcm,
+        backstop_usd_per_kcm=sup.backstop.fixed_usd_per_kcm,
+    )
+    if costs is None:
+        c = d["costs"]
+        acq = m.contract.acq_bcm_per_year
+        costs = ProjectCosts(
+            capex_usd2025=c["capex_usd2025"],
+            design_bcm_per_year=acq,
+            opex_share_per_year=m.costs.opex_share_per_year,
+            fuel_share=c["fuel_bcm_per_year"] / acq,
+            fuel_value_usd_per_kcm=m.costs.fuel_value_usd_per_kcm,
+            upstream_usd_per_kcm=m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm,
+            transit_usd_per_kcm=m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0,
+            china_transport_usd_per_kcm=m.costs.china_transport_usd_per_kcm,
+            tariff_usd_per_kcm=c["tariff_usd_per_kcm"],
+            construction_years=m.finance.construction_years,
+            ramp_years=m.contract.ramp_up_years,
+            term_years=m.contract.term_years,
+            capex_scale_exponent=pa["capex_scale_exponent"],
+            construction_overrun_share=pa["construction_overrun_share"],
+        )
+    parties = Parties(
+        china_rate=m.finance.discount_rate_china,
+        gazprom_rate=pa["gazprom_rate"],
+        export_duty_share=m.taxes.export_duty_share,
+        met_usd_per_kcm=m.taxes.met_usd_per_kcm,
+        risk_weight=pa["risk_weight"],
+        cvar_alpha=pa["cvar_alpha"],
+        cut_hazard_per_year=pa["cut_hazard_per_year"],
+        cut_duration_years=pa["cut_duration_years"],
+        cut_premium_usd_per_kcm=pa["cut_premium_usd_per_kcm"],
+        cut_reference_share=pa["cut_reference_share"],
+        supplier_cap_share=pa["supplier_cap_share"],
+        holdup_hazard_per_year=pa["holdup_hazard_per_year"],
+        holdup_rent_share=pa["holdup_rent_share"],
+    )
+    return EngineInputs(
+        settings=settings,
+        price_model=price_model(scenario),
+        portfolio=load_portfolio(),
+        costs=costs,
+        parties=parties,
+        china_power=m.bargaining.china_power,
+    )
+
+
+def base_contract(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's contract terms as one row of a :class:`ContractGrid`.
+
+    ``contract.flex_band`` is read as the optional share of the ACQ (the firm quantity is
+    ``(1 - flex_band) ACQ``), ``contract.take_or_pay`` as the share of the firm quantity paid for.
+    """
+    c, f = scenario.model.contract, scenario.model.finance
+    s_curve = c.price_limits == "s_curve"
+    fc = c.price_limits == "floor_ceiling"
+    return {
+        "acq_bcm": c.acq_bcm_per_year,
+        "take_or_pay": c.take_or_pay,
+        "flex_band": c.flex_band,
+        "make_up_years": c.make_up_years,
+        "china_share": f.china_share,
+        "equity": f.china_mode == "equity",
+        "loan_rate": f.loan_rate,
+        "loan_years": f.loan_repay_years,
+        "oil_constant_usd_per_mmbtu": c.constant_usd_per_mmbtu,
+        "oil_slope": c.slope,
+        "lag_months": min(12, (c.averaging_months + 1) // 2 + c.lag_months),
+        "s_curve_low_usd_per_bbl": c.s_curve_low_usd_per_bbl if s_curve else 0.0,
+        "s_curve_high_usd_per_bbl": c.s_curve_high_usd_per_bbl if s_curve else np.inf,
+        "s_curve_slope": c.s_curve_slope if s_curve else 0.0,
+        "jkm_weight": 1.0 if c.formula == "hub" else 0.0,
+        "hub_slope": c.hub_slope,
+        "hub_constant_usd_per_mmbtu": c.hub_constant_usd_per_mmbtu,
+        "floor_usd_per_mmbtu": c.floor_usd_per_mmbtu if fc else 0.0,
+        "ceiling_usd_per_mmbtu": c.ceiling_usd_per_mmbtu if fc else np.inf,
+    }
+
+
+def build(inputs: EngineInputs, **settings_changes: Any) -> Stack:
+    """China's supply stack for the inputs (optionally with changed stack settings)."""
+    s = replace(inputs.settings, **settings_changes)
+    return build_stack(inputs.portfolio, s, inputs.price_model, market=simulate_market(s, inputs.price_model))
+
+
+def deal_limits(inputs: EngineInputs, grid: ContractGrid, stack: Stack | None = None) -> Limits:
+    """Each party's limit price for every contract of ``grid`` on the inputs' stack."""
+    return limit_prices(grid, stack or build(inputs), inputs.costs, inputs.parties)
+
+
+def gap_waterfall(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[str, Any]]:
+    """From China's LNG parity to China's highest price, and from Russia's resource cost to Gazprom's
+    lowest price, each element switched on in turn (USD per 1,000 m3 at the border, 2025 money).
+
+    China: LNG parity (no take-or-pay in China's portfolio, every cargo divertible at no cost, demand
+    and domestic output certain, risk-neutral, no dependence cost) -> take-or-pay and resale (the
+    portfolio as signed) -> demand risk (stochastic demand and production, risk-neutral) -> risk
+    aversion (the mean-CVaR weight on China's whole NPV spread, price risk included) ->
+    dependence cost (cut risk and the supplier cap) = China's highest price. Russia: resource cost
+    (no taxes, China's cost of capital, no hold-up) -> export duty -> mineral tax -> cost of capital
+    (Gazprom's rate) -> hold-up = Gazprom's lowest price. Entries with ``kind = "total"`` are levels,
+    the others differences.
+    """
+    grid = ContractGrid.from_rows([contract])
+    p = inputs.parties
+    calm = {"demand_volatility": 0.0, "domestic_volatility": 0.0}
+    neutral = replace(p, risk_weight=0.0, dependence=False, holdup=False)
+
+    def china(stack: Stack, parties: Parties) -> float:
+        return float(limit_prices(grid, stack, inputs.costs, parties).china_max_usd_per_kcm[0])
+
+    parity = china(build(inputs, portfolio_mode="flexible", **calm), neutral)
+    top = china(build(inputs, **calm), neutral)
+    full = build(inputs)
+    demand = china(full, neutral)
+    risk = china(full, replace(neutral, risk_weight=p.risk_weight))
+    dep = china(full, replace(p, holdup=False))
+
+    def russia(parties: Parties) -> float:
+        return float(limit_prices(grid, full, inputs.costs, parties).gazprom_min_usd_per_kcm[0])
+
+    r0 = replace(p, export_duty_share=0.0, met_usd_per_kcm=0.0, gazprom_rate=p.china_rate, holdup=False)
+    base = russia(r0)
+    duty = russia(replace(r0, export_duty_share=p.export_duty_share))
+    met = russia(replace(r0, export_duty_share=p.export_duty_share, met_usd_per_kcm=p.met_usd_per_kcm))
+    coc = russia(replace(p, holdup=False))
+    hold = russia(p)
+    rows = [
+        ("china_lng_parity", parity, "total"),
+        ("take_or_pay_resale", top - parity, "step"),
+        ("demand_risk", demand - top, "step"),
+        ("risk_aversion", risk - demand, "step"),
+        ("dependence_cost", dep - risk, "step"),
+        ("china_max_price", dep, "total"),
+        ("russia_resource_cost", base, "total"),
+        ("export_duty", duty - base, "step"),
+        ("mineral_tax", met - duty, "step"),
+        ("cost_of_capital", coc - met, "step"),
+        ("hold_up", hold - coc, "step"),
+        ("gazprom_min_price", hold, "total"),
+    ]
+    return [{"step": s, "usd_per_kcm": float(v), "kind": k} for s, v, k in rows]
+
+
+LEVERS: tuple[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]], ...] = (
+    # (name, contract terms, parties changes, stack settings changes)
+    ("export_duty_waiver", {}, {"export_duty_share": 0.0}, {}),
+    ("chinese_equity_25", {"china_share": 0.25, "equity": True}, {}, {}),
+    ("chinese_equity_50", {"china_share": 0.5, "equity": True}, {}, {}),
+    ("phased_30_firm_20_optional", {"acq_bcm": 50.0, "flex_band": 0.4}, {}, {}),
+    ("take_or_pay_with_make_up_5y", {"take_or_pay": 1.0, "make_up_years": 5}, {}, {}),
+    ("hybrid_50_jkm", {"jkm_weight": 0.5}, {}, {}),
+    (
+        "s_curve_40_110",
+        {"s_curve_low_usd_per_bbl": 40.0, "s_curve_high_usd_per_bbl": 110.0, "s_curve_slope": 0.055},
+        {},
+        {},
+    ),
+    ("hormuz_hazard_x5", {}, {}, {"hormuz_p_close": "x5"}),
+    ("jkm_long_run_11_5", {}, {}, {"jkm_long_run_usd_per_mmbtu": 11.5}),
+    ("no_supplier_cap", {}, {"supplier_cap_share": 1.0}, {}),
+)
+"""The levers of issue 13 (§7) plus the supplier cap; ``"x5"`` multiplies the base value."""
+
+
+def lever_effects(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each lever's effect on China's highest price, Gazprom's lowest price and the joint surplus.
+
+    ``china_max_delta`` and ``russia_min_delta`` in USD per 1,000 m3, ``joint_surplus_delta`` in USD bn
+    (China's certainty equivalent plus the state's NPV at China's limit), against the base contract.
+    """
+    base_stack = build(inputs)
+    grid = ContractGrid.from_rows([contract])
+    b = limit_prices(grid, base_stack, inputs.costs, inputs.parties)
+    out = []
+    for name, terms, party, stack_changes in LEVERS:
+        changes = {
+            k: (getattr(inputs.settings, k) * 5.0 if v == "x5" else v) for k, v in stack_changes.items()
+        }
+        stack = build(inputs, **changes) if changes else base_stack
+        lim = limit_prices(
+            ContractGrid.from_rows([{**contract, **terms}]),
+            stack,
+            inputs.costs,
+            replace(inputs.parties, **party),
+        )
+        out.append(
+            {
+                "lever": name,
+                "china_max_delta": float(lim.china_max_usd_per_kcm[0] - b.china_max_usd_per_kcm[0]),
+                "russia_min_delta": float(lim.gazprom_min_usd_per_kcm[0] - b.gazprom_min_usd_per_kcm[0]),
+                "joint_surplus_delta": float(lim.joint_surplus_musd[0] - b.joint_surplus_musd[0]) / 1e3,
+            }
+        )
+    return out
+
+
+def deal_summary(inputs: EngineInputs, contract: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures for one contract: limits by principal, Nash price, China's value spread."""
+    stack = build(inputs)
+    grid = ContractGrid.from_rows([contract])
+    lim = limit_prices(grid, stack, inputs.costs, inputs.parties)
+    nash = nash_prices(grid, stack, inputs.costs, inputs.parties, lim, inputs.china_power)
+    shift = (nash if np.isfinite(nash[0]) else lim.china_max_usd_per_kcm) - lim.price_level_base_usd_per_kcm
+    v = value_contracts(grid.with_terms(price_shift_usd_per_kcm=shift), stack, inputs.costs, inputs.parties)
+    per = v.china_value_per_kcm()[0]
+    return {
+        "china_max_price_usd_per_kcm": float(lim.china_max_usd_per_kcm[0]),
+        "russia_min_price_by_principal_usd_per_kcm": {
+            "state": float(lim.state_min_usd_per_kcm[0]),
+            "gazprom": float(lim.gazprom_min_usd_per_kcm[0]),
+        },
+        "nash_price_usd_per_kcm": float(nash[0]),
+        "feasible": bool(lim.feasible[0]),
+        "price_basis": "mean contract price over paths and delivery years, USD 2025 per 1,000 m3 "
+        "at the border",
+        "china_value_distribution_usd_per_kcm": {
+            "at_price_usd_per_kcm": float(lim.price_level_base_usd_per_kcm[0] + shift[0]),
+            "p10": float(np.percentile(per, 10)),
+            "p50": float(np.percentile(per, 50)),
+            "p90": float(np.percentile(per, 90)),
+            "cvar10": float(cvar(per, 0.1)),
+        },
+        "mean_taken_bcm_per_year": float(v.mean_taken_bcm[0]),
+    }
