@@ -33,7 +33,7 @@ import tracemalloc  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from pos2.bargaining.engine import base_contract, engine_inputs  # noqa: E402
+from pos2.bargaining.engine import base_contract, engine_inputs, project_costs  # noqa: E402
 from pos2.bargaining.stack import build_stack  # noqa: E402
 from pos2.bargaining.valuation import ContractGrid, value_contracts  # noqa: E402
 from pos2.scenario import load_scenario  # noqa: E402
@@ -87,7 +87,10 @@ def main() -> None:
     args = ap.parse_args()
 
     sc = load_scenario("pos2")
-    inputs = engine_inputs(sc, n_paths=args.paths, seed=args.seed)
+    costs = project_costs(
+        sc, capex_usd=25.4e9, tariff_usd_per_kcm=77.2, fuel_share=0.058
+    )  # docs/economics.md
+    inputs = engine_inputs(sc, costs=costs, n_paths=args.paths, seed=args.seed)
     grid = contract_grid(base_contract(sc), args.contracts, args.seed)
     t0 = time.perf_counter()
     stack = build_stack(inputs.portfolio, inputs.settings, inputs.price_model)

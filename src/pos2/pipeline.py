@@ -44,6 +44,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from pos2.bargaining.deal import DealResult, ProjectBasis, negotiate
+from pos2.bargaining.engine import project_costs
 from pos2.bargaining.history import Round, load_rounds
 from pos2.economics import EconomicsResult, evaluate_economics
 from pos2.economics.validate import check_scenario_inputs
@@ -65,10 +66,16 @@ STAGE_READS: dict[str, tuple[str, ...]] = {
         "lng",
         "supply",
         "russia",
-        "contract.acq_bcm_per_year",
-        "transit.fee_usd_per_kcm_100km",
-        "prices.deck",
-        "prices.decks",
+        "valuation",
+        # the contract valuation values the whole contract with its costs and taxes
+        "contract",
+        "finance",
+        "transit",
+        "costs",
+        "taxes",
+        "prices",
+        "montecarlo",
+        "pipeline.throughput_bcm_per_year",
     ),
 }
 """Scenario entries (whole sections or dotted keys) each stage reads itself.
@@ -161,7 +168,11 @@ class DealInput:
     breakeven_usd_per_kcm: float
     contract_price_usd_per_kcm: float
     contract_price_basis: str
+    capex_usd: float
+    tariff_usd_per_kcm: float
+    fuel_share: float
     hindcast: bool
+    """The summits hindcast and the valuation's details (waterfall, levers, terms); off interactively."""
     scenario: Scenario = field(compare=False, repr=False)
 
 
@@ -209,13 +220,18 @@ def economics_input(
     )
 
 
-def deal_input(scenario: Scenario, economics: EconomicsResult, *, hindcast: bool = True) -> DealInput:
-    """The deal's input derived from ``scenario`` and the economics result of the same scenario."""
+def deal_input(
+    scenario: Scenario, economics: EconomicsResult, twin: TwinSummary, *, hindcast: bool = True
+) -> DealInput:
+    """The deal's input derived from ``scenario`` and the twin and economics results of the same scenario."""
     return DealInput(
         scenario_digest(scenario, STAGE_READS["deal"]),
         economics.breakeven_usd_per_kcm,
         economics.contract_price_usd_per_kcm,
         economics.contract_price_basis,
+        economics.capex_usd_bn * 1e9,
+        economics.tariff_usd_per_kcm,
+        float(twin.fuel_share),
         bool(hindcast),
         scenario,
     )
@@ -482,8 +498,15 @@ class Pipeline:
                 breakeven_usd_per_kcm=inp.breakeven_usd_per_kcm,
                 contract_price_usd_per_kcm=inp.contract_price_usd_per_kcm,
                 contract_price_basis=inp.contract_price_basis,
+                costs=project_costs(
+                    inp.scenario,
+                    capex_usd=inp.capex_usd,
+                    tariff_usd_per_kcm=inp.tariff_usd_per_kcm,
+                    fuel_share=inp.fuel_share,
+                ),
                 rounds=rounds,
                 projects=projects,
+                detail=inp.hindcast,
             )
 
         out: StageOutcome[DealResult] = self._cached("deal", inp, call)
@@ -579,7 +602,7 @@ class Pipeline:
             say("deal: China's alternatives, reservation prices, bargaining")
             if econ.ok:
                 rounds = (not interactive) if hindcast is None else hindcast
-                deal = self.deal(deal_input(scenario, econ.get(), hindcast=rounds))
+                deal = self.deal(deal_input(scenario, econ.get(), twin.get().summary, hindcast=rounds))
             else:
                 deal = _upstream_failed("deal", econ)
         return PipelineResult(scenario, twin, econ, deal, adjustments)

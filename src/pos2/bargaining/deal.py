@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pos2.bargaining.delay import DelayResult, solve_delay, waiting_drift_threshold
+from pos2.bargaining.engine import Valuation, value_deal
 from pos2.bargaining.history import Round
 from pos2.bargaining.reservation import RussiaReservation, reservation_price
 from pos2.bargaining.solutions import (
@@ -36,6 +37,7 @@ from pos2.bargaining.supply import (
     pos2_volume_path,
     solve_supply,
 )
+from pos2.bargaining.valuation import ProjectCosts
 from pos2.economics.cashflow import PARTIES
 from pos2.errors import BargainingError
 from pos2.scenario import Scenario, ScenarioModel
@@ -101,6 +103,13 @@ class DealResult:
 
     scenario: str
     china_max_usd_per_kcm: float
+    """China's highest acceptable price for the scenario's contract (the contract valuation)."""
+    russia_min_usd_per_kcm: float
+    """Gazprom's lowest acceptable price (the binding Russian principal under the scenario's taxes)."""
+    valuation: Valuation
+    """The contract valuation: principals' limits, China's value spread, waterfall, levers, terms."""
+    price_only: dict[str, Any]
+    """The price-only zone of the issue 6 model, shown next to the valuation's (what the terms add)."""
     china_cost_saving_usd_per_kcm: float
     china_security_value_usd_per_kcm: float
     china_cases: dict[str, dict[str, float]]
@@ -153,7 +162,24 @@ class DealResult:
             "zopa_usd_per_kcm": list(self.zopa_usd_per_kcm) if self.zopa_usd_per_kcm else None,
             "nash_price_usd_per_kcm": self.nash_price_usd_per_kcm,
             "china_max_price_usd_per_kcm": self.china_max_usd_per_kcm,
-            "russia_min_price_usd_per_kcm": self.russia.min_price_usd_per_kcm,
+            "russia_min_price_usd_per_kcm": self.russia_min_usd_per_kcm,
+            "russia_min_price_by_principal_usd_per_kcm": self.valuation.summary[
+                "russia_min_price_by_principal_usd_per_kcm"
+            ],
+            "gap_waterfall": [
+                {"step": w["step"], "usd_per_kcm": w["usd_per_kcm"], "kind": w["kind"]}
+                for w in self.valuation.gap_waterfall
+            ],
+            "contract_terms": self.valuation.contract_terms,
+            "china_value_distribution_usd_per_kcm": self.valuation.summary[
+                "china_value_distribution_usd_per_kcm"
+            ],
+            "lever_effects": self.valuation.lever_effects,
+            "china_max_price_risk_adjusted_usd_per_kcm": {
+                "risk_weight": self.valuation.reference_risk_weight,
+                "usd_per_kcm": self.valuation.risk_adjusted_china_max_usd_per_kcm,
+            },
+            "price_only": self.price_only,
             "p_agreement_by_year": {str(y): p for y, p in self.delay.p_agreement_by_year.items()},
             "shapley": dict(self.shapley),
             "hindcast": [h.to_json() for h in self.hindcast],
@@ -165,7 +191,8 @@ class DealResult:
                 "by_year": by_year.to_dict(orient="records"),
             },
             "russia": {
-                "min_price_usd_per_kcm": self.russia.min_price_usd_per_kcm,
+                "min_price_usd_per_kcm": self.russia_min_usd_per_kcm,
+                "price_only_min_price_usd_per_kcm": self.russia.min_price_usd_per_kcm,
                 "view": self.russia.view,
                 "breakeven_usd_per_kcm": self.russia.breakeven_usd_per_kcm,
                 "breakeven_source": self.russia.breakeven_source,
@@ -510,8 +537,10 @@ def negotiate(
     breakeven_usd_per_kcm: float | None,
     contract_price_usd_per_kcm: float,
     contract_price_basis: str,
+    costs: ProjectCosts,
     rounds: tuple[Round, ...] = (),
     projects: dict[str, ProjectBasis] | None = None,
+    detail: bool = True,
 ) -> DealResult:
     """Run the deal model on a scenario with the economics' numbers.
 
@@ -528,8 +557,14 @@ def negotiate(
         What that price is, in words (deck, averaging) [-].
     rounds
         Negotiation rounds for the hindcast (empty: no hindcast) [-].
+    costs
+        The pipeline costs from the economics stage (:func:`pos2.bargaining.engine.project_costs`) for
+        the contract valuation [-].
     projects
         The other projects of the rounds, each from its own scenario [-].
+    detail
+        Also the gap waterfall, the lever effects and the efficient terms (off for the dashboard and
+        the sweeps; their headline is valued on ``valuation.detail_paths``) [-].
 
     Returns
     -------
@@ -556,6 +591,20 @@ def negotiate(
     rmin = rus.min_price_usd_per_kcm
     z = zopa(rmin, v)
     nash = nash_price(rmin, v, b.china_power)
+    price_only = {
+        "basis": "price alone (issue 6 model): China's least-cost supply LP on a flat deck against "
+        "Russia's breakeven; no contract terms, taxes as costs only through the breakeven",
+        "china_max_price_usd_per_kcm": v,
+        "russia_min_price_usd_per_kcm": rmin,
+        "zopa_usd_per_kcm": list(z) if z else None,
+        "nash_price_usd_per_kcm": nash,
+    }
+    # the contract valuation (issue 13): the headline zone, Nash price and delay use it
+    val = value_deal(scenario, costs, detail=detail)
+    v_c, r_g = val.china_max_usd_per_kcm, val.gazprom_min_usd_per_kcm
+    z_c = zopa(r_g, v_c)
+    nash_c = val.summary["nash_price_usd_per_kcm"]
+    nash_c = float(nash_c) if z_c is not None and math.isfinite(nash_c) else None
 
     # Rubinstein: pie above the gas's opportunity price; Russia's outside option is keeping its capital
     d_r = discount_factor(b.russia_discount_rate, b.round_interval_years)
@@ -593,10 +642,10 @@ def negotiate(
         shares = dict.fromkeys(PARTIES, 1.0 / 3.0)  # limit of an empty game: symmetric
         transit_fee = 0.0
 
-    delay = _delay(m, v, rmin, b.first_round_year)
+    delay = _delay(m, v_c, r_g, b.first_round_year)
     betas = np.round(np.linspace(0.0, 1.0, 21), 3)
     nvb = pd.DataFrame(
-        {"china_power": betas, "nash_price_usd_per_kcm": [nash_price(rmin, v, float(x)) for x in betas]}
+        {"china_power": betas, "nash_price_usd_per_kcm": [nash_price(r_g, v_c, float(x)) for x in betas]}
     )
     by_year = sup.value[sup.value["deck"] == SCENARIO_DECK].drop(columns=["deck"]).reset_index(drop=True)
     by_year["russia_min_price_usd_per_kcm"] = [
@@ -606,13 +655,16 @@ def negotiate(
     hc = hindcast(scenario, rounds, breakeven, projects)
     return DealResult(
         scenario=scenario.name,
-        china_max_usd_per_kcm=v,
+        china_max_usd_per_kcm=v_c,
+        russia_min_usd_per_kcm=r_g,
+        valuation=val,
+        price_only=price_only,
         china_cost_saving_usd_per_kcm=china["cost_saving_usd_per_kcm"],
         china_security_value_usd_per_kcm=china["security_value_usd_per_kcm"],
         china_cases=china_cases,
         russia=rus,
-        zopa_usd_per_kcm=z,
-        nash_price_usd_per_kcm=nash,
+        zopa_usd_per_kcm=z_c,
+        nash_price_usd_per_kcm=nash_c,
         rubinstein_price_usd_per_kcm=rub,
         rubinstein_limit_price_usd_per_kcm=rub_lim,
         contract_price_usd_per_kcm=contract_price_usd_per_kcm,
@@ -632,6 +684,12 @@ def negotiate(
             "lp_seconds": sup.solve_seconds,
             "breakeven_source": rus.breakeven_source,
             "contract_price_basis": contract_price_basis,
+            "headline_basis": "contract valuation (docs/deal_valuation.md): China's highest and Gazprom's "
+            "lowest mean contract price for the scenario's contract over "
+            f"{val.summary['paths']:,} paths; the Nash price maximises China's certainty equivalent^beta x "
+            "Gazprom's NPV^(1-beta); the delay model runs on these limits",
+            "hindcast_basis": "price alone (issue 6 model, vintage decks per round); the summits on the "
+            "contract valuation are issue 14",
             "price_deck": {
                 "name": m.prices.deck,
                 "brent_usd_per_bbl": deck.brent_usd_per_bbl,

@@ -1,7 +1,8 @@
 """The deal-valuation engine on a scenario: inputs, the gap waterfall and the lever effects.
 
 :func:`engine_inputs` assembles the stack settings, the pipeline costs, the parties and the base
-contract from a scenario and ``pos2/data/china/deal_engine.toml`` (the engine's own sourced inputs);
+contract from a scenario (its ``valuation`` section holds the engine's own sourced inputs) and the
+pipeline costs of the economics stage (:func:`project_costs`);
 :func:`deal_limits` values a contract grid; :func:`gap_waterfall` switches the elements of the model on
 one by one, from China's LNG parity down to China's highest price and from Russia's resource cost up
 to Gazprom's lowest price; :func:`lever_effects` moves one lever at a time.
@@ -9,10 +10,8 @@ to Gazprom's lowest price; :func:`lever_effects` moves one lever at a time.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
-from importlib import resources
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,56 +24,13 @@ from pos2.bargaining.valuation import (
     Parties,
     ProjectCosts,
     cvar,
+    efficient_terms,
     limit_prices,
     nash_prices,
     value_contracts,
 )
 from pos2.economics.prices import PriceModel, price_model
-from pos2.errors import BargainingError
 from pos2.scenario import Scenario
-
-_CONF = ("H", "M", "L", "INF")
-
-
-def default_engine_path() -> Path:
-    """Path of the engine's shipped inputs."""
-    return Path(str(resources.files("pos2") / "data" / "china" / "deal_engine.toml"))
-
-
-def load_engine_data(path: Path | None = None) -> dict[str, dict[str, float]]:
-    """The engine's inputs as ``{table: {key: value}}``; every leaf must carry its source.
-
-    Raises
-    ------
-    BargainingError
-        A leaf without a unit, or without either a source and a confidence or ``assumption = true``
-        and a note (with file, line and key).
-    """
-    p = path or default_engine_path()
-    text = p.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise BargainingError(f"{p}: not valid TOML: {e}") from None
-    lines = text.splitlines()
-    out: dict[str, dict[str, float]] = {}
-    for table, leaves in data.items():
-        out[table] = {}
-        for key, leaf in leaves.items():
-            line = next((i + 1 for i, s in enumerate(lines) if s.startswith(f"{key} =")), None)
-            where = f"{p}:{line}" if line else str(p)
-            sourced = bool(str(leaf.get("source", "")).strip()) and leaf.get("confidence") in _CONF
-            assumed = leaf.get("assumption") is True and bool(str(leaf.get("note", "")).strip())
-            v = leaf.get("value")
-            if not isinstance(leaf, dict) or not leaf.get("unit") or not (sourced or assumed):
-                raise BargainingError(
-                    f"{where}: '{table}.{key}' needs a unit and a source with a confidence, "
-                    "or assumption = true with a note"
-                )
-            if isinstance(v, bool) or not isinstance(v, int | float):
-                raise BargainingError(f"{where}: '{table}.{key}', value {v!r}: must be a number")
-            out[table][key] = float(v)
-    return out
 
 
 @dataclass(frozen=True)
@@ -89,102 +45,117 @@ class EngineInputs:
     china_power: float
 
 
+def project_costs(
+    scenario: Scenario, *, capex_usd: float, tariff_usd_per_kcm: float, fuel_share: float
+) -> ProjectCosts:
+    """The pipeline costs the valuation needs, from the economics stage's figures.
+
+    Parameters
+    ----------
+    scenario
+        Validated scenario [-].
+    capex_usd
+        Overnight capital cost of the line (economics stage) [USD of 2025].
+    tariff_usd_per_kcm
+        Levelised transport tariff, Russia plus Mongolia (economics stage) [USD/1,000 m3].
+    fuel_share
+        Fuel gas burnt by the stations as a share of the throughput (twin) [-].
+    """
+    m = scenario.model
+    v = m.valuation
+    return ProjectCosts(
+        capex_usd2025=float(capex_usd),
+        design_bcm_per_year=m.pipeline.throughput_bcm_per_year,
+        opex_share_per_year=m.costs.opex_share_per_year,
+        fuel_share=float(fuel_share),
+        fuel_value_usd_per_kcm=m.costs.fuel_value_usd_per_kcm,
+        upstream_usd_per_kcm=m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm,
+        transit_usd_per_kcm=m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0,
+        china_transport_usd_per_kcm=m.costs.china_transport_usd_per_kcm,
+        tariff_usd_per_kcm=float(tariff_usd_per_kcm),
+        construction_years=m.finance.construction_years,
+        ramp_years=m.contract.ramp_up_years,
+        term_years=m.contract.term_years,
+        capex_scale_exponent=v.capex_scale_exponent,
+        construction_overrun_share=v.construction_overrun_share,
+    )
+
+
 def engine_inputs(
     scenario: Scenario,
     *,
-    costs: ProjectCosts | None = None,
-    n_paths: int = 2000,
+    costs: ProjectCosts,
+    n_paths: int | None = None,
     seed: int | None = None,
-    data: dict[str, dict[str, float]] | None = None,
+    risk_weight: float | None = None,
 ) -> EngineInputs:
-    """Assemble the engine's inputs from a scenario.
+    """Assemble the engine's inputs from a scenario (its ``valuation`` section) and the pipeline costs.
 
     Parameters
     ----------
     scenario
         Validated scenario [-].
     costs
-        Pipeline costs from the economics stage; ``None`` uses the shipped defaults (capex, tariff,
-        fuel of the default economics run) with the scenario's unit costs [-].
+        Pipeline costs from the economics stage (:func:`project_costs`) [-].
     n_paths
-        Monte Carlo paths [-].
+        Monte Carlo paths (``None``: ``valuation.paths``) [-].
     seed
         Seed; ``None`` uses ``montecarlo.seed`` [-].
-    data
-        The engine's inputs (default :func:`load_engine_data`) [-].
+    risk_weight
+        China's mean-CVaR weight (``None``: ``valuation.risk_weight``) [-].
     """
     m = scenario.model
-    d = data or load_engine_data()
-    st, pa = d["stack"], d["parties"]
+    v = m.valuation
     sup = m.supply
     first = m.finance.valuation_year + m.finance.construction_years
     settings = StackSettings(
         valuation_year=m.finance.valuation_year,
         first_year=first,
         n_years=m.contract.term_years,
-        n_paths=n_paths,
+        n_paths=v.paths if n_paths is None else n_paths,
         seed=m.montecarlo.seed if seed is None else seed,
         demand_base_bcm=m.demand.base_bcm_per_year,
         demand_base_year=m.demand.base_year,
         demand_growth_per_year=m.demand.growth_per_year,
         demand_peak_bcm=m.demand.peak_bcm_per_year,
-        demand_volatility=st["demand_volatility"],
-        domestic_base_bcm=st["domestic_base_bcm"],
-        domestic_base_year=int(st["domestic_base_year"]),
-        domestic_growth_bcm_per_year=st["domestic_growth_bcm_per_year"],
-        domestic_plateau_bcm=st["domestic_plateau_bcm"],
-        domestic_volatility=st["domestic_volatility"],
+        demand_volatility=v.demand_volatility,
+        domestic_base_bcm=v.domestic_base_bcm,
+        domestic_base_year=v.domestic_base_year,
+        domestic_growth_bcm_per_year=v.domestic_growth_bcm_per_year,
+        domestic_plateau_bcm=v.domestic_plateau_bcm,
+        domestic_volatility=v.domestic_volatility,
         domestic_cost_usd_per_kcm=sup.domestic.fixed_usd_per_kcm,
         hormuz_p_close=m.hormuz.closure_probability,
         hormuz_p_stay=m.hormuz.closure_probability_when_closed,
         hormuz_closed_share=m.hormuz.closure_months / 12.0,
-        jkm_spike_ratio=st["jkm_spike_ratio"],
-        jkm_anchor_usd_per_mmbtu=st["jkm_anchor_usd_per_mmbtu"],
-        jkm_anchor_year=int(st["jkm_anchor_year"]),
-        jkm_long_run_usd_per_mmbtu=st["jkm_long_run_usd_per_mmbtu"],
-        deck_half_life_years=st["deck_half_life_years"],
-        hh_usd_per_mmbtu=st["hh_usd_per_mmbtu"],
-        diversion_cost_usd_per_mmbtu=st["diversion_cost_usd_per_mmbtu"],
-        regas_capacity_bcm=st["regas_capacity_bcm"],
-        regas_base_year=int(st["regas_base_year"]),
-        regas_growth_bcm_per_year=st["regas_growth_bcm_per_year"],
+        jkm_spike_ratio=v.jkm_spike_ratio,
+        jkm_anchor_usd_per_mmbtu=v.jkm_anchor_usd_per_mmbtu,
+        jkm_anchor_year=v.jkm_anchor_year,
+        jkm_long_run_usd_per_mmbtu=v.jkm_long_run_usd_per_mmbtu,
+        deck_half_life_years=v.deck_half_life_years,
+        hh_usd_per_mmbtu=v.hh_usd_per_mmbtu,
+        diversion_cost_usd_per_mmbtu=v.diversion_cost_usd_per_mmbtu,
+        regas_capacity_bcm=v.regas_capacity_bcm,
+        regas_base_year=v.regas_base_year,
+        regas_growth_bcm_per_year=v.regas_growth_bcm_per_year,
         regas_usd_per_kcm=sup.lng_spot.fixed_usd_per_kcm,
         lng_mmbtu_per_kcm=sup.lng_spot.mmbtu_per_kcm,
         backstop_usd_per_kcm=sup.backstop.fixed_usd_per_kcm,
     )
-    if costs is None:
-        c = d["costs"]
-        acq = m.contract.acq_bcm_per_year
-        costs = ProjectCosts(
-            capex_usd2025=c["capex_usd2025"],
-            design_bcm_per_year=acq,
-            opex_share_per_year=m.costs.opex_share_per_year,
-            fuel_share=c["fuel_bcm_per_year"] / acq,
-            fuel_value_usd_per_kcm=m.costs.fuel_value_usd_per_kcm,
-            upstream_usd_per_kcm=m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm,
-            transit_usd_per_kcm=m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0,
-            china_transport_usd_per_kcm=m.costs.china_transport_usd_per_kcm,
-            tariff_usd_per_kcm=c["tariff_usd_per_kcm"],
-            construction_years=m.finance.construction_years,
-            ramp_years=m.contract.ramp_up_years,
-            term_years=m.contract.term_years,
-            capex_scale_exponent=pa["capex_scale_exponent"],
-            construction_overrun_share=pa["construction_overrun_share"],
-        )
     parties = Parties(
         china_rate=m.finance.discount_rate_china,
-        gazprom_rate=pa["gazprom_rate"],
+        gazprom_rate=v.gazprom_rate,
         export_duty_share=m.taxes.export_duty_share,
         met_usd_per_kcm=m.taxes.met_usd_per_kcm,
-        risk_weight=pa["risk_weight"],
-        cvar_alpha=pa["cvar_alpha"],
-        cut_hazard_per_year=pa["cut_hazard_per_year"],
-        cut_duration_years=pa["cut_duration_years"],
-        cut_premium_usd_per_kcm=pa["cut_premium_usd_per_kcm"],
-        cut_reference_share=pa["cut_reference_share"],
-        supplier_cap_share=pa["supplier_cap_share"],
-        holdup_hazard_per_year=pa["holdup_hazard_per_year"],
-        holdup_rent_share=pa["holdup_rent_share"],
+        risk_weight=v.risk_weight if risk_weight is None else risk_weight,
+        cvar_alpha=v.cvar_alpha,
+        cut_hazard_per_year=v.cut_hazard_per_year,
+        cut_duration_years=v.cut_duration_years,
+        cut_premium_usd_per_kcm=v.cut_premium_usd_per_kcm,
+        cut_reference_share=v.cut_reference_share,
+        supplier_cap_share=v.supplier_cap_share,
+        holdup_hazard_per_year=v.holdup_hazard_per_year,
+        holdup_rent_share=v.holdup_rent_share,
     )
     return EngineInputs(
         settings=settings,
@@ -229,9 +200,36 @@ def base_contract(scenario: Scenario) -> dict[str, Any]:
 
 
 def build(inputs: EngineInputs, **settings_changes: Any) -> Stack:
-    """China's supply stack for the inputs (optionally with changed stack settings)."""
+    """China's supply stack for the inputs (optionally with changed stack settings), cached.
+
+    The stack depends only on the stack settings, the price model and the shipped portfolio, so a
+    contract, cost or party lever reuses it (the last few stacks are kept per process).
+    """
     s = replace(inputs.settings, **settings_changes)
-    return build_stack(inputs.portfolio, s, inputs.price_model, market=simulate_market(s, inputs.price_model))
+    pm = inputs.price_model
+    key = (
+        s,
+        *(tuple(np.asarray(getattr(pm, f)).ravel().tolist()) for f in ("kappa", "sigma", "mu", "corr", "x0")),
+    )
+    return _build_cached(key, s, _Held(inputs.portfolio, pm))
+
+
+class _Held:
+    """Carries unhashable arguments past :func:`functools.lru_cache` (excluded from the key)."""
+
+    def __init__(self, portfolio: Portfolio, pm: PriceModel) -> None:
+        self.portfolio, self.pm = portfolio, pm
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Held)
+
+
+@lru_cache(maxsize=16)
+def _build_cached(key: tuple[Any, ...], s: StackSettings, held: _Held) -> Stack:
+    return build_stack(held.portfolio, s, held.pm, market=simulate_market(s, held.pm))
 
 
 def deal_limits(inputs: EngineInputs, grid: ContractGrid, stack: Stack | None = None) -> Limits:
@@ -374,3 +372,124 @@ def deal_summary(inputs: EngineInputs, contract: dict[str, Any]) -> dict[str, An
         },
         "mean_taken_bcm_per_year": float(v.mean_taken_bcm[0]),
     }
+
+
+TERMS_GRID: dict[str, tuple[float, ...]] = {
+    "take_or_pay": (0.6, 0.8, 1.0),
+    "flex_band": (0.0, 0.4),
+    "china_share": (0.0, 0.5),
+    "acq_share": (0.6, 1.0),
+}
+"""The non-price terms searched for the efficient contract (24 contracts; equity for China's share,
+``acq_share`` of the scenario's annual contract quantity)."""
+
+
+def terms_grid(contract: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scenario's contract with every combination of :data:`TERMS_GRID` (the price formula kept)."""
+    rows = []
+    for top in TERMS_GRID["take_or_pay"]:
+        for flex in TERMS_GRID["flex_band"]:
+            for share in TERMS_GRID["china_share"]:
+                for q in TERMS_GRID["acq_share"]:
+                    rows.append(
+                        {
+                            **contract,
+                            "take_or_pay": top,
+                            "flex_band": flex,
+                            "china_share": share,
+                            "equity": True if share > 0 else contract["equity"],
+                            "acq_bcm": contract["acq_bcm"] * q,
+                        }
+                    )
+    return rows
+
+
+TERM_KEYS = ("acq_bcm", "take_or_pay", "flex_band", "make_up_years", "china_share", "equity")
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """The contract valuation of one scenario (prices: mean contract price over paths and delivery years,
+    USD 2025 per 1,000 m3 at the border)."""
+
+    summary: dict[str, Any]
+    """:func:`deal_summary` of the scenario's contract."""
+    risk_adjusted_china_max_usd_per_kcm: float
+    """China's highest price at ``valuation.reference_risk_weight`` (a risk-averse reading)."""
+    reference_risk_weight: float
+    gap_waterfall: list[dict[str, Any]]
+    lever_effects: list[dict[str, Any]]
+    contract_terms: dict[str, Any]
+    """The non-price terms of the feasible contract with the largest joint surplus (or the closest one)."""
+
+    @property
+    def china_max_usd_per_kcm(self) -> float:
+        """China's highest acceptable price for the scenario's contract."""
+        return float(self.summary["china_max_price_usd_per_kcm"])
+
+    @property
+    def gazprom_min_usd_per_kcm(self) -> float:
+        """Gazprom's lowest acceptable price (taxes and its cost of capital are costs)."""
+        return float(self.summary["russia_min_price_by_principal_usd_per_kcm"]["gazprom"])
+
+    @property
+    def state_min_usd_per_kcm(self) -> float:
+        """The Russian state's lowest acceptable price (taxes are its revenue)."""
+        return float(self.summary["russia_min_price_by_principal_usd_per_kcm"]["state"])
+
+
+def value_deal(scenario: Scenario, costs: ProjectCosts, *, detail: bool = True) -> Valuation:
+    """Value the scenario's contract (and with ``detail`` the waterfall, levers and efficient terms).
+
+    Parameters
+    ----------
+    scenario
+        Validated scenario [-].
+    costs
+        Pipeline costs from the economics stage (:func:`project_costs`) [-].
+    detail
+        Also the gap waterfall, the lever effects, the risk-averse reading and the efficient terms,
+        on ``valuation.detail_paths`` paths (several more stacks; skipped by the dashboard) [-].
+    """
+    v = scenario.model.valuation
+    # interactive use (no detail): the headline on the detail paths, so a lever answers in about a second
+    inputs = engine_inputs(scenario, costs=costs, n_paths=None if detail else v.detail_paths)
+    contract = base_contract(scenario)
+    summary = deal_summary(inputs, contract)
+    summary["paths"] = inputs.settings.n_paths
+    if not detail:
+        return Valuation(summary, float("nan"), v.reference_risk_weight, [], [], {})
+    # the details on fewer paths (common random numbers: differences are accurate, levels to a few USD)
+    fine = engine_inputs(scenario, costs=costs, n_paths=v.detail_paths)
+    averse = engine_inputs(scenario, costs=costs, n_paths=v.detail_paths, risk_weight=v.reference_risk_weight)
+    ra = float(deal_limits(averse, ContractGrid.from_rows([contract])).china_max_usd_per_kcm[0])
+    rows = terms_grid(contract)
+    lim = deal_limits(fine, ContractGrid.from_rows(rows))
+    best = efficient_terms(lim)
+    feasible = best >= 0
+    if not feasible:  # the closest contract: the smallest gap between China's and Gazprom's limits
+        best = int(np.nanargmax(lim.china_max_usd_per_kcm - lim.gazprom_min_usd_per_kcm))
+    terms = {k: rows[best][k] for k in TERM_KEYS}
+    terms.update(
+        {
+            "feasible": bool(feasible),
+            "china_max_price_usd_per_kcm": float(lim.china_max_usd_per_kcm[best]),
+            "gazprom_min_price_usd_per_kcm": float(lim.gazprom_min_usd_per_kcm[best]),
+            "state_min_price_usd_per_kcm": float(lim.state_min_usd_per_kcm[best]),
+            "joint_surplus_usd_bn": float(lim.joint_surplus_musd[best]) / 1e3,
+            "contracts_searched": len(rows),
+            "paths": v.detail_paths,
+            "basis": "feasible contract with the largest joint surplus"
+            if feasible
+            else "no contract of the grid is feasible: the one with the smallest gap between "
+            "China's and Gazprom's limits",
+        }
+    )
+    return Valuation(
+        summary,
+        ra,
+        v.reference_risk_weight,
+        gap_waterfall(fine, contract),
+        lever_effects(fine, contract),
+        terms,
+    )

@@ -506,9 +506,16 @@ def _solve_shift(
     ok = np.sign(fa) * np.sign(fb) <= 0
     side = np.zeros(n)
     x = 0.5 * (a + b)
-    for _ in range(200):
+    scale = np.maximum(np.abs(fa), np.abs(fb))
+    for i in range(200):
+        x_prev = x
         x = np.where(fb != fa, (a * fb - b * fa) / np.where(fb != fa, fb - fa, 1.0), 0.5 * (a + b))
+        # converged: every root moved less than tol, or sits where f vanishes to rounding
+        if i > 1 and np.all((np.abs(x - x_prev) < tol) | ~ok):
+            break
         fx = f(x)
+        if np.all((np.abs(fx) <= 1e-12 * scale) | ~ok):
+            break
         left = np.sign(fx) == np.sign(fa)
         # Illinois: halve the retained end's value when the same end is kept twice
         fb = np.where(left & (side == -1), fb / 2.0, fb)
@@ -516,8 +523,6 @@ def _solve_shift(
         a, fa = np.where(left, x, a), np.where(left, fx, fa)
         b, fb = np.where(left, b, x), np.where(left, fb, fx)
         side = np.where(left, -1, 1)
-        if np.all(np.abs(b - a) < tol) or np.all(np.abs(fx) < 1e-9 * (1 + np.abs(fx).max())):
-            break
     return np.where(ok, x, np.nan)
 
 

@@ -66,7 +66,11 @@ def deal_numbers(result: DealResult | None) -> dict[str, Any] | None:
         "zopa_usd_per_kcm": list(result.zopa_usd_per_kcm) if result.zopa_usd_per_kcm else None,
         "nash_price_usd_per_kcm": result.nash_price_usd_per_kcm,
         "china_max_price_usd_per_kcm": result.china_max_usd_per_kcm,
-        "russia_min_price_usd_per_kcm": result.russia.min_price_usd_per_kcm,
+        "russia_min_price_usd_per_kcm": result.russia_min_usd_per_kcm,
+        "russia_min_price_by_principal_usd_per_kcm": result.valuation.summary[
+            "russia_min_price_by_principal_usd_per_kcm"
+        ],
+        "price_only": result.price_only,
         "p_agreement_by_year": {str(y): p for y, p in result.delay.p_agreement_by_year.items()},
         "shapley": dict(result.shapley),
         "hindcast_rounds": len(result.hindcast),

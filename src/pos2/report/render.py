@@ -443,13 +443,13 @@ def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
         b = chain.scenario.model.bargaining
         body += doc.fig(figs.zopa_over_time_figure(by_year))
         body += (
-            "<p class='small'>Basis: the headline zone above compares China's highest price as the present "
-            f"value over the whole horizon seen from {b.first_round_year} "
-            f"({res.china_max_usd_per_kcm:,.0f} USD/kcm) with Russia's reservation price in "
-            f"{b.first_round_year} ({res.russia.min_price_usd_per_kcm:,.0f}); this chart shows each year's "
-            "own value to China and Russia's reservation price drifting at "
-            f"{100 * b.russia_reservation_drift:+.1f} %/yr (bargaining.russia_reservation_drift), so a "
-            "single year's gap differs from the headline zone.</p>"
+            "<p class='small'>Basis: this chart is the price-only model (China's least-cost supply LP "
+            "against Russia's breakeven): each year's own value to China and Russia's breakeven "
+            f"({res.russia.min_price_usd_per_kcm:,.0f} USD/kcm in {b.first_round_year}) drifting at "
+            f"{100 * b.russia_reservation_drift:+.1f} %/yr. The headline zone above is the contract "
+            f"valuation's (China {res.china_max_usd_per_kcm:,.0f}, Gazprom "
+            f"{res.russia_min_usd_per_kcm:,.0f} USD/kcm, mean contract prices over paths and delivery "
+            "years), so the two differ by construction.</p>"
         )
     if {"cost_saving_usd_per_kcm", "security_value_usd_per_kcm"} <= set(by_year.columns):
         body += doc.fig(figs.china_value_figure(by_year))

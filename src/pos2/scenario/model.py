@@ -12,6 +12,7 @@ from pos2.scenario.sections_deal import (
     LngSection,
     RussiaSection,
     SupplySection,
+    ValuationSection,
 )
 from pos2.scenario.sections_economics import (
     ContractSection,
@@ -57,3 +58,4 @@ class ScenarioModel(Section):
     lng: LngSection
     supply: SupplySection
     russia: RussiaSection
+    valuation: ValuationSection

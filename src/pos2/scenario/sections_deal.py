@@ -255,3 +255,118 @@ class RussiaSection(Section):
     length_mongolia_km: float = field(
         unit="km", description="Transit length paid to Mongolia (0 for routes without transit).", ge=0
     )
+
+
+class ValuationSection(Section):
+    """Inputs of the contract-valuation engine (:mod:`pos2.bargaining.engine`, docs/deal_valuation.md)."""
+
+    paths: int = field(unit="-", description="Monte Carlo paths of the contract valuation.", gt=0, le=100_000)
+    detail_paths: int = field(
+        unit="-",
+        description="Paths of the waterfall, lever effects and terms search (differences on common paths).",
+        gt=0,
+        le=100_000,
+    )
+    demand_volatility: float = field(
+        unit="1/sqrt(yr)",
+        description="Volatility of China's demand growth (random walk in logs).",
+        ge=0,
+        le=1,
+    )
+    domestic_base_bcm: float = field(
+        unit="bcm/yr (20 degC, 101.325 kPa)",
+        description="China's domestic production in the base year.",
+        gt=0,
+    )
+    domestic_base_year: int = field(
+        unit="yr", description="Base year of domestic production.", ge=2000, le=2100
+    )
+    domestic_growth_bcm_per_year: float = field(
+        unit="bcm/yr per yr", description="Growth of domestic production until the plateau.", ge=0
+    )
+    domestic_plateau_bcm: float = field(
+        unit="bcm/yr (20 degC, 101.325 kPa)", description="Domestic production plateau.", gt=0
+    )
+    domestic_volatility: float = field(
+        unit="1/sqrt(yr)", description="Volatility of domestic production (random walk in logs).", ge=0, le=1
+    )
+    jkm_anchor_usd_per_mmbtu: float = field(
+        unit="USD/MMBtu",
+        description="Asian spot LNG forecast at the anchor year (forward-anchored deck).",
+        gt=0,
+        le=100,
+    )
+    jkm_anchor_year: int = field(unit="yr", description="Year of the JKM anchor.", ge=2000, le=2100)
+    jkm_long_run_usd_per_mmbtu: float = field(
+        unit="USD/MMBtu", description="Long-run Asian LNG level the deck converges to.", gt=0, le=100
+    )
+    deck_half_life_years: float = field(
+        unit="yr",
+        description="Half-life of the deck's convergence from the anchor to the long-run level.",
+        gt=0,
+        le=100,
+    )
+    hh_usd_per_mmbtu: float = field(
+        unit="USD/MMBtu", description="Henry Hub level of US-indexed LNG contracts.", gt=0, le=100
+    )
+    diversion_cost_usd_per_mmbtu: float = field(
+        unit="USD/MMBtu", description="Cost of reselling a divertible surplus cargo.", ge=0, le=100
+    )
+    regas_capacity_bcm: float = field(
+        unit="bcm/yr (20 degC, 101.325 kPa)",
+        description="China's regasification capacity in its base year.",
+        gt=0,
+    )
+    regas_base_year: int = field(
+        unit="yr", description="Base year of the regasification capacity.", ge=2000, le=2100
+    )
+    regas_growth_bcm_per_year: float = field(
+        unit="bcm/yr per yr", description="Growth of regasification capacity.", ge=0
+    )
+    jkm_spike_ratio: float = field(
+        unit="-", description="Spot LNG multiple in a year with the Strait of Hormuz closed.", ge=1, le=20
+    )
+    gazprom_rate: float = field(
+        unit="1/yr (real)",
+        description="Gazprom's (and the state's) cost of capital in the contract valuation.",
+        gt=0,
+        lt=1,
+    )
+    risk_weight: float = field(
+        unit="-",
+        description="China's mean-CVaR weight on the shortfall below the mean (0: risk-neutral).",
+        ge=0,
+        le=1,
+    )
+    reference_risk_weight: float = field(
+        unit="-", description="A risk-averse weight shown next to the headline.", ge=0, le=1
+    )
+    cvar_alpha: float = field(unit="-", description="Tail share of the CVaR.", gt=0, le=1)
+    cut_hazard_per_year: float = field(
+        unit="1/yr", description="Hazard of a Russian supply cut after first gas.", ge=0, le=1
+    )
+    cut_duration_years: float = field(unit="yr", description="Duration of a supply cut.", ge=0, le=100)
+    cut_premium_usd_per_kcm: float = field(
+        unit="USD/1,000 m3", description="Premium of replacement gas during a cut.", ge=0
+    )
+    cut_reference_share: float = field(
+        unit="-", description="Share of supply lost in the reference cut (EU 2022).", gt=0, le=1
+    )
+    supplier_cap_share: float = field(
+        unit="-", description="Cap on Russia's share of China's gas supply (1: no cap).", gt=0, le=1
+    )
+    holdup_hazard_per_year: float = field(
+        unit="1/yr", description="Hazard of a renegotiation of price terms after completion.", ge=0, le=1
+    )
+    holdup_rent_share: float = field(
+        unit="-", description="Share of the unprotected quasi-rent lost in a renegotiation.", ge=0, le=1
+    )
+    construction_overrun_share: float = field(
+        unit="-", description="Expected construction cost overrun.", ge=0, le=5
+    )
+    capex_scale_exponent: float = field(
+        unit="-",
+        description="Exponent of capex against capacity when the ACQ differs from the design.",
+        gt=0,
+        le=2,
+    )

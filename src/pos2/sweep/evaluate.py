@@ -53,7 +53,7 @@ def _economics_key(scn: Scenario, _up: Mapping[str, Any]) -> Hashable:
 
 
 def _deal_key(scn: Scenario, up: Mapping[str, Any]) -> Hashable:
-    return deal_input(scn, up["economics"], hindcast=False)
+    return deal_input(scn, up["economics"], up["twin"].summary, hindcast=False)
 
 
 OUTPUTS: dict[str, OutputKind] = {
@@ -115,7 +115,7 @@ class DealEvaluator(StagedEvaluator):
             twin: TwinResult = upstream["twin"]
             inp = economics_input(scenario, paths=SWEEP_PATHS, with_tornado=False, all_decks=False)
             return _PIPELINE.economics(inp, twin.summary).get()
-        return _PIPELINE.deal(deal_input(scenario, upstream["economics"], hindcast=False)).get()
+        return _PIPELINE.deal(_deal_key(scenario, upstream)).get()  # type: ignore[arg-type]
 
     def finish(self, scenario: Scenario, results: Mapping[str, Any]) -> Mapping[str, float | bool]:
         """The outputs of one point from its stage results."""
@@ -133,12 +133,10 @@ class DealEvaluator(StagedEvaluator):
             "china_signs_now": bool(deal.delay.sign_now),
             "nash_price_usd_per_kcm": nan if nash is None else nash,
             "china_max_price_usd_per_kcm": deal.china_max_usd_per_kcm,
-            "russia_min_price_usd_per_kcm": deal.russia.min_price_usd_per_kcm,
+            "russia_min_price_usd_per_kcm": deal.russia_min_usd_per_kcm,
             "zopa_low_usd_per_kcm": nan if z is None else z[0],
             "zopa_high_usd_per_kcm": nan if z is None else z[1],
-            "zopa_width_usd_per_kcm": max(
-                deal.china_max_usd_per_kcm - deal.russia.min_price_usd_per_kcm, 0.0
-            ),
+            "zopa_width_usd_per_kcm": max(deal.china_max_usd_per_kcm - deal.russia_min_usd_per_kcm, 0.0),
             "contract_price_usd_per_kcm": price,
             "p_agreement_total": float(deal.delay.p_agreement_total),
             "expected_price_usd_per_kcm": float(deal.delay.expected_price_usd_per_kcm),

@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pos2.bargaining.engine import (
     LEVERS,
     base_contract,
-    default_engine_path,
     engine_inputs,
     gap_waterfall,
     lever_effects,
-    load_engine_data,
+    project_costs,
 )
-from pos2.errors import BargainingError
 from pos2.scenario import load_scenario
 
+COSTS = {"capex_usd": 25.4e9, "tariff_usd_per_kcm": 77.2, "fuel_share": 0.058}
+"""Pipeline costs of the default economics run (docs/economics.md), fixed for these unit tests."""
 
-def test_engine_data_needs_sources(tmp_path: Path) -> None:
-    assert load_engine_data()["parties"]["supplier_cap_share"] == pytest.approx(0.2)
-    text = default_engine_path().read_text(encoding="utf-8")
-    bad = tmp_path / "e.toml"
-    bad.write_text(
-        text.replace(
-            'hh_usd_per_mmbtu = { value = 3.5, unit = "USD/MMBtu", source',
-            'hh_usd_per_mmbtu = { value = 3.5, unit = "USD/MMBtu", sauce',
-        ),
-        encoding="utf-8",
-    )
-    with pytest.raises(BargainingError, match=r"e\.toml:\d+: 'stack\.hh_usd_per_mmbtu'"):
-        load_engine_data(bad)
+
+def test_engine_inputs_come_from_the_scenario_with_sources() -> None:
+    sc = load_scenario("pos2", {"valuation.supplier_cap_share": 0.3})
+    inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS))
+    assert inputs.parties.supplier_cap_share == pytest.approx(0.3)
+    src = {s.key: s for s in load_scenario("pos2").sources}
+    for key in ("valuation.hh_usd_per_mmbtu", "valuation.gazprom_rate", "valuation.risk_weight"):
+        assert src[key].source or src[key].assumption, key
 
 
 def test_waterfall_adds_up_and_levers_are_listed() -> None:
     sc = load_scenario("pos2")
-    inputs = engine_inputs(sc, n_paths=48, seed=7)
+    # risk-averse here, so the risk-aversion step has a sign to check
+    inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS), n_paths=48, seed=7, risk_weight=0.5)
     contract = base_contract(sc)
     w = gap_waterfall(inputs, contract)
     v = {r["step"]: r["usd_per_kcm"] for r in w}

@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from pos2.bargaining import negotiate
+from pos2.bargaining.engine import project_costs
 from pos2.bargaining.deal import DealResult
 from pos2.bargaining.history import Round
 from pos2.errors import ScenarioError
@@ -29,7 +30,9 @@ def _negotiate(scn: Scenario, breakeven: float | None = None, rounds: tuple[Roun
         breakeven_usd_per_kcm=breakeven,
         contract_price_usd_per_kcm=250.0,
         contract_price_basis="test",
+        costs=project_costs(scn, capex_usd=25.4e9, tariff_usd_per_kcm=77.2, fuel_share=0.058),
         rounds=rounds,
+        detail=False,
     )
 
 
