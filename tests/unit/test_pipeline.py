@@ -36,10 +36,11 @@ def test_stage_of_key(key: str, stage: str) -> None:
 
 # a lever per stage-owned section, and which stage inputs it must change
 LEVERS = {
-    "pipeline.throughput_bcm_per_year": (40.0, {"twin", "economics"}),
+    "pipeline.throughput_bcm_per_year": (40.0, {"twin", "economics", "deal"}),
     "stations.dispatch": ("min_power", {"twin", "economics"}),
-    "contract.slope": (0.12, {"economics"}),
-    "finance.china_share": (0.5, {"economics"}),
+    "contract.slope": (0.12, {"economics", "deal"}),
+    "finance.china_share": (0.5, {"economics", "deal"}),
+    "valuation.supplier_cap_share": (0.3, {"deal"}),
     "hormuz.closure_months": (6.0, {"deal"}),
     "bargaining.china_power": (0.4, {"deal"}),
     "lng.price_usd_per_mmbtu": (20.0, {"deal"}),
@@ -110,7 +111,7 @@ def test_each_stage_reads_only_what_it_declares(base: Scenario) -> None:
                 Pipeline().economics(economics_input(s, paths=0, with_tornado=False), twin.summary).get()
             ),
         ),
-        ("deal", lambda s: Pipeline().deal(deal_input(s, econ, hindcast=False)).get()),
+        ("deal", lambda s: Pipeline().deal(deal_input(s, econ, twin.summary, hindcast=False)).get()),
     ):
         seen: set[str] = set()
         call(replace(base, model=_Recorder(base.model, "", seen)))  # type: ignore[arg-type]
@@ -118,10 +119,8 @@ def test_each_stage_reads_only_what_it_declares(base: Scenario) -> None:
         # the economics' input includes the twin's (costs read the pipe and the route), so it may read both
         allowed = STAGE_READS[stage] + (STAGE_READS["twin"] if stage == "economics" else ())
         assert _covered(seen, allowed) == set(), stage
-        if stage == "deal":  # the deal reads no economics key but the two it declares
-            assert {k for k in seen if k.startswith(("contract.", "costs.", "finance."))} <= {
-                "contract.acq_bcm_per_year"
-            }
+        if stage == "deal":  # of the twin's sections the deal reads only the throughput
+            assert {k for k in seen if k.startswith(("route.", "gas.", "stations.", "thermal."))} == set()
 
 
 def test_the_gate_names_file_field_and_value(base: Scenario) -> None:

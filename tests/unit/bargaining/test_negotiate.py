@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from pos2.bargaining import negotiate
-from pos2.bargaining.engine import project_costs
 from pos2.bargaining.deal import DealResult
+from pos2.bargaining.engine import project_costs
 from pos2.bargaining.history import Round
 from pos2.errors import ScenarioError
 from pos2.pipeline import Pipeline
@@ -71,9 +71,9 @@ def test_contract_keys_and_consistency(result: DealResult) -> None:
 def test_security_value_is_separated(result: DealResult) -> None:
     total = result.china_cost_saving_usd_per_kcm + result.china_security_value_usd_per_kcm
     fixed = load_scenario("pos2").model.supply.pos2_fixed_usd_per_kcm
-    assert total == pytest.approx(result.china_max_usd_per_kcm, abs=1e-6) or total - fixed == pytest.approx(
-        result.china_max_usd_per_kcm - fixed, abs=1e-6
-    )
+    assert total == pytest.approx(
+        result.price_only["china_max_price_usd_per_kcm"], abs=1e-6
+    ) or total - fixed == pytest.approx(result.price_only["china_max_price_usd_per_kcm"] - fixed, abs=1e-6)
     assert result.china_security_value_usd_per_kcm >= 0
 
 
@@ -87,7 +87,8 @@ def test_hormuz_lever_raises_chinas_max_price() -> None:
     tense = _negotiate(
         load_scenario("pos2", {"hormuz.closure_probability": 0.5, "hormuz.closure_months": 6.0})
     )
-    assert tense.china_max_usd_per_kcm > calm.china_max_usd_per_kcm
+    assert tense.china_max_usd_per_kcm > calm.china_max_usd_per_kcm  # the contract valuation
+    assert tense.price_only["china_max_price_usd_per_kcm"] > calm.price_only["china_max_price_usd_per_kcm"]
     assert tense.china_security_value_usd_per_kcm > calm.china_security_value_usd_per_kcm
 
 
@@ -117,10 +118,10 @@ def test_bad_levers_are_scenario_errors(key: str, value: float) -> None:
 
 def test_supply_cases_are_ordered(result: DealResult) -> None:
     c = {k: v["max_price_usd_per_kcm"] for k, v in result.china_cases.items()}
-    assert c["hormuz_open"] <= result.china_max_usd_per_kcm < c["hormuz_closure"]
+    assert c["hormuz_open"] <= result.price_only["china_max_price_usd_per_kcm"] < c["hormuz_closure"]
     assert result.china_cases["hormuz_open"]["security_value_usd_per_kcm"] == pytest.approx(0.0, abs=1e-9)
     # a spike in 2026 has decayed by first gas in 2031; a persistent one has not
-    assert c["lng_shock_2026"] == pytest.approx(result.china_max_usd_per_kcm, rel=1e-3)
+    assert c["lng_shock_2026"] == pytest.approx(result.price_only["china_max_price_usd_per_kcm"], rel=1e-3)
     assert c["lng_shock_persistent"] > c["lng_shock_2026"] + 100.0
 
 
@@ -194,8 +195,25 @@ def test_rubinstein_limit_is_the_limit_of_the_game_solved() -> None:
         res = _negotiate(scn, 206.0)
         b = scn.model.bargaining
         opp = res.russia.opportunity_usd_per_kcm
-        pie = res.china_max_usd_per_kcm - opp
+        pie = res.price_only["china_max_price_usd_per_kcm"] - opp
         keep = 0.0 if res.russia.view == "opportunity" else max(res.russia.breakeven_usd_per_kcm - opp, 0.0)
         share = b.china_discount_rate / (b.china_discount_rate + b.russia_discount_rate)
         expect = opp + max(keep, share * pie)
         assert res.rubinstein_limit_price_usd_per_kcm == pytest.approx(expect, rel=1e-3), sets
+
+
+def test_principals_and_terms_are_reported(result: DealResult) -> None:
+    j = result.to_json()
+    floors = j["russia_min_price_by_principal_usd_per_kcm"]
+    assert floors["state"] < floors["gazprom"]
+    assert j["russia_min_price_usd_per_kcm"] == floors["gazprom"]
+    w = {r["step"]: r["usd_per_kcm"] for r in j["gap_waterfall"]}
+    assert w["china_max_price"] > 0
+    assert {e["lever"] for e in j["lever_effects"]} >= {"export_duty_waiver", "chinese_equity_50"}
+    for k in ("p10", "p50", "p90", "cvar10"):
+        assert k in j["china_value_distribution_usd_per_kcm"]
+    assert {"take_or_pay", "flex_band", "china_share", "acq_bcm"} <= set(j["contract_terms"])
+    # the headline zone is the valuation's, the price-only one is kept beside it
+    z = j["zopa_usd_per_kcm"]
+    assert (z is None) == (j["china_max_price_usd_per_kcm"] < j["russia_min_price_usd_per_kcm"])
+    assert j["price_only"]["china_max_price_usd_per_kcm"] != j["china_max_price_usd_per_kcm"]
