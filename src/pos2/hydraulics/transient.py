@@ -441,8 +441,8 @@ class _Sim:
         pm = (2.0 / 3.0) * (psum - p1 * p2 / psum)
         z = st.z_seg
         rt = st.r_s * st.t_seg
-        rho = pm / (z * rt)
-        m_seg = self.seg_vol * rho
+        # the gas model's density (as the steady linepack); its derivative from Z and dZ/dp
+        m_seg = self.seg_vol * st.gas.density(pm, st.t_seg)
         drho = (1.0 - pm * st.gas.dz_dp(pm, st.t_seg) / z) / (z * rt)
         dpm1 = (2.0 / 3.0) * (1.0 - p2 * p2 / (psum * psum))
         dpm2 = (2.0 / 3.0) * (1.0 - p1 * p1 / (psum * psum))
@@ -457,7 +457,7 @@ class _Sim:
             k = self.lumped
             pk, tk = p[k], st.t_node[k]
             zk = st.gas.z(pk, tk)
-            s_node[k] = self.node_vol[k] * pk / (zk * st.r_s * tk)
+            s_node[k] = self.node_vol[k] * st.gas.density(pk, tk)
             d_lumped[k] = (
                 self.node_vol[k] * (1.0 - pk * st.gas.dz_dp(pk, tk) / zk) / (zk * st.r_s * tk) / (2.0 * pk)
             )
