@@ -84,7 +84,6 @@ def test_out_writes_tables_and_figures_and_refuses_to_overwrite(tmp_path: Path) 
         ("ramp:+5%@2h", "a ramp needs a time range"),
         ("flood:10%@1h", "unknown event kind 'flood'"),
         ("supply_cut:50%", "missing '<what>@<time>'"),
-        ("demand_step:+10%@30h", "after the end of the run"),
     ],
 )
 def test_bad_event_names_the_option_and_value(value: str, says: str) -> None:

@@ -87,7 +87,7 @@ from pos2.hydraulics.steady import SteadyOptions, SteadyResult, solve_steady, st
 from pos2.hydraulics.topology import MODE_FLOW, MODE_OUTLET, MODE_RATIO, FloatArray, Pattern, make_pattern
 from pos2.network.model import Network
 
-__all__ = ["Controls", "TransientOptions", "TransientResult", "simulate_transient"]
+__all__ = ["Controls", "TransientOptions", "TransientResult", "nodal_matrix_at_start", "simulate_transient"]
 
 MODE_NAMES = {0: "set point", 1: "max ratio", 2: "bypass", 3: "tripped"}
 """Station states in the results: holding its set point, at its ratio limit, bypassed, tripped."""
@@ -541,18 +541,16 @@ class _Sim:
         )
         return make_pattern(rows.astype(np.int64), cols.astype(np.int64), nn + no)
 
-    def _newton_step(self, res: FloatArray, parts: Any, dt: float) -> FloatArray:
-        """The Newton step of the full system, by eliminating the segment flows."""
+    def _nodal_values(self, parts: Any, dt: float) -> FloatArray:
+        """Values of the nodal matrix (in the order of the pattern) at the evaluated point."""
         jp, dm1, dm2, d_lumped = parts
-        topo, nn, ns, st = self.st.topo, self.nn, self.ns, self.st
+        topo, ns, st = self.st.topo, self.ns, self.st
         mref, pref2 = st.m_ref, st.p_ref**2
-        sf, stt = topo.seg_from, topo.seg_to
         b3 = jp.b3
         d = b3[:ns, 2]
         c1, c2 = b3[:ns, 0] / d, b3[:ns, 1] / d
-        r_seg = res[nn : nn + ns]
         free = ~self.fixed_row
-        ff, ft = free[sf], free[stt]
+        ff, ft = free[topo.seg_from], free[topo.seg_to]
         g1 = -dm1 / (2.0 * dt * mref)
         g2 = -dm2 / (2.0 * dt * mref)
         wf, wt = -1.0 / mref, 1.0 / mref
@@ -561,27 +559,38 @@ class _Sim:
         ).ravel()
         diag = np.where(self.fixed_row, 1.0 / pref2, -d_lumped / (dt * mref))
         of, ot = topo.br_from[ns:], topo.br_to[ns:]
-        from_vals = free[of] * (-1.0 / mref)
-        to_vals = free[ot] * jp.out_w[ns:]
         fm = topo.fuel_mask
         fuel_free = free[topo.c_to[fm]]
-        vals = np.concatenate(
+        return np.concatenate(
             [
                 seg_vals,
                 diag,
-                from_vals,
-                to_vals,
+                free[of] * (-1.0 / mref),
+                free[ot] * jp.out_w[ns:],
                 fuel_free * jp.fuel_in,
                 fuel_free * jp.fuel_out,
                 b3[ns:].ravel(),
             ]
         )
+
+    def _newton_step(self, res: FloatArray, parts: Any, dt: float) -> FloatArray:
+        """The Newton step of the full system, by eliminating the segment flows."""
+        jp = parts[0]
+        topo, nn, ns, st = self.st.topo, self.nn, self.ns, self.st
+        mref = st.m_ref
+        sf, stt = topo.seg_from, topo.seg_to
+        b3 = jp.b3
+        d = b3[:ns, 2]
+        r_seg = res[nn : nn + ns]
+        free = ~self.fixed_row
+        ff, ft = free[sf], free[stt]
+        wf, wt = -1.0 / mref, 1.0 / mref
         rhs_nodes = -res[:nn].copy()
         q = r_seg / d
         rhs_nodes += np.bincount(sf, weights=ff * wf * q, minlength=nn)
         rhs_nodes += np.bincount(stt, weights=ft * wt * q, minlength=nn)
         rhs = np.concatenate([rhs_nodes, -res[nn + ns :]])
-        a = _st._matrix(self._pattern, vals)
+        a = _st._matrix(self._pattern, self._nodal_values(parts, dt))
         try:
             lu = _st._factorise(a, self.so)
         except RuntimeError as exc:
@@ -971,3 +980,31 @@ _COMP_COLS = [
     "t_out_k",
     "mode",
 ]
+
+
+def nodal_matrix_at_start(
+    net: Network,
+    gas: GasModel,
+    options: TransientOptions,
+    initial: SteadyResult,
+    controls: Controls | None = None,
+) -> Any:
+    """The sparse matrix one Newton iteration of the first time step factorises (for benchmarks).
+
+    Parameters
+    ----------
+    net
+        The network [-].
+    gas
+        The gas model [-].
+    options
+        The transient options (time step, physics) [-].
+    initial
+        The steady start, solved with ``options.steady`` [-].
+    controls
+        Schedules; default none [-].
+    """
+    sim = _Sim(net, gas, controls or Controls(), options, initial)
+    x = sim.x
+    _res, parts = sim._evaluate(x, options.dt_s, x[sim.nn : sim.nn + sim.ns].copy(), jac=True)
+    return _st._matrix(sim._pattern, sim._nodal_values(parts, options.dt_s))

@@ -54,6 +54,8 @@ def test_bad_events_name_the_option_and_value(text: str) -> None:
 def test_unknown_station_lists_the_stations(scn) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ScenarioError, match=r"no station 'KS-3'.*russia_cs1"):
         simulate_route(scn, parse_events(["trip:KS-3@1h"]), 2.0)
+    with pytest.raises(ScenarioError, match="after the end of the run"):
+        simulate_route(scn, parse_events(["demand_step:+10%@30h"]), 24.0)
 
 
 def test_no_event_holds_the_twin_steady_state(scn) -> None:  # type: ignore[no-untyped-def]
