@@ -576,7 +576,7 @@ def survival_time_h(
     clock_start_h
         Start of the clock [h].
 
-    >>> survival_time_h(np.array([0.0, 1.0, 2.0]), np.array([6.0, 5.6, 5.2]), 5.5, 0.0)
+    >>> round(survival_time_h(np.array([0.0, 1.0, 2.0]), np.array([6.0, 5.6, 5.2]), 5.5, 0.0), 9)
     1.25
     """
     below = np.flatnonzero((p_mpa < p_min_mpa) & (t_h >= clock_start_h))
