@@ -151,3 +151,16 @@ def test_controls_and_options_are_checked(methane: IdealGas) -> None:
         Schedule((0.0, 0.0), (1.0, 2.0))
     assert Schedule((0.0, 10.0), (0.0, 1.0)).at(5.0) == pytest.approx(0.5)
     assert Schedule((0.0, 10.0), (0.0, 1.0), "step").at(9.99) == 0.0
+
+
+def test_compressor_set_point_schedule_is_followed(real_gas: ConstantZ) -> None:
+    net = _line(False)
+    ctl = Controls(compressor_set_point={"cs": Schedule((0.0, 3600.0), (7.0e6, 6.5e6), "step")})
+    r = simulate_transient(net, real_gas, ctl, _opts(False, dt_s=900.0, duration_s=6 * 3600.0))
+    p_out = r.compressors.set_index("time_s")["p_out_pa"]
+    assert p_out.loc[0.0] == pytest.approx(7.0e6, rel=1e-9)
+    assert p_out.loc[3600.0] == pytest.approx(6.5e6, rel=1e-9)
+    assert p_out.iloc[-1] == pytest.approx(6.5e6, rel=1e-9)
+    # less pressure downstream: the delivery pressure falls and the line gives up gas
+    assert r.pressure("d")[-1] < r.pressure("d")[0]
+    assert r.linepack_kg[-1] < r.linepack_kg[0]
