@@ -25,7 +25,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to `app`.
     from pos2.cli import sources  # noqa: F401
 
-    for mod in ("twin", "economics", "deal", "report", "serve", "sweep", "solve"):
+    for mod in ("twin", "transient", "economics", "deal", "report", "serve", "sweep", "solve"):
         try:
             __import__(f"pos2.cli.{mod}")
         except ModuleNotFoundError as e:

@@ -92,7 +92,14 @@ from pos2.hydraulics.topology import (
 from pos2.network.model import Network
 from pos2.units import G, R
 
-__all__ = ["DEFAULT_LHV_J_PER_KG", "SteadyOptions", "SteadyResult", "jacobian_at_solution", "solve_steady"]
+__all__ = [
+    "DEFAULT_LHV_J_PER_KG",
+    "SteadyOptions",
+    "SteadyResult",
+    "jacobian_at_solution",
+    "solve_steady",
+    "state_from_result",
+]
 
 DEFAULT_LHV_J_PER_KG: float = 49.0e6
 """Lower heating value of the fuel gas when neither the station nor the gas model gives one [J/kg].
@@ -912,8 +919,15 @@ def _compressor_factor(st: _State, x: FloatArray) -> tuple[FloatArray, FloatArra
     return factor, power
 
 
-def _march_temperatures(st: _State, x: FloatArray) -> FloatArray:
-    """Node temperatures for the flows and pressures in ``x`` (one sparse linear solve)."""
+def _march_temperatures(
+    st: _State, x: FloatArray, storage: tuple[FloatArray, FloatArray] | None = None
+) -> FloatArray:
+    """Node temperatures for the flows and pressures in ``x`` (one sparse linear solve).
+
+    ``storage`` adds a per-node diagonal [kg/s] and right-hand side [kg K/s] to the node balances of
+    enthalpy flow (divided by cp): the heat stored in the gas of a node's control volume, used by the
+    transient solver (backward Euler); ``None`` for the steady state.
+    """
     topo, gas, opts = st.topo, st.gas, st.opts
     nn, ns, nc = topo.n_nodes, topo.n_segments, topo.c_from.size
     amb = opts.ambient_temperature_k
@@ -991,10 +1005,18 @@ def _march_temperatures(st: _State, x: FloatArray) -> FloatArray:
     src_flow = np.concatenate([_pressure_source_flows(st, x), topo.fs_flow])
     src_w = np.maximum(src_flow, 0.0)
 
-    wsum = np.bincount(r_all, weights=w, minlength=nn) + np.bincount(src_nodes, weights=src_w, minlength=nn)
-    rhs = np.bincount(r_all, weights=w * ga, minlength=nn) + np.bincount(
-        src_nodes, weights=src_w * src_t, minlength=nn
+    wsum = np.asarray(
+        np.bincount(r_all, weights=w, minlength=nn) + np.bincount(src_nodes, weights=src_w, minlength=nn),
+        dtype=np.float64,
     )
+    rhs = np.asarray(
+        np.bincount(r_all, weights=w * ga, minlength=nn)
+        + np.bincount(src_nodes, weights=src_w * src_t, minlength=nn),
+        dtype=np.float64,
+    )
+    if storage is not None:
+        wsum = np.asarray(wsum + storage[0], dtype=np.float64)
+        rhs = np.asarray(rhs + storage[1], dtype=np.float64)
     stagnant = wsum <= 1e-9 * st.m_ref
     diag = np.where(stagnant, 1.0, wsum)
     rhs = np.where(stagnant, amb, rhs)
@@ -1449,27 +1471,21 @@ def _check_stations(net: Network, comp: pd.DataFrame, regs: pd.DataFrame) -> Non
             )
 
 
-def jacobian_at_solution(
-    net: Network, gas: GasModel, opts: SteadyOptions, res: SteadyResult, *, reduced: bool = True
-) -> csc_matrix:
-    """The Newton matrix at a converged solution (for benchmarks and diagnostics).
+def state_from_result(topo: Topology, res: SteadyResult) -> tuple[FloatArray, FloatArray]:
+    """The solver's unknowns ``x = [p^2, m]`` and the node temperatures of a converged result.
 
     Parameters
     ----------
-    net
-        The network that was solved [-].
-    gas
-        The gas model used [-].
-    opts
-        The options used [-].
+    topo
+        The topology the result was solved on (same network and segment length) [-].
     res
-        The result of :func:`solve_steady` for these inputs [-].
-    reduced
-        ``True``: the matrix each Newton step factorises (segment flows eliminated);
-        ``False``: the full Jacobian in ``[p^2, m]`` [-].
+        A result of :func:`solve_steady` [-].
+
+    Returns
+    -------
+    tuple
+        ``x`` [Pa^2 and kg/s] and the temperature of every node (junctions and internal nodes) [K].
     """
-    st = _prepare(net, gas, opts)
-    topo = st.topo
     x = np.zeros(topo.n_unknowns)
     ns, nc, nr = topo.n_segments, topo.c_from.size, topo.r_from.size
     last_seg = topo.pipe_first_seg + topo.pipe_nseg - 1
@@ -1492,9 +1508,33 @@ def jacobian_at_solution(
     o += nc
     x[o : o + nr] = res.regulators.flow_kg_per_s.to_numpy()
     x[o + nr :] = res.valves.flow_kg_per_s.to_numpy()
+    return x, t
+
+
+def jacobian_at_solution(
+    net: Network, gas: GasModel, opts: SteadyOptions, res: SteadyResult, *, reduced: bool = True
+) -> csc_matrix:
+    """The Newton matrix at a converged solution (for benchmarks and diagnostics).
+
+    Parameters
+    ----------
+    net
+        The network that was solved [-].
+    gas
+        The gas model used [-].
+    opts
+        The options used [-].
+    res
+        The result of :func:`solve_steady` for these inputs [-].
+    reduced
+        ``True``: the matrix each Newton step factorises (segment flows eliminated);
+        ``False``: the full Jacobian in ``[p^2, m]`` [-].
+    """
+    st = _prepare(net, gas, opts)
+    x, t = state_from_result(st.topo, res)
     if opts.thermal:
         st.t_node = t
-        st.t_seg = _segment_temperatures(topo, t)
+        st.t_seg = _segment_temperatures(st.topo, t)
     _r, jp = _evaluate(st, x, jac=True)
     assert jp is not None
     if not reduced:
