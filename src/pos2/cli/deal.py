@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from rich.table import Table
 
+from pos2.bargaining import DealResult
 from pos2.cli import app
 from pos2.cli.common import (
     DebugOpt,
@@ -74,15 +75,24 @@ def deal(
         t.add_column("quantity")
         t.add_column("value", justify="right")
         z = res.zopa_usd_per_kcm
+        fl = res.valuation.summary["russia_min_price_by_principal_usd_per_kcm"]
+        po = res.price_only
         rows = [
-            ("China's highest acceptable price", _fmt(res.china_max_usd_per_kcm)),
+            ("China's highest acceptable price (contract valuation)", _fmt(res.china_max_usd_per_kcm)),
+            (
+                f"  risk-averse reading (weight {res.valuation.reference_risk_weight:g})",
+                _fmt(res.valuation.risk_adjusted_china_max_usd_per_kcm),
+            ),
+            ("Gazprom's lowest price (taxes and its capital are costs)", _fmt(fl["gazprom"])),
+            ("the Russian state's lowest price (taxes are revenue)", _fmt(fl["state"])),
+            ("price-only: China's highest acceptable price", _fmt(po["china_max_price_usd_per_kcm"])),
             ("  of which cost saving", _fmt(res.china_cost_saving_usd_per_kcm)),
             ("  of which security value (Hormuz)", _fmt(res.china_security_value_usd_per_kcm)),
             *(
                 (f"  case {name}", _fmt(case["max_price_usd_per_kcm"]))
                 for name, case in res.china_cases.items()
             ),
-            (f"Russia's reservation price ({res.russia.view})", _fmt(res.russia.min_price_usd_per_kcm)),
+            (f"price-only: Russia's reservation ({res.russia.view})", _fmt(res.russia.min_price_usd_per_kcm)),
             (f"  project breakeven ({res.russia.breakeven_source})", _fmt(res.russia.breakeven_usd_per_kcm)),
             ("  opportunity cost of the gas", _fmt(res.russia.opportunity_usd_per_kcm)),
             ("zone of agreement", "empty" if z is None else f"{z[0]:,.0f} - {z[1]:,.0f}"),
@@ -101,6 +111,7 @@ def deal(
         for k, v in rows:
             t.add_row(k, v)
         out_console.print(t)
+        _print_valuation(res)
         h = Table(title="hindcast")
         for c in ("date", "Russia min", "China max", "Nash", "model", "actual"):
             h.add_column(c)
@@ -114,3 +125,46 @@ def deal(
                 r.round.actual_outcome,
             )
         out_console.print(h)
+
+
+def _print_valuation(res: DealResult) -> None:
+    """The gap waterfall, the lever effects and the efficient terms (when computed)."""
+    val = res.valuation
+    if val.gap_waterfall:
+        w = Table(
+            title="gap waterfall: from China's LNG parity to its highest price, and from Russia's "
+            f"resource cost to Gazprom's lowest (USD/kcm; on {val.contract_terms.get('paths', '?')} paths, "
+            f"the headline on {val.summary['paths']})"
+        )
+        w.add_column("step")
+        w.add_column("USD/kcm", justify="right")
+        for r in val.gap_waterfall:
+            label = r["step"].replace("_", " ")
+            w.add_row(
+                label if r["kind"] == "total" else f"  {label}",
+                f"{r['usd_per_kcm']:+,.1f}" if r["kind"] == "step" else _fmt(r["usd_per_kcm"]),
+            )
+        out_console.print(w)
+    if val.lever_effects:
+        lv = Table(title="lever effects against the scenario's contract")
+        for c in ("lever", "China max [USD/kcm]", "Gazprom min [USD/kcm]", "joint surplus [USD bn]"):
+            lv.add_column(c, justify="right")
+        for e in val.lever_effects:
+            lv.add_row(
+                e["lever"].replace("_", " "),
+                f"{e['china_max_delta']:+,.1f}",
+                f"{e['russia_min_delta']:+,.1f}",
+                f"{e['joint_surplus_delta']:+,.2f}",
+            )
+        out_console.print(lv)
+    if val.contract_terms:
+        ct = val.contract_terms
+        out_console.print(
+            f"terms ({ct['basis']}, {ct['contracts_searched']} contracts, {ct['paths']} paths): "
+            f"{ct['acq_bcm']:g} bcm/yr, take-or-pay {ct['take_or_pay']:.0%}, "
+            f"flexibility {ct['flex_band']:.0%}, "
+            f"China's share {ct['china_share']:.0%} ({'equity' if ct['equity'] else 'loan'}); China max "
+            f"{_fmt(ct['china_max_price_usd_per_kcm'])}, "
+            f"Gazprom min {_fmt(ct['gazprom_min_price_usd_per_kcm'])}, "
+            f"state min {_fmt(ct['state_min_price_usd_per_kcm'])} USD/kcm"
+        )

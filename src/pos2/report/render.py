@@ -22,6 +22,7 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from pos2.bargaining import DealResult
 from pos2.errors import OutputError, Pos2Error
 from pos2.pipeline import Pipeline, PipelineResult, ProgressFn
 from pos2.report import figures as figs
@@ -425,6 +426,70 @@ def _economics_sections(doc: _Doc, chain: PipelineResult) -> None:
     doc.add("npv", "NPV per party", npv)
 
 
+def _valuation_html(res: DealResult) -> str:
+    """The contract valuation: the two Russian principals, the gap waterfall, the levers and the terms."""
+    val, po = res.valuation, res.price_only
+    fl = val.summary["russia_min_price_by_principal_usd_per_kcm"]
+    dist = val.summary["china_value_distribution_usd_per_kcm"]
+    zone = (
+        "empty"
+        if res.zopa_usd_per_kcm is None
+        else f"{res.zopa_usd_per_kcm[0]:,.0f}–{res.zopa_usd_per_kcm[1]:,.0f}"
+    )
+    po_zone = po["zopa_usd_per_kcm"]
+    rows = [
+        ("China's highest acceptable price (expectation)", res.china_max_usd_per_kcm),
+        (
+            f"China's highest price, risk-averse reading (mean-CVaR weight {val.reference_risk_weight:g})",
+            val.risk_adjusted_china_max_usd_per_kcm,
+        ),
+        (
+            "Gazprom's lowest price (export duty, mineral tax and its cost of capital are costs)",
+            fl["gazprom"],
+        ),
+        ("The Russian state's lowest price (the taxes are its revenue)", fl["state"]),
+        ("Zone of agreement with Gazprom (headline)", zone),
+        (
+            "Price-only zone (issue 6 model: supply LP against the breakeven)",
+            "empty" if not po_zone else f"{po_zone[0]:,.0f}–{po_zone[1]:,.0f}",
+        ),
+        (
+            "China's value of the contract per 1,000 m3 at its limit, P10 / P50 / P90 / CVaR10",
+            f"{dist['p10']:,.0f} / {dist['p50']:,.0f} / {dist['p90']:,.0f} / {dist['cvar10']:,.0f}",
+        ),
+    ]
+    out = (
+        "<h3>The contract valuation</h3><p class='small'>Prices are mean contract prices over "
+        f"{val.summary['paths']:,} price, demand and Hormuz paths and the delivery years, USD 2025 per "
+        "1,000 m3 at the border (docs/deal_valuation.md). The zone with the state is what a full tax "
+        "waiver would open; the price-only zone is what the old model said, for comparison.</p>"
+        + _table(pd.DataFrame([{"quantity": k, "value": v} for k, v in rows]))
+    )
+    if val.gap_waterfall:
+        paths = val.contract_terms.get("paths")
+        out += (
+            f"<h3>Gap waterfall</h3><p class='small'>Each element switched on in turn, on {paths} common "
+            "paths (levels differ from the headline by sampling; the steps are accurate).</p>"
+            + _table(pd.DataFrame(val.gap_waterfall).rename(columns={"usd_per_kcm": "USD/kcm"}))
+        )
+    if val.lever_effects:
+        out += "<h3>Levers: change of each side's limit and of the joint surplus</h3>" + _table(
+            pd.DataFrame(val.lever_effects).rename(
+                columns={
+                    "china_max_delta": "China max [USD/kcm]",
+                    "russia_min_delta": "Gazprom min [USD/kcm]",
+                    "joint_surplus_delta": "joint surplus [USD bn]",
+                }
+            )
+        )
+    if val.contract_terms:
+        ct = val.contract_terms
+        out += f"<h3>Efficient terms ({_esc(ct['basis'])})</h3>" + _table(
+            pd.DataFrame([{"term": k, "value": v} for k, v in ct.items() if k != "basis"])
+        )
+    return out
+
+
 def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
     deal = chain.deal
     d = deal_numbers(deal.result)
@@ -436,7 +501,7 @@ def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
         ):
             doc.add(anchor, title, _stage_error(deal.error))
         return
-    body = doc.fig(figs.zopa_figure(d))
+    body = doc.fig(figs.zopa_figure(d)) + _valuation_html(deal.get())
     by_year = pd.DataFrame(dig(deal.data, "china", "by_year") or [])
     if {"year", "max_price_usd_per_kcm", "russia_min_price_usd_per_kcm"} <= set(by_year.columns):
         res = deal.get()

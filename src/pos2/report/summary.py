@@ -165,11 +165,22 @@ def why_answer(chain: PipelineResult) -> Answer:
     gap = price_gap_usd_per_kcm(d)
     delay = dig(chain.deal.data, "delay") or {}
     if gap is not None and gap < 0:
+        floors = d.get("russia_min_price_by_principal_usd_per_kcm") or {}
+        state = floors.get("state")
+        hi = d.get("china_max_price_usd_per_kcm")
         reason = (
-            "The prices do not overlap: what China can get from its alternatives (domestic gas, "
-            "Central Asia, Power of Siberia 1 and the Far Eastern route, LNG) caps its price below what "
-            "Russia needs to cover the line and the gas."
+            "The prices do not overlap for the contract as proposed: what China can get from its "
+            "alternatives (its contracted LNG, much of it take-or-pay, domestic gas, Central Asia, Power "
+            "of Siberia 1, less the cost of depending on one supplier) caps its price below the lowest "
+            "price at which Gazprom, paying the export duty and the mineral tax at its sanctions-era "
+            "cost of capital, covers the line and the gas."
         )
+        if isinstance(state, int | float) and isinstance(hi, int | float) and state <= hi:
+            reason += (
+                f" The Russian state, for which the taxes are revenue, could accept down to {_n(state)} "
+                "USD per 1,000 m³: a zone exists only if the state gives up part of its taxes, which its "
+                "finance ministry said in 2025 it has no room to do (deal_inputs.md)."
+            )
     elif gap is not None:
         now, wait = delay.get("value_sign_now_usd_per_kcm"), delay.get("value_wait_usd_per_kcm")
         if delay.get("china_signs_now") is False and now is not None and wait is not None:
