@@ -75,9 +75,18 @@ def test_json_contract(summary: dict[str, object]) -> None:
 
 
 def test_lng_lever_moves_chinas_price(summary: dict[str, object]) -> None:
-    q = run_in_process("--json", "--set", "hormuz.closure_months=6", "--set", "lng.price_usd_per_mmbtu=25.40")
+    # lng.price_usd_per_mmbtu is the price-only model's LNG level; the valuation's is its LNG deck
+    q = run_in_process(
+        "--json",
+        "--set", "hormuz.closure_months=6",
+        "--set", "lng.price_usd_per_mmbtu=25.40",
+        "--set", "valuation.jkm_long_run_usd_per_mmbtu=14",
+    )  # fmt: skip
     assert q.returncode == 0, q.stderr
-    assert json.loads(q.stdout)["china_max_price_usd_per_kcm"] > summary["china_max_price_usd_per_kcm"]
+    out = json.loads(q.stdout)
+    assert out["china_max_price_usd_per_kcm"] > summary["china_max_price_usd_per_kcm"]  # type: ignore[operator]
+    po, po0 = out["price_only"], summary["price_only"]
+    assert po["china_max_price_usd_per_kcm"] > po0["china_max_price_usd_per_kcm"]  # type: ignore[index]
 
 
 def test_beta_outside_unit_interval_is_a_clear_error() -> None:

@@ -126,13 +126,15 @@ def test_report_refuses_to_overwrite_without_force(
 
 def test_report_with_set_records_the_override(tmp_path: Path) -> None:
     r = run_pos2(
-        "report", "--out", str(tmp_path), "--set", "bargaining.china_power=0.5", "--quiet", "--no-analyses",
+        "report", "--out", str(tmp_path), "--set", "bargaining.china_power=0.5",
+        "--set", "finance.china_share=1.0",
+        "--quiet", "--no-analyses",
         "--paths", "0", "--json", "--format", "json",
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     summary = json.loads(r.stdout)
-    assert summary["overrides"] == {"bargaining.china_power": 0.5}
+    assert summary["overrides"] == {"bargaining.china_power": 0.5, "finance.china_share": 1.0}
     assert summary["nash_price_usd_per_kcm"] is not None
     assert "sources.json" in summary["tables"]
     assert json.loads((tmp_path / "sources.json").read_text())[0]["key"]

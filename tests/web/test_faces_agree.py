@@ -23,7 +23,8 @@ from pos2.scenario import load_scenario
 from pos2.sweep.evaluate import DealEvaluator
 from pos2.sweep.evaluator import clear_caches
 
-LEVERS = {"contract.slope": 0.115, "hormuz.closure_months": 4.0}
+LEVERS = {"contract.slope": 0.115, "finance.china_share": 0.5, "hormuz.closure_months": 4.0}
+"""Levers under which a zone of agreement exists (China finances half the line)."""
 PATHS, SEED = 64, 11
 REL = 1e-9
 

@@ -452,8 +452,8 @@ def value_deal(scenario: Scenario, costs: ProjectCosts, *, detail: bool = True) 
         on ``valuation.detail_paths`` paths (several more stacks; skipped by the dashboard) [-].
     """
     v = scenario.model.valuation
-    # interactive use (no detail): the headline on the detail paths, so a lever answers in about a second
-    inputs = engine_inputs(scenario, costs=costs, n_paths=None if detail else v.detail_paths)
+    # the headline on valuation.paths in every face (CLI, report, dashboard, API, sweeps): one basis
+    inputs = engine_inputs(scenario, costs=costs)
     contract = base_contract(scenario)
     summary = deal_summary(inputs, contract)
     summary["paths"] = inputs.settings.n_paths

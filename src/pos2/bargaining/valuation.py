@@ -588,12 +588,14 @@ def nash_prices(
     limits: Limits,
     china_power: float,
     *,
-    iterations: int = 40,
+    iterations: int = 60,
+    tol_usd_per_kcm: float = 1e-3,
 ) -> np.ndarray:
     """Generalised Nash price per contract: ``argmax CE_China^beta * NPV_Gazprom^(1 - beta)`` [USD/kcm].
 
-    Golden-section search on the shift between Gazprom's and China's limits (Nash 1950; Kalai 1977);
-    NaN where the contract is infeasible.
+    Golden-section search on the shift between Gazprom's and China's limits (Nash 1950; Kalai 1977),
+    one new evaluation per step, until every bracket is narrower than ``tol_usd_per_kcm``; NaN where
+    the contract is infeasible.
     """
     if not 0 <= china_power <= 1:
         raise BargainingError(f"china_power must lie in [0, 1], got {china_power}")
@@ -614,13 +616,16 @@ def nash_prices(
     x1, x2 = b - g * (b - a), a + g * (b - a)
     f1, f2 = objective(x1), objective(x2)
     for _ in range(iterations):
+        if np.all(b - a < tol_usd_per_kcm):
+            break
         left = f1 >= f2
         b = np.where(left, x2, b)
         a = np.where(left, a, x1)
-        x2n = np.where(left, x1, a + g * (b - a))
-        x1n = np.where(left, b - g * (b - a), x2)
-        x1, x2 = x1n, x2n
-        f1, f2 = objective(x1), objective(x2)
+        # one new point per contract: the kept interior point carries its value over
+        new = np.where(left, b - g * (b - a), a + g * (b - a))
+        f_new = objective(new)
+        x1, x2 = np.where(left, new, x2), np.where(left, x1, new)
+        f1, f2 = np.where(left, f_new, f2), np.where(left, f1, f_new)
     return np.where(ok, base + 0.5 * (a + b), np.nan)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 import pos2.bargaining.deal as deal_mod
 import pos2.pipeline as pipeline_mod
+import pos2.sweep.evaluate as evaluate_mod
 import pos2.twin.analysis as twin_mod
 from pos2.economics import breakeven_price
 from pos2.pipeline import Pipeline
@@ -44,7 +45,9 @@ def test_contract_and_finance_levers_reuse_hydraulics_and_supply_lp(
         calls["lp"] += 1
         return solve_supply(*a, **k)
 
-    deal_mod._solve_cached.cache_clear()  # count the LP solves of this sweep alone
+    deal_mod._solve_cached.cache_clear()  # count the LP solves and twin runs of this sweep alone
+    clear_caches()
+    monkeypatch.setattr(evaluate_mod, "_PIPELINE", Pipeline(cache_size=4))
     monkeypatch.setattr(pipeline_mod, "run_twin", counting_twin)
     monkeypatch.setattr(deal_mod, "solve_supply", counting_lp)
     spec = tmp_path / "s.toml"
