@@ -98,9 +98,9 @@ def test_beta_outside_unit_interval_is_a_clear_error() -> None:
 
 
 def test_negative_discount_rate_is_a_clear_error() -> None:
-    p = run_in_process("--set", "bargaining.china_discount_rate=-0.1")
+    p = run_in_process("--set", "finance.discount_rate_china=-0.1")
     assert p.returncode == 2
-    assert "china_discount_rate" in p.stderr
+    assert "discount_rate_china" in p.stderr
     assert "Traceback" not in p.stderr
 
 

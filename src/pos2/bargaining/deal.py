@@ -360,7 +360,7 @@ def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int,
         m.demand,
         m.contract.acq_bcm_per_year,
         m.bargaining.ramp_years,
-        m.bargaining.china_discount_rate,
+        m.finance.discount_rate_china,
         decks,
         first_gas,
     )
@@ -411,7 +411,7 @@ def _delay(m: ScenarioModel, v: float, r: float, first_year: int) -> DelayResult
         max(v, 1e-6),
         max(r, 1e-6),
         china_power=b.china_power,
-        china_discount_rate=b.china_discount_rate,
+        china_discount_rate=m.finance.discount_rate_china,
         volatility=b.china_value_volatility,
         drift=b.china_value_drift,
         russia_drift=b.russia_reservation_drift,
@@ -429,7 +429,7 @@ def _waiting_drift(m: ScenarioModel, v: float, r: float, first_year: int) -> flo
         v,
         r,
         china_power=b.china_power,
-        china_discount_rate=b.china_discount_rate,
+        china_discount_rate=m.finance.discount_rate_china,
         volatility=b.china_value_volatility,
         drift=b.china_value_drift,
         first_year=first_year,
@@ -513,7 +513,7 @@ def hindcast(
         first_gas = tuple(r.year + m.bargaining.first_gas_lag_years for r in rs)
         sup = solve_china(m, decks, first_gas)
         for r, deck in zip(rs, decks, strict=True):
-            china = china_values(sup, deck.name, m.bargaining.china_discount_rate, r.year)
+            china = china_values(sup, deck.name, m.finance.discount_rate_china, r.year)
             v = china["max_price_usd_per_kcm"]
             rus = _russia(m, be, r.europe_price_usd_per_kcm if r.europe_outlet else None)
             rmin = rus.min_price_usd_per_kcm
@@ -574,17 +574,14 @@ def negotiate(
     b = m.bargaining
     if not 0.0 <= b.china_power <= 1.0:
         raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {b.china_power}")
-    for name in ("china_discount_rate", "russia_discount_rate"):
-        if getattr(b, name) < 0:
-            raise BargainingError(f"bargaining.{name} must be >= 0, got {getattr(b, name)}")
     breakeven = breakeven_usd_per_kcm
     deck = scenario_deck(m)
     first_gas = b.first_round_year + b.first_gas_lag_years
     cases = case_decks(m)
     sup = solve_china(m, (deck, *cases), (first_gas,) * (1 + len(cases)))
-    china = china_values(sup, SCENARIO_DECK, b.china_discount_rate, b.first_round_year)
+    china = china_values(sup, SCENARIO_DECK, m.finance.discount_rate_china, b.first_round_year)
     china_cases = {
-        c.name: china_values(sup, c.name, b.china_discount_rate, b.first_round_year) for c in cases
+        c.name: china_values(sup, c.name, m.finance.discount_rate_china, b.first_round_year) for c in cases
     }
     v = china["max_price_usd_per_kcm"]
     rus = _russia(m, breakeven, None)
@@ -607,8 +604,8 @@ def negotiate(
     nash_c = float(nash_c) if z_c is not None and math.isfinite(nash_c) else None
 
     # Rubinstein: pie above the gas's opportunity price; Russia's outside option is keeping its capital
-    d_r = discount_factor(b.russia_discount_rate, b.round_interval_years)
-    d_c = discount_factor(b.china_discount_rate, b.round_interval_years)
+    d_r = discount_factor(m.finance.discount_rate_russia, b.round_interval_years)
+    d_c = discount_factor(m.finance.discount_rate_china, b.round_interval_years)
     pie = v - rus.opportunity_usd_per_kcm
     w_r = (
         max(rus.breakeven_usd_per_kcm - rus.opportunity_usd_per_kcm, 0.0)
@@ -619,12 +616,12 @@ def negotiate(
     rub = rus.opportunity_usd_per_kcm + split[0] if split else None
     # the same game (Russia's outside option included) as offers become frequent: interval -> 0
     rub_lim = None
-    if pie > 0 and b.russia_discount_rate + b.china_discount_rate > 0:
+    if pie > 0 and m.finance.discount_rate_russia + m.finance.discount_rate_china > 0:
         dt = RUBINSTEIN_LIMIT_INTERVAL_YEARS
         lim = rubinstein_with_outside_options(
             pie,
-            discount_factor(b.russia_discount_rate, dt),
-            discount_factor(b.china_discount_rate, dt),
+            discount_factor(m.finance.discount_rate_russia, dt),
+            discount_factor(m.finance.discount_rate_china, dt),
             w_r,
             0.0,
         )

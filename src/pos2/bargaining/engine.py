@@ -144,7 +144,7 @@ def engine_inputs(
     )
     parties = Parties(
         china_rate=m.finance.discount_rate_china,
-        gazprom_rate=v.gazprom_rate,
+        gazprom_rate=m.finance.discount_rate_russia,
         export_duty_share=m.taxes.export_duty_share,
         met_usd_per_kcm=m.taxes.met_usd_per_kcm,
         risk_weight=v.risk_weight if risk_weight is None else risk_weight,

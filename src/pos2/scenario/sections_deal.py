@@ -45,12 +45,6 @@ class BargainingSection(Section):
     china_power: float = field(
         unit="-", description="China's bargaining power beta in the Nash solution.", ge=0, le=1
     )
-    china_discount_rate: float = field(
-        0.08, unit="1/yr", description="China's rate of time preference in the bargaining games.", ge=0
-    )
-    russia_discount_rate: float = field(
-        0.12, unit="1/yr", description="Russia's rate of time preference in the bargaining games.", ge=0
-    )
     round_interval_years: float = field(
         1.0, unit="yr", description="Time between negotiation rounds (summits).", gt=0, le=10
     )
@@ -325,12 +319,6 @@ class ValuationSection(Section):
     )
     jkm_spike_ratio: float = field(
         unit="-", description="Spot LNG multiple in a year with the Strait of Hormuz closed.", ge=1, le=20
-    )
-    gazprom_rate: float = field(
-        unit="1/yr (real)",
-        description="Gazprom's (and the state's) cost of capital in the contract valuation.",
-        gt=0,
-        lt=1,
     )
     risk_weight: float = field(
         unit="-",

@@ -23,7 +23,7 @@ def test_engine_inputs_come_from_the_scenario_with_sources() -> None:
     inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS))
     assert inputs.parties.supplier_cap_share == pytest.approx(0.3)
     src = {s.key: s for s in load_scenario("pos2").sources}
-    for key in ("valuation.hh_usd_per_mmbtu", "valuation.gazprom_rate", "valuation.risk_weight"):
+    for key in ("valuation.hh_usd_per_mmbtu", "finance.discount_rate_russia", "valuation.risk_weight"):
         assert src[key].source or src[key].assumption, key
 
 

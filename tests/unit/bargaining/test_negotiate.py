@@ -107,8 +107,8 @@ def test_run_deal_works() -> None:
     ("key", "value"),
     [
         ("bargaining.china_power", 1.2),
-        ("bargaining.china_discount_rate", -0.05),
-        ("bargaining.russia_discount_rate", -1),
+        ("finance.discount_rate_china", -0.05),
+        ("finance.discount_rate_russia", -1),
     ],
 )
 def test_bad_levers_are_scenario_errors(key: str, value: float) -> None:
@@ -197,7 +197,8 @@ def test_rubinstein_limit_is_the_limit_of_the_game_solved() -> None:
         opp = res.russia.opportunity_usd_per_kcm
         pie = res.price_only["china_max_price_usd_per_kcm"] - opp
         keep = 0.0 if res.russia.view == "opportunity" else max(res.russia.breakeven_usd_per_kcm - opp, 0.0)
-        share = b.china_discount_rate / (b.china_discount_rate + b.russia_discount_rate)
+        f = scn.model.finance
+        share = f.discount_rate_china / (f.discount_rate_china + f.discount_rate_russia)
         expect = opp + max(keep, share * pie)
         assert res.rubinstein_limit_price_usd_per_kcm == pytest.approx(expect, rel=1e-3), sets
 
