@@ -193,7 +193,6 @@ def test_rubinstein_limit_is_the_limit_of_the_game_solved() -> None:
     for sets in ([], ["bargaining.russia_view=opportunity"], ["finance.discount_rate_russia=0.15"]):
         scn = load_scenario("pos2", sets)
         res = _negotiate(scn, 206.0)
-        b = scn.model.bargaining
         opp = res.russia.opportunity_usd_per_kcm
         pie = res.price_only["china_max_price_usd_per_kcm"] - opp
         keep = 0.0 if res.russia.view == "opportunity" else max(res.russia.breakeven_usd_per_kcm - opp, 0.0)

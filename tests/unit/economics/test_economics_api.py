@@ -56,7 +56,8 @@ def test_tariff_reduces_to_the_annuity(pos2: Scenario, twin: TwinSummary) -> Non
     t = levelized_tariff(scn, twin)
     k = build_project(scn, twin).capex.total_usd
     v = 50e9 / 1e3
-    expected = k * capital_recovery_factor(0.08, 30) / v + 0.02 * k / v + 1.5 / 50 * 45.0
+    rate = scn.model.finance.discount_rate_russia
+    expected = k * capital_recovery_factor(rate, 30) / v + 0.02 * k / v + 1.5 / 50 * 45.0
     assert t.total_usd_per_kcm == pytest.approx(expected, rel=1e-12)
     assert t.total_usd_per_mmbtu == pytest.approx(expected / 32.06)
     # ramp-up spreads the same costs over less gas early: dearer

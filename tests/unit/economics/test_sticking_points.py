@@ -21,6 +21,7 @@ SHORT = {
     "contract.ramp_up_years": 0,
     "contract.make_up_years": 0,
     "finance.loan_repay_years": 2,
+    "finance.discount_rate_russia": 0.08,  # the hand calculation discounts both parties at 8 %
 }
 V = 50e6  # ACQ [1,000 m3/yr]
 DUTY = 0.30
