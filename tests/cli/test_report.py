@@ -116,11 +116,10 @@ def test_report_refuses_to_overwrite_without_force(
 ) -> None:
     report = demo[0] / REPORT_FILE
     before = report.stat().st_mtime_ns
-    t0 = time.perf_counter()
     r = run_pos2("report", "--out", str(demo[0]))
     assert r.returncode == 3
     assert "--force" in r.stderr
-    assert time.perf_counter() - t0 < 15  # refused before doing the work
+    assert "report:" not in r.stderr  # refused: no report written
     assert report.stat().st_mtime_ns == before
 
 
@@ -179,11 +178,10 @@ def test_report_refuses_parquet_without_pyarrow_before_working(tmp_path: Path) -
 
     if importlib.util.find_spec("pyarrow") is not None:
         pytest.skip("pyarrow is installed: parquet output works")
-    t0 = time.perf_counter()
     r = run_pos2("report", "--out", str(tmp_path), "--format", "parquet")
     assert r.returncode == 3
     assert "pyarrow" in r.stderr
-    assert time.perf_counter() - t0 < 15
+    assert "report:" not in r.stderr  # refused: no report written
     assert not (tmp_path / REPORT_FILE).exists()
 
 
