@@ -10,8 +10,9 @@ to Gazprom's lowest price; :func:`lever_effects` moves one lever at a time.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -202,34 +203,32 @@ def base_contract(scenario: Scenario) -> dict[str, Any]:
 def build(inputs: EngineInputs, **settings_changes: Any) -> Stack:
     """China's supply stack for the inputs (optionally with changed stack settings), cached.
 
-    The stack depends only on the stack settings, the price model and the shipped portfolio, so a
-    contract, cost or party lever reuses it (the last few stacks are kept per process).
+    The stack depends only on the stack settings, the price model and the portfolio (all part of the
+    key), so a contract, cost or party lever reuses it (the last :data:`STACKS_KEPT` per process).
     """
     s = replace(inputs.settings, **settings_changes)
     pm = inputs.price_model
-    key = (
-        s,
-        *(tuple(np.asarray(getattr(pm, f)).ravel().tolist()) for f in ("kappa", "sigma", "mu", "corr", "x0")),
+    pm_key = tuple(
+        tuple(np.asarray(getattr(pm, f)).ravel().tolist()) for f in ("kappa", "sigma", "mu", "corr", "x0")
     )
-    return _build_cached(key, s, _Held(inputs.portfolio, pm))
+    key = (s, pm_key, inputs.portfolio)
+    with _STACK_LOCK:
+        hit = _STACKS.get(key)
+        if hit is not None:
+            _STACKS.move_to_end(key)
+            return hit
+    stack = build_stack(inputs.portfolio, s, pm, market=simulate_market(s, pm))
+    with _STACK_LOCK:
+        _STACKS[key] = stack
+        while len(_STACKS) > STACKS_KEPT:
+            _STACKS.popitem(last=False)
+    return stack
 
 
-class _Held:
-    """Carries unhashable arguments past :func:`functools.lru_cache` (excluded from the key)."""
-
-    def __init__(self, portfolio: Portfolio, pm: PriceModel) -> None:
-        self.portfolio, self.pm = portfolio, pm
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Held)
-
-
-@lru_cache(maxsize=16)
-def _build_cached(key: tuple[Any, ...], s: StackSettings, held: _Held) -> Stack:
-    return build_stack(held.portfolio, s, held.pm, market=simulate_market(s, held.pm))
+STACKS_KEPT = 16
+"""Supply stacks kept per process (a waterfall and the lever effects need about seven)."""
+_STACKS: OrderedDict[tuple[Any, ...], Stack] = OrderedDict()
+_STACK_LOCK = threading.Lock()
 
 
 def deal_limits(inputs: EngineInputs, grid: ContractGrid, stack: Stack | None = None) -> Limits:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,19 @@ def _conversion(data: dict[str, Any], path: Path, text: str) -> dict[str, float]
 
 
 def load_portfolio(path: Path | None = None) -> Portfolio:
+    """Load and validate China's contract portfolio (the shipped one is read once per process).
+
+    See :func:`read_portfolio` for the format and the errors.
+    """
+    return _shipped_portfolio() if path is None else read_portfolio(path)
+
+
+@lru_cache(maxsize=1)
+def _shipped_portfolio() -> Portfolio:
+    return read_portfolio(None)
+
+
+def read_portfolio(path: Path | None = None) -> Portfolio:
     """Load and validate China's contract portfolio.
 
     Parameters
