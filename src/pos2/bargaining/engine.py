@@ -20,6 +20,7 @@ import numpy as np
 from pos2.bargaining.portfolio import Portfolio, load_portfolio
 from pos2.bargaining.stack import Stack, StackSettings, build_stack, simulate_market
 from pos2.bargaining.valuation import (
+    LIMIT_PARTIES,
     ContractGrid,
     Limits,
     Parties,
@@ -231,9 +232,14 @@ _STACKS: OrderedDict[tuple[Any, ...], Stack] = OrderedDict()
 _STACK_LOCK = threading.Lock()
 
 
-def deal_limits(inputs: EngineInputs, grid: ContractGrid, stack: Stack | None = None) -> Limits:
-    """Each party's limit price for every contract of ``grid`` on the inputs' stack."""
-    return limit_prices(grid, stack or build(inputs), inputs.costs, inputs.parties)
+def deal_limits(
+    inputs: EngineInputs,
+    grid: ContractGrid,
+    stack: Stack | None = None,
+    which: tuple[str, ...] = LIMIT_PARTIES,
+) -> Limits:
+    """The limit prices of the parties in ``which`` for every contract of ``grid`` on the inputs' stack."""
+    return limit_prices(grid, stack or build(inputs), inputs.costs, inputs.parties, which=which)
 
 
 def gap_waterfall(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[str, Any]]:
@@ -255,7 +261,8 @@ def gap_waterfall(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[s
     neutral = replace(p, risk_weight=0.0, dependence=False, holdup=False)
 
     def china(stack: Stack, parties: Parties) -> float:
-        return float(limit_prices(grid, stack, inputs.costs, parties).china_max_usd_per_kcm[0])
+        lim = limit_prices(grid, stack, inputs.costs, parties, which=("china",))
+        return float(lim.china_max_usd_per_kcm[0])
 
     parity = china(build(inputs, portfolio_mode="flexible", **calm), neutral)
     top = china(build(inputs, **calm), neutral)
@@ -265,7 +272,8 @@ def gap_waterfall(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[s
     dep = china(full, replace(p, holdup=False))
 
     def russia(parties: Parties) -> float:
-        return float(limit_prices(grid, full, inputs.costs, parties).gazprom_min_usd_per_kcm[0])
+        lim = limit_prices(grid, full, inputs.costs, parties, which=("gazprom",))
+        return float(lim.gazprom_min_usd_per_kcm[0])
 
     r0 = replace(p, export_duty_share=0.0, met_usd_per_kcm=0.0, gazprom_rate=p.china_rate, holdup=False)
     base = russia(r0)
@@ -318,26 +326,43 @@ def lever_effects(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[s
     (China's certainty equivalent plus the state's NPV at China's limit), against the base contract.
     """
     base_stack = build(inputs)
-    grid = ContractGrid.from_rows([contract])
-    b = limit_prices(grid, base_stack, inputs.costs, inputs.parties)
+    # the base and every lever that changes only the contract are valued together on the base stack
+    terms_only = [name for name, _, party, stack_changes in LEVERS if not party and not stack_changes]
+    rows = [contract] + [{**contract, **terms} for name, terms, _, _ in LEVERS if name in terms_only]
+    joint = limit_prices(ContractGrid.from_rows(rows), base_stack, inputs.costs, inputs.parties)
+    at = {name: i + 1 for i, name in enumerate(terms_only)}
+
+    def pick(lim: Limits, i: int) -> tuple[float, float, float]:
+        return (
+            float(lim.china_max_usd_per_kcm[i]),
+            float(lim.gazprom_min_usd_per_kcm[i]),
+            float(lim.joint_surplus_musd[i]),
+        )
+
+    b = pick(joint, 0)
     out = []
     for name, terms, party, stack_changes in LEVERS:
-        changes = {
-            k: (getattr(inputs.settings, k) * 5.0 if v == "x5" else v) for k, v in stack_changes.items()
-        }
-        stack = build(inputs, **changes) if changes else base_stack
-        lim = limit_prices(
-            ContractGrid.from_rows([{**contract, **terms}]),
-            stack,
-            inputs.costs,
-            replace(inputs.parties, **party),
-        )
+        if name in at:
+            lever = pick(joint, at[name])
+        else:
+            changes = {
+                k: (getattr(inputs.settings, k) * 5.0 if v == "x5" else v) for k, v in stack_changes.items()
+            }
+            stack = build(inputs, **changes) if changes else base_stack
+            lim = limit_prices(
+                ContractGrid.from_rows([{**contract, **terms}]),
+                stack,
+                inputs.costs,
+                replace(inputs.parties, **party),
+                which=("china", "gazprom"),
+            )
+            lever = pick(lim, 0)
         out.append(
             {
                 "lever": name,
-                "china_max_delta": float(lim.china_max_usd_per_kcm[0] - b.china_max_usd_per_kcm[0]),
-                "russia_min_delta": float(lim.gazprom_min_usd_per_kcm[0] - b.gazprom_min_usd_per_kcm[0]),
-                "joint_surplus_delta": float(lim.joint_surplus_musd[0] - b.joint_surplus_musd[0]) / 1e3,
+                "china_max_delta": lever[0] - b[0],
+                "russia_min_delta": lever[1] - b[1],
+                "joint_surplus_delta": (lever[2] - b[2]) / 1e3,
             }
         )
     return out
@@ -461,7 +486,9 @@ def value_deal(scenario: Scenario, costs: ProjectCosts, *, detail: bool = True) 
     # the details on fewer paths (common random numbers: differences are accurate, levels to a few USD)
     fine = engine_inputs(scenario, costs=costs, n_paths=v.detail_paths)
     averse = engine_inputs(scenario, costs=costs, n_paths=v.detail_paths, risk_weight=v.reference_risk_weight)
-    ra = float(deal_limits(averse, ContractGrid.from_rows([contract])).china_max_usd_per_kcm[0])
+    ra = float(
+        deal_limits(averse, ContractGrid.from_rows([contract]), which=("china",)).china_max_usd_per_kcm[0]
+    )
     rows = terms_grid(contract)
     lim = deal_limits(fine, ContractGrid.from_rows(rows))
     best = efficient_terms(lim)

@@ -43,6 +43,7 @@ Extensions* (merit order = greedy solution of the single-balance LP with box bou
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -402,12 +403,6 @@ class DisplacedCurve:
     """(paths, years, pieces)."""
     q_max_bcm: float
 
-    def _flat_rows(self, shape: tuple[int, ...]) -> np.ndarray:
-        """Flat offset of each (path, year) row of the piece tables, broadcast to ``shape``."""
-        n_paths, ny, k = self.slopes_usd_per_kcm.shape
-        rows = (np.arange(n_paths)[:, None] * ny + np.arange(ny)[None, :]) * k
-        return np.broadcast_to(rows, shape)
-
     def avoided_musd(self, q_bcm: np.ndarray) -> np.ndarray:
         """Avoided supply cost of taking ``q``, shape (..., paths, years) [million USD].
 
@@ -419,45 +414,56 @@ class DisplacedCurve:
             PoS2 gas taken, clipped to [0, q_max] [bcm/yr].
         """
         q = np.clip(np.asarray(q_bcm, dtype=float), 0.0, self.q_max_bcm)
-        s, b = self.slopes_usd_per_kcm, self.intercepts_musd
-        out = b[..., 0] + s[..., 0] * q
+        s, b = self._slopes_by_piece, self._intercepts_by_piece
+        out = b[0] + s[0] * q
         tmp = np.empty_like(out)
-        for k in range(1, s.shape[-1]):
-            np.multiply(s[..., k], q, out=tmp)
-            tmp += b[..., k]
+        for k in range(1, s.shape[0]):
+            np.multiply(s[k], q, out=tmp)
+            tmp += b[k]
             np.minimum(out, tmp, out=out)
         return out
+
+    @cached_property
+    def _slopes_by_piece(self) -> np.ndarray:
+        """The slopes piece-major, (pieces, paths, years), contiguous (each piece read in one sweep)."""
+        return np.ascontiguousarray(np.moveaxis(self.slopes_usd_per_kcm, -1, 0))
+
+    @cached_property
+    def _intercepts_by_piece(self) -> np.ndarray:
+        """The intercepts piece-major, (pieces, paths, years), contiguous."""
+        return np.ascontiguousarray(np.moveaxis(self.intercepts_musd, -1, 0))
+
+    @cached_property
+    def _cum_flat(self) -> np.ndarray:
+        """Volume below each piece boundary, flat over (path, year, pieces + 1) [bcm/yr]."""
+        w = self.widths_bcm
+        cum = np.concatenate([np.zeros((*w.shape[:-1], 1)), np.cumsum(w, axis=-1)], axis=-1)
+        return cum.reshape(-1)
 
     def quantity_at_price_bcm(self, price_usd_per_kcm: np.ndarray) -> np.ndarray:
         """China's demand for PoS2 gas: the volume whose avoided cost per unit is >= ``price``.
 
         Slopes fall piece by piece, so the volume is the summed width of the pieces with slope
-        >= ``price``: a binary search for their number, row by row.
+        >= ``price``: their number is counted piece by piece (a handful of pieces per row).
 
         Parameters
         ----------
         price_usd_per_kcm
             Delivered price of a unit of PoS2 gas, shape (..., paths, years) [USD/1,000 m3].
         """
-        s, w = self.slopes_usd_per_kcm, self.widths_bcm
-        k = s.shape[-1]
+        s = self._slopes_by_piece
+        k, n_paths, ny = s.shape
         p = np.asarray(price_usd_per_kcm, dtype=float)
-        shape = np.broadcast_shapes(p.shape, s.shape[:-1])
-        p = np.broadcast_to(p, shape)
-        cum = np.concatenate([np.zeros((*w.shape[:-1], 1)), np.cumsum(w, axis=-1)], axis=-1)
-        s_flat = s.reshape(-1)
-        rows = self._flat_rows(shape)
-        lo = np.zeros(shape, dtype=np.intp)
-        hi = np.full(shape, k, dtype=np.intp)
-        while np.any(lo < hi):  # number of pieces with slope >= p
-            mid = (lo + hi) // 2
-            keep = s_flat[rows + np.minimum(mid, k - 1)] >= p
-            active = lo < hi
-            lo = np.where(keep & active, mid + 1, lo)
-            hi = np.where(keep | ~active, hi, mid)
-        n_paths, ny = s.shape[:2]
+        shape = np.broadcast_shapes(p.shape, s.shape[1:])
+        if k > 255:
+            raise BargainingError(f"the displaced curve has {k} pieces; at most 255 are supported")
+        count = np.zeros(shape, dtype=np.uint8)
+        above = np.empty(shape, dtype=bool)
+        for j in range(k):  # slopes are non-increasing along the pieces
+            np.greater_equal(s[j], p, out=above)
+            count += above
         rows1 = (np.arange(n_paths)[:, None] * ny + np.arange(ny)[None, :]) * (k + 1)
-        return cum.reshape(-1)[np.broadcast_to(rows1, shape) + lo]
+        return self._cum_flat[rows1 + count]
 
 
 def _merge_pieces(width: np.ndarray, slope: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -331,23 +331,33 @@ def _paid_with_make_up(q: np.ndarray, floor: np.ndarray, years_mu: np.ndarray) -
     kmax = int(years_mu.max())
     if kmax == 0:
         return np.maximum(q, floor)
-    c, n, ny = q.shape
-    credits = np.zeros((c, n, kmax))
-    slot = np.arange(kmax)[None, None, :] == (years_mu[:, None, None] - 1)
-    paid = np.empty_like(q)
+    # year-major, contiguous copies: each year's (contract, path) slab is read in one sweep
+    qt_all = np.ascontiguousarray(np.moveaxis(q, -1, 0))
+    ft_all = np.ascontiguousarray(np.moveaxis(np.broadcast_to(floor, q.shape), -1, 0))
+    ny, c, n = qt_all.shape
+    # credits[j] expire after j more years; a deficiency of a contract with m make-up years enters slot m-1
+    credits = np.zeros((kmax, c, n))
+    slot = (np.arange(kmax)[:, None] == (years_mu[None, :] - 1))[:, :, None]  # (kmax, c, 1)
+    paid = np.empty_like(qt_all)
+    excess = np.empty((c, n))
+    used = np.empty((c, n))
+    u = np.empty((c, n))
     for t in range(ny):
-        qt, ft = q[:, :, t], floor[:, :, t]
-        excess = np.maximum(qt - ft, 0.0)
-        used = np.zeros_like(qt)
+        qt, ft = qt_all[t], ft_all[t]
+        np.subtract(qt, ft, out=excess)
+        np.maximum(excess, 0.0, out=excess)
+        used.fill(0.0)
         for j in range(kmax):
-            u = np.minimum(credits[:, :, j], excess - used)
-            credits[:, :, j] -= u
+            np.subtract(excess, used, out=u)
+            np.minimum(credits[j], u, out=u)
+            credits[j] -= u
             used += u
-        paid[:, :, t] = np.maximum(qt, ft) - used
-        credits[:, :, :-1] = credits[:, :, 1:]
-        credits[:, :, -1] = 0.0
-        credits += slot * np.maximum(ft - qt, 0.0)[:, :, None]
-    return paid
+        np.maximum(qt, ft, out=paid[t])
+        paid[t] -= used
+        credits[:-1] = credits[1:]
+        credits[-1] = 0.0
+        credits += slot * np.maximum(ft - qt, 0.0)[None]
+    return np.moveaxis(paid, 0, -1)
 
 
 def value_contracts(
@@ -500,29 +510,37 @@ def _solve_shift(
     """Roots in the price shift of ``f`` (one per contract) by the Illinois regula falsi.
 
     ``f`` maps shifts (n,) to values (n,); a contract without a sign change in [lo, hi] gets NaN.
+    Each root stops on its own test (its step below ``tol`` or its value zero to rounding), so a
+    contract's root does not depend on which other contracts are searched with it.
     """
     a, b = np.full(n, lo), np.full(n, hi)
     fa, fb = f(a), f(b)
     ok = np.sign(fa) * np.sign(fb) <= 0
+    done = ~ok
     side = np.zeros(n)
     x = 0.5 * (a + b)
     scale = np.maximum(np.abs(fa), np.abs(fb))
     for i in range(200):
         x_prev = x
-        x = np.where(fb != fa, (a * fb - b * fa) / np.where(fb != fa, fb - fa, 1.0), 0.5 * (a + b))
-        # converged: every root moved less than tol, or sits where f vanishes to rounding
-        if i > 1 and np.all((np.abs(x - x_prev) < tol) | ~ok):
+        step = np.where(fb != fa, (a * fb - b * fa) / np.where(fb != fa, fb - fa, 1.0), 0.5 * (a + b))
+        x = np.where(done, x_prev, step)
+        # converged: the root moved less than tol, or sits where f vanishes to rounding
+        if i > 1:
+            done |= np.abs(x - x_prev) < tol
+        if np.all(done):
             break
         fx = f(x)
-        if np.all((np.abs(fx) <= 1e-12 * scale) | ~ok):
-            break
+        done |= np.abs(fx) <= 1e-12 * scale
+        live = ~done
         left = np.sign(fx) == np.sign(fa)
         # Illinois: halve the retained end's value when the same end is kept twice
-        fb = np.where(left & (side == -1), fb / 2.0, fb)
-        fa = np.where(~left & (side == 1), fa / 2.0, fa)
-        a, fa = np.where(left, x, a), np.where(left, fx, fa)
-        b, fb = np.where(left, b, x), np.where(left, fb, fx)
-        side = np.where(left, -1, 1)
+        fb = np.where(live & left & (side == -1), fb / 2.0, fb)
+        fa = np.where(live & ~left & (side == 1), fa / 2.0, fa)
+        a, fa = np.where(live & left, x, a), np.where(live & left, fx, fa)
+        b, fb = np.where(live & ~left, x, b), np.where(live & ~left, fx, fb)
+        side = np.where(live, np.where(left, -1, 1), side)
+    else:
+        raise BargainingError(f"the limit-price search did not converge in 200 steps (tolerance {tol})")
     return np.where(ok, x, np.nan)
 
 
@@ -549,34 +567,63 @@ class Limits:
         )
 
 
+LIMIT_PARTIES: tuple[str, ...] = ("china", "gazprom", "state")
+"""The parties whose limit prices :func:`limit_prices` can search for."""
+
+
 def limit_prices(
-    grid: ContractGrid, stack: Stack, costs: ProjectCosts, parties: Parties, *, tol: float = 1e-4
+    grid: ContractGrid,
+    stack: Stack,
+    costs: ProjectCosts,
+    parties: Parties,
+    *,
+    tol: float = 1e-4,
+    which: tuple[str, ...] = LIMIT_PARTIES,
 ) -> Limits:
     """China's highest, Gazprom's and the state's lowest price for every contract of ``grid``.
 
     Each limit is found in the level shift ``Delta`` of the contract's formula and reported as the mean
-    contract price over paths and years at that shift (``price level at zero shift + Delta``).
+    contract price over paths and years at that shift (``price level at zero shift + Delta``). The
+    searches of the parties in ``which`` run together, one valuation of the stacked contracts per step;
+    limits of the parties left out are NaN (and so are the joint surplus without China and the taxes
+    without Gazprom).
     """
+    unknown = set(which) - set(LIMIT_PARTIES)
+    if unknown or not which:
+        raise BargainingError(f"which must name some of {LIMIT_PARTIES}, got {which}")
     curve = stack.displaced(float(grid.acq_bcm.max()))
+    n, k = grid.n, len(which)
+    stacked = grid.take(np.tile(np.arange(n), k))
 
-    def at(shift: np.ndarray) -> ContractValues:
+    def at(g: ContractGrid, shift: np.ndarray) -> ContractValues:
         return value_contracts(
-            grid.with_terms(price_shift_usd_per_kcm=shift), stack, costs, parties, curve=curve
+            g.with_terms(price_shift_usd_per_kcm=shift), stack, costs, parties, curve=curve
         )
 
-    base = at(np.zeros(grid.n)).price_level_usd_per_kcm
-    d_c = _solve_shift(lambda s: at(s).china_ce_musd, grid.n, tol=tol)
-    d_g = _solve_shift(lambda s: at(s).gazprom_mean_musd, grid.n, tol=tol)
-    d_s = _solve_shift(lambda s: at(s).state_mean_musd, grid.n, tol=tol)
-    at_c = at(np.nan_to_num(d_c))
-    at_g = at(np.nan_to_num(d_g))
+    def values(shift: np.ndarray) -> np.ndarray:
+        v = at(stacked, shift)
+        series = {"china": v.china_ce_musd, "gazprom": v.gazprom_mean_musd, "state": v.state_mean_musd}
+        return np.concatenate([series[w][i * n : (i + 1) * n] for i, w in enumerate(which)])
+
+    roots = _solve_shift(values, n * k, tol=tol)
+    d = {w: roots[i * n : (i + 1) * n] for i, w in enumerate(which)}
+    nan = np.full(n, np.nan)
+    d_c, d_g = d.get("china", nan), d.get("gazprom", nan)
+    # China's and Gazprom's positions at their limits, valued together (the base level at zero shift)
+    both = at(
+        grid.take(np.tile(np.arange(n), 3)),
+        np.concatenate([np.zeros(n), np.nan_to_num(d_c), np.nan_to_num(d_g)]),
+    )
+    base = both.price_level_usd_per_kcm[:n]
+    ce_c, st_c = both.china_ce_musd[n : 2 * n], both.state_mean_musd[n : 2 * n]
+    taxes_g = both.pv_taxes_musd[2 * n :] / np.maximum(both.russia_pv_volume_bcm[2 * n :], 1e-12)
     return Limits(
         price_level_base_usd_per_kcm=base,
         china_max_usd_per_kcm=base + d_c,
         gazprom_min_usd_per_kcm=base + d_g,
-        state_min_usd_per_kcm=base + d_s,
-        joint_surplus_musd=np.where(np.isnan(d_c), np.nan, at_c.china_ce_musd + at_c.state_mean_musd),
-        taxes_at_gazprom_min_usd_per_kcm=at_g.pv_taxes_musd / np.maximum(at_g.russia_pv_volume_bcm, 1e-12),
+        state_min_usd_per_kcm=base + d.get("state", nan),
+        joint_surplus_musd=np.where(np.isnan(d_c), np.nan, ce_c + st_c),
+        taxes_at_gazprom_min_usd_per_kcm=np.where(np.isnan(d_g), np.nan, taxes_g),
     )
 
 

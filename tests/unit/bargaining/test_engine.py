@@ -51,5 +51,7 @@ def test_waterfall_adds_up_and_levers_are_listed() -> None:
     effects = lever_effects(inputs, contract)
     assert [e["lever"] for e in effects] == [lv[0] for lv in LEVERS]
     duty = next(e for e in effects if e["lever"] == "export_duty_waiver")
-    assert duty["china_max_delta"] == 0.0
+    # the duty is not China's cost: its limit does not move (the lever is valued in its own batch,
+    # so the sums can differ in the last bits)
+    assert duty["china_max_delta"] == pytest.approx(0.0, abs=1e-9)
     assert duty["russia_min_delta"] < -30.0

@@ -148,3 +148,28 @@ def test_risk_weight_lowers_chinas_limit_and_cvar() -> None:
     neutral = limit_prices(grid, st, COSTS, dataclasses.replace(PARTIES, risk_weight=0.0))
     averse = limit_prices(grid, st, COSTS, PARTIES)
     assert averse.china_max_usd_per_kcm[0] < neutral.china_max_usd_per_kcm[0]
+
+
+def test_a_contracts_limits_do_not_depend_on_the_batch_or_the_parties_searched() -> None:
+    st = stack()
+    rows = [
+        {**FIRM, "acq_bcm": 38.0},
+        {"acq_bcm": 50.0, "take_or_pay": 0.8, "flex_band": 0.4, "make_up_years": 3},
+    ]
+    both = limit_prices(ContractGrid.from_rows(rows), st, COSTS, PARTIES)
+    for i, row in enumerate(rows):
+        alone = limit_prices(ContractGrid.from_rows([row]), st, COSTS, PARTIES)
+        for f in ("china_max_usd_per_kcm", "gazprom_min_usd_per_kcm", "state_min_usd_per_kcm"):
+            assert getattr(alone, f)[0] == pytest.approx(getattr(both, f)[i], abs=1e-9)
+    only_china = limit_prices(ContractGrid.from_rows(rows), st, COSTS, PARTIES, which=("china",))
+    np.testing.assert_allclose(only_china.china_max_usd_per_kcm, both.china_max_usd_per_kcm, atol=1e-9)
+    np.testing.assert_allclose(only_china.joint_surplus_musd, both.joint_surplus_musd, atol=1e-6)
+    assert np.isnan(only_china.gazprom_min_usd_per_kcm).all()
+    assert np.isnan(only_china.taxes_at_gazprom_min_usd_per_kcm).all()
+
+
+def test_limit_prices_refuses_an_unknown_party() -> None:
+    from pos2.errors import BargainingError
+
+    with pytest.raises(BargainingError, match="which must name"):
+        limit_prices(ContractGrid.from_rows([FIRM]), stack(8), COSTS, PARTIES, which=("mongolia",))
