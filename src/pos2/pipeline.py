@@ -44,7 +44,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from pos2.bargaining.deal import DealResult, ProjectBasis, negotiate
-from pos2.bargaining.engine import project_costs
+from pos2.bargaining.engine import base_contract, contract_map, engine_inputs, project_costs
 from pos2.bargaining.history import Round, load_rounds
 from pos2.economics import EconomicsResult, evaluate_economics
 from pos2.economics.validate import check_scenario_inputs
@@ -427,10 +427,12 @@ class Pipeline:
 
     def __init__(self, cache_size: int = 32) -> None:
         self._lock = threading.RLock()
-        self._caches: dict[str, _Lru[StageOutcome[Any]]] = {s: _Lru(cache_size) for s in STAGES}
+        self._caches: dict[str, _Lru[StageOutcome[Any]]] = {
+            s: _Lru(cache_size) for s in (*STAGES, "contract_map")
+        }
         self._checked: _Lru[str] = _Lru(256)
         self._rounds: tuple[Round, ...] | None = None
-        self.runs: dict[str, int] = dict.fromkeys((*STAGES, "check"), 0)
+        self.runs: dict[str, int] = dict.fromkeys((*STAGES, "check", "contract_map"), 0)
 
     # gate ------------------------------------------------------------------------------------------
     def check(self, scenario: Scenario) -> None:
@@ -510,6 +512,31 @@ class Pipeline:
             )
 
         out: StageOutcome[DealResult] = self._cached("deal", inp, call)
+        return out
+
+    def contract_map(self, result: PipelineResult) -> StageOutcome[dict[str, Any]]:
+        """The contract map of a run's deal (:func:`pos2.bargaining.engine.contract_map`), cached.
+
+        The same valuation inputs as the run's deal stage (costs from its economics and twin), on
+        ``valuation.detail_paths``; every face (``pos2 deal --map``, report, dashboard) calls this.
+        """
+        econ, twin = result.economics, result.twin_summary
+        if econ.result is None or twin is None:
+            return StageOutcome("contract_map", error="needs the economics stage, which produced no result")
+        inp = deal_input(result.scenario, econ.result, twin, hindcast=True)
+
+        def call() -> dict[str, Any]:
+            scn = inp.scenario
+            costs = project_costs(
+                scn,
+                capex_usd=inp.capex_usd,
+                tariff_usd_per_kcm=inp.tariff_usd_per_kcm,
+                fuel_share=inp.fuel_share,
+            )
+            fine = engine_inputs(scn, costs=costs, n_paths=scn.model.valuation.detail_paths)
+            return contract_map(fine, base_contract(scn))
+
+        out: StageOutcome[dict[str, Any]] = self._cached("contract_map", inp, call)
         return out
 
     def rounds(self) -> tuple[Round, ...]:

@@ -120,12 +120,26 @@ def test_supply_without_backstop_reports_year_and_shortfall() -> None:
 
 
 def test_out_writes_tables_prints_a_table_and_refuses_overwrite(tmp_path: Path) -> None:
-    p = run_in_process("--out", str(tmp_path))
+    p = run_in_process("--out", str(tmp_path), "--map")
     assert p.returncode == 0, p.stderr
     assert "zone of agreement" in p.stdout
     assert "hindcast" in p.stdout
-    for stem in ("deal_by_year", "deal_hindcast", "deal_nash_vs_beta", "deal_p_agreement"):
+    assert "contract map, hybrid 50 % JKM" in p.stdout
+    for stem in (
+        "deal_by_year",
+        "deal_hindcast",
+        "deal_nash_vs_beta",
+        "deal_p_agreement",
+        "deal_contract_map",
+    ):
         assert (tmp_path / f"{stem}.csv").is_file()
+    cells = (tmp_path / "deal_contract_map.csv").read_text().strip().splitlines()
+    assert len(cells) == 1 + 81
+    # the same map (cached in the process) in --json, under its own key; absent without --map
+    j = json.loads(run_in_process("--map", "--json").stdout)
+    assert len(j["contract_map"]["cells"]) == 81
+    assert j["contract_map"]["paths"] == j["contract_terms"]["paths"]
+    assert "contract_map" not in json.loads(run_in_process("--json").stdout)
     again = run_in_process("--quiet", "--out", str(tmp_path))
     assert again.returncode == 3
     assert "--force" in again.stderr

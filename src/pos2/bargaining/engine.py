@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -430,6 +430,114 @@ def terms_grid(contract: dict[str, Any]) -> list[dict[str, Any]]:
 
 TERM_KEYS = ("acq_bcm", "take_or_pay", "flex_band", "make_up_years", "china_share", "equity")
 
+MAP_FORMULAS: dict[str, dict[str, Any]] = {
+    "scenario formula": {},
+    "hybrid 50 % JKM": {"jkm_weight": 0.5},
+    "S-curve 40-110 USD/bbl": {
+        "s_curve_low_usd_per_bbl": 40.0,
+        "s_curve_high_usd_per_bbl": 110.0,
+        "s_curve_slope": 0.055,
+    },
+}
+"""The price-formula families of the contract map (the hybrid and S-curve as in :data:`LEVERS`)."""
+
+MAP_AXES: dict[str, tuple[float, ...]] = {
+    "take_or_pay": (0.6, 0.8, 1.0),
+    "acq_share": (0.6, 0.8, 1.0),
+    "china_share": (0.0, 0.25, 0.5),
+}
+"""The contract map's axes: take-or-pay x quantity (share of the scenario's ACQ), panels by China's
+equity share of the construction cost and by formula family (81 contracts)."""
+
+MAP_TOL_USD_PER_KCM = 0.01
+"""Limit-price tolerance of the map (a picture: a cent per 1,000 m3 is ample)."""
+
+
+def contract_map_rows(contract: dict[str, Any]) -> list[dict[str, Any]]:
+    """The contracts of the map: the scenario's contract with each combination of :data:`MAP_AXES`
+    and :data:`MAP_FORMULAS` (the flexibility band, make-up and formula constants kept)."""
+    rows = []
+    for formula, terms in MAP_FORMULAS.items():
+        for share in MAP_AXES["china_share"]:
+            for top in MAP_AXES["take_or_pay"]:
+                for q in MAP_AXES["acq_share"]:
+                    rows.append(
+                        {
+                            **contract,
+                            **terms,
+                            "take_or_pay": top,
+                            "acq_bcm": contract["acq_bcm"] * q,
+                            "china_share": share,
+                            "equity": True if share > 0 else contract["equity"],
+                            "formula": formula,
+                        }
+                    )
+    return rows
+
+
+def contract_map(inputs: EngineInputs, contract: dict[str, Any]) -> dict[str, Any]:
+    """China's highest and Gazprom's lowest price and the joint surplus over the contract map.
+
+    Returns a JSON-ready object: ``cells`` (one per contract: take-or-pay, ACQ [bcm/yr], China's
+    equity share, formula family, both limits and their gap [USD/kcm], the joint surplus [USD bn] and
+    whether China's limit reaches Gazprom's), the axes and the basis (paths, tolerance).
+    """
+    rows = contract_map_rows(contract)
+    grid = ContractGrid.from_rows([{k: v for k, v in r.items() if k != "formula"} for r in rows])
+    # every search starts near the scenario contract's limits (a bracket widened where it misses)
+    ref = limit_prices(
+        ContractGrid.from_rows([contract]),
+        build(inputs),
+        inputs.costs,
+        inputs.parties,
+        which=("china", "gazprom"),
+        tol=MAP_TOL_USD_PER_KCM,
+    )
+    guess = {"china": float(ref.china_max_usd_per_kcm[0]), "gazprom": float(ref.gazprom_min_usd_per_kcm[0])}
+    lim = limit_prices(
+        grid,
+        build(inputs),
+        inputs.costs,
+        inputs.parties,
+        which=("china", "gazprom"),
+        tol=MAP_TOL_USD_PER_KCM,
+        guess_usd_per_kcm={k: v for k, v in guess.items() if np.isfinite(v)}
+        if all(np.isfinite(list(guess.values())))
+        else None,
+    )
+    cells = []
+    for i, r in enumerate(rows):
+        c, g = float(lim.china_max_usd_per_kcm[i]), float(lim.gazprom_min_usd_per_kcm[i])
+        cells.append(
+            {
+                "formula": r["formula"],
+                "china_share": r["china_share"],
+                "take_or_pay": r["take_or_pay"],
+                "acq_bcm": r["acq_bcm"],
+                "china_max_usd_per_kcm": c,
+                "gazprom_min_usd_per_kcm": g,
+                "gap_usd_per_kcm": c - g,
+                "joint_surplus_usd_bn": float(lim.joint_surplus_musd[i]) / 1e3,
+                "feasible_with_gazprom": bool(c >= g),
+            }
+        )
+    return {
+        "cells": cells,
+        "axes": {
+            "take_or_pay": list(MAP_AXES["take_or_pay"]),
+            "acq_bcm": [contract["acq_bcm"] * q for q in MAP_AXES["acq_share"]],
+            "china_share": list(MAP_AXES["china_share"]),
+            "formula": list(MAP_FORMULAS),
+        },
+        "flex_band": contract["flex_band"],
+        "make_up_years": contract["make_up_years"],
+        "paths": inputs.settings.n_paths,
+        "tolerance_usd_per_kcm": MAP_TOL_USD_PER_KCM,
+        "basis": "mean contract price over paths and delivery years, USD 2025 per 1,000 m3 at the "
+        "border; equity share of the construction cost; joint surplus = China's certainty equivalent "
+        "plus the state's NPV at China's limit",
+    }
+
 
 @dataclass(frozen=True)
 class Valuation:
@@ -445,6 +553,8 @@ class Valuation:
     lever_effects: list[dict[str, Any]]
     contract_terms: dict[str, Any]
     """The non-price terms of the feasible contract with the largest joint surplus (or the closest one)."""
+    contract_map: dict[str, Any] = field(default_factory=dict)
+    """:func:`contract_map` on the detail paths (empty without the details)."""
 
     @property
     def china_max_usd_per_kcm(self) -> float:
@@ -518,4 +628,5 @@ def value_deal(scenario: Scenario, costs: ProjectCosts, *, detail: bool = True) 
         gap_waterfall(fine, contract),
         lever_effects(fine, contract),
         terms,
+        contract_map(fine, contract),
     )

@@ -44,7 +44,7 @@ Uryasev, S. (2000). Optimization of conditional value-at-risk. *J. Risk* 2(3), 2
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -505,17 +505,31 @@ def value_contracts(
 
 
 def _solve_shift(
-    f: Callable[[np.ndarray], np.ndarray], n: int, lo: float = -2000.0, hi: float = 3000.0, tol: float = 1e-4
+    f: Callable[[np.ndarray], np.ndarray],
+    n: int,
+    lo: float | np.ndarray = -2000.0,
+    hi: float | np.ndarray = 3000.0,
+    tol: float = 1e-4,
+    wide: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """Roots in the price shift of ``f`` (one per contract) by the Illinois regula falsi.
 
-    ``f`` maps shifts (n,) to values (n,); a contract without a sign change in [lo, hi] gets NaN.
-    Each root stops on its own test (its step below ``tol`` or its value zero to rounding), so a
-    contract's root does not depend on which other contracts are searched with it.
+    ``f`` maps shifts (n,) to values (n,); a contract without a sign change in [lo, hi] (and, when
+    ``wide`` is given, in that wider bracket tried next) gets NaN. Each root stops on its own test (its
+    step below ``tol`` or its value zero to rounding), so a contract's root does not depend on which
+    other contracts are searched with it.
     """
-    a, b = np.full(n, lo), np.full(n, hi)
+    a, b = (
+        np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy(),
+        np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy(),
+    )
     fa, fb = f(a), f(b)
     ok = np.sign(fa) * np.sign(fb) <= 0
+    if wide is not None and not ok.all():  # the narrow guess missed: those roots start from the wide bracket
+        a, b = np.where(ok, a, wide[0]), np.where(ok, b, wide[1])
+        fa = np.where(ok, fa, f(a))
+        fb = np.where(ok, fb, f(b))
+        ok = np.sign(fa) * np.sign(fb) <= 0
     done = ~ok
     side = np.zeros(n)
     x = 0.5 * (a + b)
@@ -567,6 +581,9 @@ class Limits:
         )
 
 
+GUESS_HALF_WIDTH_USD_PER_KCM = 150.0
+"""Half width of the first bracket around a guessed limit price [USD/1,000 m3]."""
+
 LIMIT_PARTIES: tuple[str, ...] = ("china", "gazprom", "state")
 """The parties whose limit prices :func:`limit_prices` can search for."""
 
@@ -579,6 +596,7 @@ def limit_prices(
     *,
     tol: float = 1e-4,
     which: tuple[str, ...] = LIMIT_PARTIES,
+    guess_usd_per_kcm: Mapping[str, float] | None = None,
 ) -> Limits:
     """China's highest, Gazprom's and the state's lowest price for every contract of ``grid``.
 
@@ -586,7 +604,9 @@ def limit_prices(
     contract price over paths and years at that shift (``price level at zero shift + Delta``). The
     searches of the parties in ``which`` run together, one valuation of the stacked contracts per step;
     limits of the parties left out are NaN (and so are the joint surplus without China and the taxes
-    without Gazprom).
+    without Gazprom). ``guess_usd_per_kcm`` (party -> price level) starts each search in a bracket of
+    +-:data:`GUESS_HALF_WIDTH_USD_PER_KCM` around the guess, widened to the full range where the root
+    is not inside: fewer valuations, the same roots to ``tol``.
     """
     unknown = set(which) - set(LIMIT_PARTIES)
     if unknown or not which:
@@ -605,7 +625,13 @@ def limit_prices(
         series = {"china": v.china_ce_musd, "gazprom": v.gazprom_mean_musd, "state": v.state_mean_musd}
         return np.concatenate([series[w][i * n : (i + 1) * n] for i, w in enumerate(which)])
 
-    roots = _solve_shift(values, n * k, tol=tol)
+    if guess_usd_per_kcm is None:
+        roots = _solve_shift(values, n * k, tol=tol)
+    else:
+        level0 = at(grid, np.zeros(n)).price_level_usd_per_kcm
+        centre = np.concatenate([guess_usd_per_kcm[w] - level0 for w in which])
+        h = GUESS_HALF_WIDTH_USD_PER_KCM
+        roots = _solve_shift(values, n * k, lo=centre - h, hi=centre + h, tol=tol, wide=(-2000.0, 3000.0))
     d = {w: roots[i * n : (i + 1) * n] for i, w in enumerate(which)}
     nan = np.full(n, np.nan)
     d_c, d_g = d.get("china", nan), d.get("gazprom", nan)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import pandas as pd
+import typer
 from rich.table import Table
 
 from pos2.bargaining import DealResult
@@ -26,6 +29,7 @@ from pos2.cli.common import (
     run_stages,
     write_table,
 )
+from pos2.pipeline import default_pipeline
 from pos2.scenario import DEFAULT_SCENARIO
 
 
@@ -43,6 +47,15 @@ def deal(
     quiet: QuietOpt = False,
     force: ForceOpt = False,
     debug: DebugOpt = False,
+    contract_map: Annotated[
+        bool,
+        typer.Option(
+            "--map",
+            help="Also value the contract map: China's and Gazprom's limits over take-or-pay x quantity "
+            "for three equity shares and three formula families (81 contracts on valuation.detail_paths; "
+            "a few seconds more). Adds 'contract_map' to --json and deal_contract_map to --out.",
+        ),
+    ] = False,
 ) -> None:
     """Zone of agreement, Nash and Rubinstein prices, agreement probability by year, Shapley shares, hindcast.
 
@@ -53,7 +66,9 @@ def deal(
         check_out(out, force, fmt, f"deal_*.{fmt.value}")
         scn = get_scenario(scenario, set_)
         # the deal reads the economics' breakeven and contract price, which need no Monte Carlo
-        res = run_stages(scn, "deal", paths=0, with_tornado=False, hindcast=True).deal.get()
+        run = run_stages(scn, "deal", paths=0, with_tornado=False, hindcast=True)
+        res = run.deal.get()
+        cmap = default_pipeline().contract_map(run).get() if contract_map else None
         if out is not None:
             folder = prepare_out(out)
             write_table(res.by_year, folder, "deal_by_year", fmt, force)
@@ -66,8 +81,13 @@ def deal(
                 }
             )
             write_table(p, folder, "deal_p_agreement", fmt, force)
+            if cmap is not None:
+                write_table(pd.DataFrame(cmap["cells"]), folder, "deal_contract_map", fmt, force)
         if json_:
-            print_json(res.to_json())
+            doc = res.to_json()
+            if cmap is not None:
+                doc["contract_map"] = cmap
+            print_json(doc)
             return
         if quiet:
             return
@@ -125,6 +145,30 @@ def deal(
                 r.round.actual_outcome,
             )
         out_console.print(h)
+        if cmap is not None:
+            _print_map(cmap)
+
+
+def _print_map(cmap: dict[str, Any]) -> None:
+    """The contract map as one table per formula family: China's limit minus Gazprom's [USD/kcm]."""
+    ax = cmap["axes"]
+    for formula in ax["formula"]:
+        t = Table(
+            title=f"contract map, {formula}: China's highest minus Gazprom's lowest price [USD/kcm] "
+            f"({cmap['paths']} paths; + = a zone exists)"
+        )
+        t.add_column("China's equity share / take-or-pay")
+        for q in ax["acq_bcm"]:
+            t.add_column(f"{q:g} bcm/yr", justify="right")
+        for share in ax["china_share"]:
+            for top in ax["take_or_pay"]:
+                cells = {
+                    c["acq_bcm"]: c["gap_usd_per_kcm"]
+                    for c in cmap["cells"]
+                    if c["formula"] == formula and c["china_share"] == share and c["take_or_pay"] == top
+                }
+                t.add_row(f"{share:.0%} / {top:.0%}", *(f"{cells[q]:+,.0f}" for q in ax["acq_bcm"]))
+        out_console.print(t)
 
 
 def _print_valuation(res: DealResult) -> None:

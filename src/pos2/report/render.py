@@ -24,7 +24,8 @@ import plotly.io as pio
 
 from pos2.bargaining import DealResult
 from pos2.errors import OutputError, Pos2Error
-from pos2.pipeline import Pipeline, PipelineResult, ProgressFn
+from pos2.pipeline import Pipeline, PipelineResult, ProgressFn, StageOutcome
+from pos2.report import deal_figures
 from pos2.report import figures as figs
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
 from pos2.report.summary import (
@@ -222,6 +223,8 @@ def render_report(
 
     try:
         chain = pipe.run(scn, paths=paths, seed=seed, progress=say)
+        say("contract map: both limits over 81 contracts")
+        cmap = pipe.contract_map(chain) if chain.deal.ok else None
         say("what would close the deal: re-running economics and deal with levers moved")
         if chain.deal.ok:
             whatif, skipped = explore_levers(scn, pipeline=pipe, seed=seed, budget_s=whatif_budget_s)
@@ -236,7 +239,7 @@ def render_report(
     if not analyses:
         extras = TwinExtras(errors=dict.fromkeys(TASKS, "not run (--no-analyses)"))
     say("figures")
-    doc = _build(chain, whatif, len(skipped), whatif_note, extras)
+    doc = _build(chain, whatif, len(skipped), whatif_note, extras, cmap)
     say("writing report and tables")
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -426,7 +429,7 @@ def _economics_sections(doc: _Doc, chain: PipelineResult) -> None:
     doc.add("npv", "NPV per party", npv)
 
 
-def _valuation_html(res: DealResult) -> str:
+def _valuation_html(doc: _Doc, res: DealResult, cmap: StageOutcome[dict[str, Any]] | None = None) -> str:
     """The contract valuation: the two Russian principals, the gap waterfall, the levers and the terms."""
     val, po = res.valuation, res.price_only
     fl = val.summary["russia_min_price_by_principal_usd_per_kcm"]
@@ -470,6 +473,7 @@ def _valuation_html(res: DealResult) -> str:
         out += (
             f"<h3>Gap waterfall</h3><p class='small'>Each element switched on in turn, on {paths} common "
             "paths (levels differ from the headline by sampling; the steps are accurate).</p>"
+            + doc.fig(deal_figures.gap_waterfall_figure(val.gap_waterfall))
             + _table(pd.DataFrame(val.gap_waterfall).rename(columns={"usd_per_kcm": "USD/kcm"}))
         )
     if val.lever_effects:
@@ -487,10 +491,25 @@ def _valuation_html(res: DealResult) -> str:
         out += f"<h3>Efficient terms ({_esc(ct['basis'])})</h3>" + _table(
             pd.DataFrame([{"term": k, "value": v} for k, v in ct.items() if k != "basis"])
         )
+    if cmap is not None:
+        out += "<h3>Contract map</h3>"
+        if cmap.result is None:
+            out += _na(f"Contract map not available: {cmap.error}")
+        else:
+            out += (
+                "<p class='small'>China's highest minus Gazprom's lowest price for 81 contracts: take-or-pay "
+                "x annual quantity, China's equity share of the construction cost and the price-formula "
+                "family (the flexibility band and make-up of the scenario kept); blue cells have a zone of "
+                f"agreement with Gazprom. Basis: {_esc(cmap.result['basis'])}; "
+                f"{cmap.result['paths']} paths (as the efficient-terms search). Same numbers as "
+                "<code>pos2 deal --map</code>.</p>" + doc.fig(deal_figures.contract_map_figure(cmap.result))
+            )
     return out
 
 
-def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
+def _deal_sections(
+    doc: _Doc, chain: PipelineResult, cmap: StageOutcome[dict[str, Any]] | None = None
+) -> None:
     deal = chain.deal
     d = deal_numbers(deal.result)
     if d is None:
@@ -501,7 +520,7 @@ def _deal_sections(doc: _Doc, chain: PipelineResult) -> None:
         ):
             doc.add(anchor, title, _stage_error(deal.error))
         return
-    body = doc.fig(figs.zopa_figure(d)) + _valuation_html(deal.get())
+    body = doc.fig(figs.zopa_figure(d)) + _valuation_html(doc, deal.get(), cmap)
     by_year = pd.DataFrame(dig(deal.data, "china", "by_year") or [])
     if {"year", "max_price_usd_per_kcm", "russia_min_price_usd_per_kcm"} <= set(by_year.columns):
         res = deal.get()
@@ -574,6 +593,7 @@ def _build(
     skipped: int,
     whatif_note: str | None,
     extras: TwinExtras | None,
+    cmap: StageOutcome[dict[str, Any]] | None = None,
 ) -> _Doc:
     doc = _Doc()
     answers: list[Answer] = [
@@ -594,7 +614,7 @@ def _build(
     )
     _twin_sections(doc, chain, extras)
     _economics_sections(doc, chain)
-    _deal_sections(doc, chain)
+    _deal_sections(doc, chain, cmap)
 
     if whatif is not None and not whatif.empty:
         body = doc.fig(figs.whatif_figure(whatif)) + _table(

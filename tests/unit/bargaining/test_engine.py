@@ -55,3 +55,55 @@ def test_waterfall_adds_up_and_levers_are_listed() -> None:
     # so the sums can differ in the last bits)
     assert duty["china_max_delta"] == pytest.approx(0.0, abs=1e-9)
     assert duty["russia_min_delta"] < -30.0
+
+
+def test_contract_map_covers_the_axes_and_agrees_with_a_single_search() -> None:
+    from pos2.bargaining.engine import MAP_AXES, MAP_FORMULAS, build, contract_map
+    from pos2.bargaining.valuation import ContractGrid, limit_prices
+
+    sc = load_scenario("pos2")
+    inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS), n_paths=48, seed=7)
+    contract = base_contract(sc)
+    m = contract_map(inputs, contract)
+    cells = m["cells"]
+    assert len(cells) == len(MAP_FORMULAS) * 27 == 81
+    assert m["axes"]["take_or_pay"] == list(MAP_AXES["take_or_pay"])
+    for c in cells:
+        assert c["gap_usd_per_kcm"] == pytest.approx(
+            c["china_max_usd_per_kcm"] - c["gazprom_min_usd_per_kcm"]
+        )
+        assert c["feasible_with_gazprom"] == (c["gap_usd_per_kcm"] >= 0)
+    # one cell searched alone (full range, default tolerance) gives the map's limits to its tolerance
+    c = next(x for x in cells if x["formula"] == "hybrid 50 % JKM" and x["china_share"] == 0.25)
+    row = {
+        **contract,
+        **MAP_FORMULAS["hybrid 50 % JKM"],
+        "take_or_pay": c["take_or_pay"],
+        "acq_bcm": c["acq_bcm"],
+        "china_share": 0.25,
+        "equity": True,
+    }
+    alone = limit_prices(ContractGrid.from_rows([row]), build(inputs), inputs.costs, inputs.parties)
+    assert float(alone.china_max_usd_per_kcm[0]) == pytest.approx(c["china_max_usd_per_kcm"], abs=0.05)
+    assert float(alone.gazprom_min_usd_per_kcm[0]) == pytest.approx(c["gazprom_min_usd_per_kcm"], abs=0.05)
+
+    # Chinese equity takes capital off Gazprom's books at China's cheaper rate: the gap widens
+    def mean_gap(share: float) -> float:
+        g = [x["gap_usd_per_kcm"] for x in cells if x["china_share"] == share]
+        return sum(g) / len(g)
+
+    assert mean_gap(0.5) > mean_gap(0.25) > mean_gap(0.0)
+
+
+def test_contract_map_figures_draw_every_panel() -> None:
+    from pos2.bargaining.engine import MAP_FORMULAS, contract_map
+    from pos2.report.deal_figures import contract_map_figure, gap_waterfall_figure
+
+    sc = load_scenario("pos2")
+    inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS), n_paths=16, seed=3)
+    contract = base_contract(sc)
+    fig = contract_map_figure(contract_map(inputs, contract))
+    assert sum(t.type == "heatmap" for t in fig.data) == len(MAP_FORMULAS) * 3
+    wf = gap_waterfall_figure(gap_waterfall(inputs, contract))
+    assert [t.type for t in wf.data] == ["waterfall", "waterfall"]
+    assert list(wf.data[0].measure).count("absolute") == 2
