@@ -163,3 +163,16 @@ def test_a_throughput_the_line_cannot_carry_is_explained(page: Any) -> None:
     box.press("Enter")
     page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
     assert page.locator("#message").is_hidden()
+
+
+def test_principals_card_and_the_deal_details_on_demand(page: Any) -> None:
+    page.click("#reset")
+    page.wait_for_function("document.getElementById('principals').textContent.includes('/')", timeout=60_000)
+    gazprom, state = (float(x) for x in page.locator("#principals").inner_text().split("/"))
+    assert state < gazprom  # the state counts the taxes as revenue
+    page.click("#detail-btn")
+    page.wait_for_function("Number(document.body.dataset.details || 0) > 0", timeout=300_000)
+    assert page.evaluate("document.getElementById('chart-waterfall').data.length") == 2
+    assert page.evaluate("document.getElementById('chart-levers').data[0].y.length") >= 10
+    assert page.evaluate("document.getElementById('chart-map').data.length") == 9
+    assert "details for the levers" in page.locator("#detail-status").inner_text()

@@ -122,3 +122,23 @@ def test_twin_answer_states_reference_conditions_and_feasibility(server_url: str
     assert d["gas"]["reference_temperature_c"] == 20.0
     assert d["gas"]["reference_pressure_kpa"] == 101.325
     assert d["solver"]["iterations"] > 0
+
+
+def test_deal_detail_gives_the_waterfall_levers_and_map_on_the_dashboards_headline(server_url: str) -> None:
+    body = {"scenario": "pos2"}
+    detail = httpx.post(f"{server_url}/api/deal/detail", json=body, timeout=300)
+    assert detail.status_code == 200, detail.text[:500]
+    d = detail.json()
+    assert d["gap_waterfall"][0]["step"] == "china_lng_parity"
+    assert len(d["lever_effects"]) >= 10
+    assert len(d["contract_map"]["cells"]) == 81
+    assert d["contract_terms"]["contracts_searched"] > 0
+    # one headline: the interactive deal (no details) and the detailed run give the same limits
+    dash = httpx.post(f"{server_url}/api/dashboard", json=body, timeout=300).json()["deal"]
+    assert d["china_max_price_usd_per_kcm"] == pytest.approx(dash["china_max_price_usd_per_kcm"], abs=1e-9)
+    assert d["russia_min_price_by_principal_usd_per_kcm"] == pytest.approx(
+        dash["russia_min_price_by_principal_usd_per_kcm"], abs=1e-9
+    )
+    bad = httpx.post(f"{server_url}/api/deal/detail", json={**body, "contract.take_or_pay": 1.5}, timeout=60)
+    assert bad.status_code == 422
+    assert "contract.take_or_pay" in bad.json()["message"]

@@ -601,7 +601,7 @@ def _build(
         tariff_answer(chain),
         zopa_answer(chain),
         why_answer(chain),
-        closing_answer(whatif, skipped, whatif_note),
+        closing_answer(whatif, skipped, whatif_note, chain.deal.result),
     ]
     doc.answers = [(a.question, a.answer) for a in answers]
     doc.add(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from pos2.bargaining import DealResult
 from pos2.pipeline import PipelineResult, StageOutcome
 from pos2.report.extract import deal_numbers, dig, economics_numbers, price_gap_usd_per_kcm
 from pos2.report.twin_extras import TwinExtras
@@ -219,10 +220,57 @@ def why_answer(chain: PipelineResult) -> Answer:
     return Answer(q, reason, True)
 
 
-def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None = None) -> Answer:
-    """What change would close the deal (from the one-lever-at-a-time re-runs)?"""
+def valuation_levers_text(deal: DealResult | None) -> str:
+    """What the contract valuation's levers and efficient terms say closes the gap with Gazprom.
+
+    Each lever's new gap is the headline gap (China's highest minus Gazprom's lowest price) plus the
+    lever's change of the two limits (measured on the detail paths, where differences are accurate).
+    """
+    if deal is None or not deal.valuation.lever_effects:
+        return ""
+    val = deal.valuation
+    gap = float(deal.china_max_usd_per_kcm) - float(val.gazprom_min_usd_per_kcm)
+    rows = sorted(
+        (
+            (e["lever"].replace("_", " "), gap + e["china_max_delta"] - e["russia_min_delta"])
+            for e in val.lever_effects
+        ),
+        key=lambda r: -r[1],
+    )
+    opens = [f"{name} (gap {g:+,.0f})" for name, g in rows if g >= 0]
+    out = [
+        f"On the contract valuation (China's highest minus Gazprom's lowest price, now {gap:+,.0f} USD "
+        "per 1,000 m³), "
+        + (
+            "these terms open a zone with Gazprom on their own: " + "; ".join(opens) + "."
+            if opens
+            else "no single term of the lever list opens a zone with Gazprom; the nearest: "
+            + "; ".join(f"{n} (gap {g:+,.0f})" for n, g in rows[:3])
+            + "."
+        )
+    ]
+    ct = val.contract_terms
+    if ct and ct.get("feasible"):
+        out.append(
+            f"The efficient terms of the search ({ct['acq_bcm']:g} bcm/yr, take-or-pay "
+            f"{ct['take_or_pay']:.0%}, flexibility {ct['flex_band']:.0%}, China's equity share "
+            f"{ct['china_share']:.0%}) leave a zone from {ct['gazprom_min_price_usd_per_kcm']:,.0f} to "
+            f"{ct['china_max_price_usd_per_kcm']:,.0f} USD per 1,000 m³: Chinese capital at China's "
+            "lower cost of capital, and the protection it gives against hold-up, is what the price "
+            "alone cannot do."
+        )
+    return " ".join(out)
+
+
+def closing_answer(
+    whatif: pd.DataFrame | None, skipped: int, note: str | None = None, deal: DealResult | None = None
+) -> Answer:
+    """What change would close the deal (the valuation's levers, then the one-lever-at-a-time re-runs)?"""
     q = "What change of terms or circumstances would close the gap?"
+    lead = valuation_levers_text(deal)
     if whatif is None or whatif.empty:
+        if lead:
+            return Answer(q, f"{lead} (The scenario what-if re-runs: {note or 'not run'}.)", True)
         return Answer(q, f"Not answered: {note or 'no what-if runs'}.", False)
     base = whatif.iloc[0]
     moves = whatif.iloc[1:]
@@ -307,4 +355,6 @@ def closing_answer(whatif: pd.DataFrame | None, skipped: int, note: str | None =
     if skipped:
         setting = "setting was" if skipped == 1 else "settings were"
         parts.append(f"{skipped} further lever {setting} not tried within the time budget.")
+    if lead:
+        parts = [lead, "Re-running the scenario with one lever moved at a time:", *parts]
     return Answer(q, " ".join(parts), True)

@@ -278,6 +278,13 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         """Deal; levers as query parameters."""
         return _deal(req)
 
+    @app.post("/api/deal/detail", responses=errors)
+    def post_deal_detail(req: Levers) -> Any:  # type: ignore[valid-type]
+        """The deal's gap waterfall, lever effects, efficient terms and contract map at the levers
+        (as ``pos2 deal --map --json``; slow the first time for a lever state, then cached)."""
+        lv: _LeverBase = req
+        return svc.valuation_detail(svc.scenario(lv.scenario.value, lv.overrides()))
+
     @app.post("/api/dashboard", responses=errors)
     def dashboard(req: Levers) -> Any:  # type: ignore[valid-type]
         """Everything the page shows: stage status, twin profile, NPVs, zone of agreement."""

@@ -212,6 +212,29 @@ class DashboardService:
             }
         )
 
+    def valuation_detail(self, scenario: Scenario) -> dict[str, Any]:
+        """The deal's details at the levers: gap waterfall, lever effects, efficient terms and the
+        contract map (the non-interactive deal stage, as ``pos2 deal --map``: tens of seconds the first
+        time, then cached)."""
+        chain = self.pipeline.run(scenario, paths=0, with_tornado=False, hindcast=True)
+        deal = chain.deal.get()
+        cmap = self.pipeline.contract_map(chain).get()
+        val = deal.valuation
+        return clean_json(
+            {
+                "scenario": scenario.name,
+                "overrides": dict(scenario.overrides),
+                "china_max_price_usd_per_kcm": deal.china_max_usd_per_kcm,
+                "russia_min_price_by_principal_usd_per_kcm": val.summary[
+                    "russia_min_price_by_principal_usd_per_kcm"
+                ],
+                "gap_waterfall": val.gap_waterfall,
+                "lever_effects": val.lever_effects,
+                "contract_terms": val.contract_terms,
+                "contract_map": cmap,
+            }
+        )
+
 
 def _profile_json(df: pd.DataFrame | None) -> dict[str, list[Any]] | None:
     if df is None or df.empty:

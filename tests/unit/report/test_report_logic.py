@@ -118,3 +118,39 @@ def test_report_says_plainly_when_the_stages_fail(monkeypatch: pytest.MonkeyPatc
     # the assumptions section does not depend on any stage
     assert (tmp_path / "sources.csv").exists()
     assert not (tmp_path / "npv.csv").exists()
+
+
+def test_closing_answer_reads_the_valuations_levers_and_efficient_terms() -> None:
+    from types import SimpleNamespace
+
+    from pos2.report.summary import valuation_levers_text
+
+    val = SimpleNamespace(
+        gazprom_min_usd_per_kcm=263.0,
+        lever_effects=[
+            {"lever": "chinese_equity_50", "china_max_delta": 12.0, "russia_min_delta": -40.0},
+            {"lever": "export_duty_waiver", "china_max_delta": 0.0, "russia_min_delta": -50.0},
+            {"lever": "hybrid_50_jkm", "china_max_delta": 3.0, "russia_min_delta": 1.0},
+        ],
+        contract_terms={
+            "feasible": True,
+            "acq_bcm": 50.0,
+            "take_or_pay": 1.0,
+            "flex_band": 0.15,
+            "china_share": 0.5,
+            "gazprom_min_price_usd_per_kcm": 200.0,
+            "china_max_price_usd_per_kcm": 240.0,
+        },
+    )
+    deal = SimpleNamespace(china_max_usd_per_kcm=248.0, valuation=val)
+    text = valuation_levers_text(deal)  # type: ignore[arg-type]
+    assert "now -15" in text
+    # gap -15 + 12 + 40 = +37 and -15 + 50 = +35 open a zone; the hybrid (-17) does not
+    assert "chinese equity 50 (gap +37)" in text
+    assert "export duty waiver (gap +35)" in text
+    assert "hybrid" not in text
+    assert "from 200 to 240" in text
+    a = closing_answer(None, skipped=0, note="no time", deal=deal)  # type: ignore[arg-type]
+    assert a.ok
+    assert "no time" in a.answer
+    assert "chinese equity 50" in a.answer

@@ -120,6 +120,8 @@ function render(data) {
   document.getElementById("nash").textContent = deal ? fmt(deal.nash_price_usd_per_kcm) : "–";
   document.getElementById("reservation").textContent = deal
     ? `${fmt(deal.china_max_price_usd_per_kcm)} / ${fmt(deal.russia_min_price_usd_per_kcm)}` : "–";
+  const pr0 = deal && deal.russia_min_price_by_principal_usd_per_kcm;
+  document.getElementById("principals").textContent = pr0 ? `${fmt(pr0.gazprom)} / ${fmt(pr0.state)}` : "–";
   const pa = deal && deal.p_agreement_by_year ? deal.p_agreement_by_year : null;
   document.getElementById("p2030").textContent = pa && pa["2030"] !== undefined ? fmt(100 * pa["2030"]) + " %" : "–";
   document.getElementById("npv").textContent = econ
@@ -196,6 +198,68 @@ function render(data) {
   }
 }
 
+// -- the deal's details on demand: POST /api/deal/detail -----------------------------------------
+function renderDetail(d) {
+  const w = d.gap_waterfall || [];
+  const split = w.findIndex((s) => s.step === "russia_resource_cost");
+  const traces = [w.slice(0, split), w.slice(split)].filter((p) => p.length).map((part, i) => ({
+    type: "waterfall", x: part.map((s) => s.step.replace(/_/g, " ")), y: part.map((s) => s.usd_per_kcm),
+    measure: part.map((s) => (s.kind === "total" ? "absolute" : "relative")), showlegend: false,
+    totals: { marker: { color: i === 0 ? "#1f6fb2" : "#b3261e" } },
+    text: part.map((s) => (s.kind === "total" ? fmt(s.usd_per_kcm) : (s.usd_per_kcm >= 0 ? "+" : "") + fmt(s.usd_per_kcm, 1))),
+  }));
+  Plotly.react("chart-waterfall", traces, {
+    title: { text: "Gap waterfall: China's ceiling and Gazprom's floor [USD/1,000 m³]", font: { size: 14 } },
+    yaxis: { title: { text: "USD per 1,000 m³" }, tickformat: ",.0f" }, margin: { t: 40, l: 60, r: 20, b: 110 },
+  }, PLOT_CFG);
+  const lv = d.lever_effects || [];
+  const names = lv.map((e) => e.lever.replace(/_/g, " "));
+  Plotly.react("chart-levers", [
+    { type: "bar", orientation: "h", y: names, x: lv.map((e) => e.china_max_delta), name: "China's highest", marker: { color: "#1f6fb2" } },
+    { type: "bar", orientation: "h", y: names, x: lv.map((e) => e.russia_min_delta), name: "Gazprom's lowest", marker: { color: "#b3261e" } },
+  ], {
+    title: { text: "Lever effects on each side's limit [USD/1,000 m³]", font: { size: 14 } }, barmode: "group",
+    xaxis: { title: { text: "change against the scenario's contract" }, tickformat: ",.0f" },
+    yaxis: { automargin: true }, legend: { orientation: "h", y: -0.2 }, margin: { t: 40, l: 20, r: 20, b: 60 },
+  }, PLOT_CFG);
+  const m = d.contract_map;
+  const ax = m.axes, cells = m.cells;
+  const data = [], n = ax.china_share.length;
+  ax.formula.forEach((f, i) => ax.china_share.forEach((share, j) => {
+    const z = ax.take_or_pay.map((top) => ax.acq_bcm.map((q) => {
+      const c = cells.find((x) => x.formula === f && x.china_share === share && x.take_or_pay === top && x.acq_bcm === q);
+      return c ? c.gap_usd_per_kcm : null;
+    }));
+    const k = i * n + j + 1;
+    data.push({ type: "heatmap", x: ax.acq_bcm.map((q) => `${q}`), y: ax.take_or_pay.map((t) => `${Math.round(100 * t)} %`),
+      z, zmid: 0, colorscale: "RdBu", showscale: k === 1, xaxis: k === 1 ? "x" : `x${k}`, yaxis: k === 1 ? "y" : `y${k}`,
+      text: z.map((r) => r.map((v) => (v === null ? "" : (v >= 0 ? "+" : "") + fmt(v)))), texttemplate: "%{text}",
+      hovertemplate: `${f}, equity ${Math.round(100 * share)} %<br>take-or-pay %{y}, %{x} bcm/yr: gap %{z:.1f} USD/kcm<extra></extra>` });
+  }));
+  Plotly.react("chart-map", data, {
+    title: { text: `Contract map: China's highest minus Gazprom's lowest price (blue: a zone exists; ${m.paths} paths). `
+      + `Rows: ${ax.formula.join(" · ")}; columns: China's equity ${ax.china_share.map((s) => Math.round(100 * s) + " %").join(" · ")}`, font: { size: 13 } },
+    grid: { rows: ax.formula.length, columns: n, pattern: "independent" }, height: 720,
+    margin: { t: 60, l: 50, r: 20, b: 40 },
+  }, PLOT_CFG);
+}
+
+async function loadDetail() {
+  const body = { scenario: state.scenario };
+  for (const [k, v] of Object.entries(state.accepted)) if (v !== null) body[k] = v;
+  const status = document.getElementById("detail-status");
+  status.textContent = "computing the full valuation…";
+  const t0 = performance.now();
+  try {
+    const d = await api("/api/deal/detail", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    renderDetail(d);
+    status.textContent = `details for the levers as they were when asked (${Math.round((performance.now() - t0) / 1000)} s)`;
+    document.body.dataset.details = String(Number(document.body.dataset.details || 0) + 1);
+  } catch (err) { status.textContent = `details not available: ${err.message}`; }
+}
+
 async function loadScenario(name) {
   state.scenario = name;
   try {
@@ -217,6 +281,7 @@ async function init() {
   } catch (err) { showMessage(err.message); }
   select.addEventListener("change", () => loadScenario(select.value));
   document.getElementById("reset").addEventListener("click", () => loadScenario(state.scenario));
+  document.getElementById("detail-btn").addEventListener("click", loadDetail);
   await loadScenario(state.scenario);
 }
 
