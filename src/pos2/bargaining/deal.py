@@ -681,7 +681,7 @@ def negotiate(
             "lp_seconds": sup.solve_seconds,
             "breakeven_source": rus.breakeven_source,
             "contract_price_basis": contract_price_basis,
-            "headline_basis": "contract valuation (docs/deal_valuation.md): China's highest and Gazprom's "
+            "headline_basis": "contract valuation (docs/deal.md): China's highest and Gazprom's "
             "lowest mean contract price for the scenario's contract over "
             f"{val.summary['paths']:,} paths; the Nash price maximises China's certainty equivalent^beta x "
             "Gazprom's NPV^(1-beta); the delay model runs on these limits",

@@ -464,7 +464,7 @@ def _valuation_html(doc: _Doc, res: DealResult, cmap: StageOutcome[dict[str, Any
     out = (
         "<h3>The contract valuation</h3><p class='small'>Prices are mean contract prices over "
         f"{val.summary['paths']:,} price, demand and Hormuz paths and the delivery years, USD 2025 per "
-        "1,000 m3 at the border (docs/deal_valuation.md). The zone with the state is what a full tax "
+        "1,000 m3 at the border (docs/deal.md). The zone with the state is what a full tax "
         "waiver would open; the price-only zone is what the old model said, for comparison.</p>"
         + _table(pd.DataFrame([{"quantity": k, "value": v} for k, v in rows]))
     )
