@@ -70,11 +70,17 @@ def gap_waterfall_figure(steps: Sequence[Mapping[str, Any]]) -> go.Figure:
     return fig
 
 
-def contract_map_figure(cmap: Mapping[str, Any]) -> go.Figure:
+def contract_map_figure(
+    cmap: Mapping[str, Any],
+    terms: Mapping[str, Any] | None = None,
+    price_only_zone: Sequence[float] | None = None,
+) -> go.Figure:
     """China's highest minus Gazprom's lowest price over take-or-pay x quantity [USD/kcm].
 
     One panel per formula family (rows) and China's equity share (columns); a positive cell has a
     zone of agreement with Gazprom. Cells show the gap; the hover adds both limits and the joint surplus.
+    The map's contract with the largest joint surplus among those with a zone is ringed; ``terms`` (the
+    efficient terms of the deal's search) and ``price_only_zone`` are written under the title.
     """
     ax = cmap["axes"]
     formulas, shares = list(ax["formula"]), list(ax["china_share"])
@@ -129,13 +135,48 @@ def contract_map_figure(cmap: Mapping[str, Any]) -> go.Figure:
                 row=i + 1,
                 col=j + 1,
             )
+    feasible = [c for c in cells if c["feasible_with_gazprom"]]
+    if feasible:
+        best = max(feasible, key=lambda c: c["joint_surplus_usd_bn"])
+        i, j = formulas.index(best["formula"]) + 1, shares.index(best["china_share"]) + 1
+        fig.add_trace(
+            go.Scatter(
+                x=[f"{best['acq_bcm']:g}"],
+                y=[f"{best['take_or_pay']:.0%}"],
+                mode="markers",
+                marker={"symbol": "circle-open", "size": 34, "color": "black", "line": {"width": 3}},
+                name="largest joint surplus with a zone",
+                hovertemplate=f"largest joint surplus with a zone: {best['joint_surplus_usd_bn']:,.1f} USD bn"
+                "<extra></extra>",
+                showlegend=False,
+            ),
+            row=i,
+            col=j,
+        )
+    notes = []
+    if terms:
+        zone = (
+            f"zone {terms['gazprom_min_price_usd_per_kcm']:,.0f}–{terms['china_max_price_usd_per_kcm']:,.0f}"
+            if terms.get("feasible")
+            else "no zone"
+        )
+        notes.append(
+            f"efficient terms of the search: take-or-pay {terms['take_or_pay']:.0%}, flexibility "
+            f"{terms['flex_band']:.0%}, equity {terms['china_share']:.0%}, "
+            f"{terms['acq_bcm']:g} bcm/yr ({zone})"
+        )
+    if price_only_zone:
+        notes.append(f"price-only zone {price_only_zone[0]:,.0f}–{price_only_zone[1]:,.0f} USD/kcm")
+    elif price_only_zone is not None:
+        notes.append("price-only zone: none")
     fig.update_layout(
         title={
             "text": "Contract map: is there a zone of agreement with Gazprom? (blue: yes; "
             f"{cmap['paths']} paths, flexibility {cmap['flex_band']:.0%}, "
-            f"make-up {cmap['make_up_years']} years)"
+            f"make-up {cmap['make_up_years']} years; ringed: largest joint surplus with a zone)"
+            + ("<br><sup>" + "; ".join(notes) + "</sup>" if notes else "")
         },
-        **{**LAYOUT, "height": 260 * len(formulas) + 80, "margin": {"t": 80, "l": 80, "r": 110, "b": 60}},
+        **{**LAYOUT, "height": 260 * len(formulas) + 100, "margin": {"t": 100, "l": 80, "r": 110, "b": 60}},
     )
     for j in range(len(shares)):
         fig.update_xaxes(title_text="ACQ [bcm/yr]", row=len(formulas), col=j + 1)

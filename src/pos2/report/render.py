@@ -502,7 +502,12 @@ def _valuation_html(doc: _Doc, res: DealResult, cmap: StageOutcome[dict[str, Any
                 "family (the flexibility band and make-up of the scenario kept); blue cells have a zone of "
                 f"agreement with Gazprom. Basis: {_esc(cmap.result['basis'])}; "
                 f"{cmap.result['paths']} paths (as the efficient-terms search). Same numbers as "
-                "<code>pos2 deal --map</code>.</p>" + doc.fig(deal_figures.contract_map_figure(cmap.result))
+                "<code>pos2 deal --map</code>.</p>"
+                + doc.fig(
+                    deal_figures.contract_map_figure(
+                        cmap.result, val.contract_terms, po.get("zopa_usd_per_kcm") or []
+                    )
+                )
             )
     return out
 

@@ -102,8 +102,14 @@ def test_contract_map_figures_draw_every_panel() -> None:
     sc = load_scenario("pos2")
     inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS), n_paths=16, seed=3)
     contract = base_contract(sc)
-    fig = contract_map_figure(contract_map(inputs, contract))
+    cmap = contract_map(inputs, contract)
+    terms = {"take_or_pay": 1.0, "flex_band": 0.0, "china_share": 0.5, "acq_bcm": 50.0, "feasible": False}
+    fig = contract_map_figure(cmap, terms, [232.0, 376.0])
     assert sum(t.type == "heatmap" for t in fig.data) == len(MAP_FORMULAS) * 3
+    ringed = [t for t in fig.data if t.type == "scatter"]
+    assert len(ringed) == (1 if any(c["feasible_with_gazprom"] for c in cmap["cells"]) else 0)
+    assert "price-only zone 232–376" in fig.layout.title.text
+    assert "no zone" in fig.layout.title.text
     wf = gap_waterfall_figure(gap_waterfall(inputs, contract))
     assert [t.type for t in wf.data] == ["waterfall", "waterfall"]
     assert list(wf.data[0].measure).count("absolute") == 2
