@@ -171,12 +171,19 @@ def contract_map_figure(
         notes.append("price-only zone: none")
     fig.update_layout(
         title={
-            "text": "Contract map: is there a zone of agreement with Gazprom? (blue: yes; "
-            f"{cmap['paths']} paths, flexibility {cmap['flex_band']:.0%}, "
-            f"make-up {cmap['make_up_years']} years; ringed: largest joint surplus with a zone)"
-            + ("<br><sup>" + "; ".join(notes) + "</sup>" if notes else "")
+            "text": "Contract map: China's highest minus Gazprom's lowest price (blue: a zone exists)"
+            + "".join(
+                f"<br><sup>{line}</sup>"
+                for line in (
+                    f"{cmap['paths']} paths, flexibility {cmap['flex_band']:.0%}, make-up "
+                    f"{cmap['make_up_years']} years; ringed: largest joint surplus with a zone",
+                    *(["; ".join(notes)] if notes else []),
+                )
+            ),
+            "y": 0.975,
+            "yanchor": "top",
         },
-        **{**LAYOUT, "height": 260 * len(formulas) + 100, "margin": {"t": 100, "l": 80, "r": 110, "b": 60}},
+        **{**LAYOUT, "height": 260 * len(formulas) + 130, "margin": {"t": 125, "l": 80, "r": 110, "b": 60}},
     )
     for j in range(len(shares)):
         fig.update_xaxes(title_text="ACQ [bcm/yr]", row=len(formulas), col=j + 1)
