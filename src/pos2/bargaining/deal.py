@@ -670,10 +670,15 @@ def negotiate(
     notes = {p: pb.note for p, pb in (projects or {}).items() if pb.note}
     hc = hindcast(scenario, rounds, breakeven, projects)
     summits = None
+    summits_error = None
     if rounds and detail:
-        summits = run_summits(scenario, costs, val, rounds)
-        by_date = {r["date"]: r for r in summits["rounds"]}
-        hc = tuple(replace(h, dynamics=by_date.get(h.round.date.isoformat())) for h in hc)
+        try:
+            summits = run_summits(scenario, costs, val, rounds)
+        except BargainingError as e:  # e.g. a limit without a root under extreme levers: said, not hidden
+            summits_error = f"the bargaining over summits could not be solved: {e}"
+        if summits is not None:
+            by_date = {r["date"]: r for r in summits["rounds"]}
+            hc = tuple(replace(h, dynamics=by_date.get(h.round.date.isoformat())) for h in hc)
     return DealResult(
         scenario=scenario.name,
         china_max_usd_per_kcm=v_c,
@@ -724,5 +729,6 @@ def negotiate(
                 "lng.price_usd_per_mmbtu, flat over the horizon",
             },
             **({"hindcast_breakeven_notes": notes} if notes else {}),
+            **({"summits_error": summits_error} if summits_error else {}),
         },
     )
