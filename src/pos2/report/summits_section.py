@@ -222,8 +222,16 @@ def why_sentence(deal: dict[str, Any] | None) -> str | None:
     sm = deal.get("summits") or {}
     top = max(reasons, key=lambda k: reasons[k]) if reasons else None
     beats = (s.get("brier_leave_one_out") or 1.0) < (s.get("brier_base_rate_leave_one_out") or 0.0)
+    terms = sm.get("contract_terms_at_signature") or {}
+    on_terms = (
+        f" (on the engine's efficient terms: take-or-pay {_num(terms.get('take_or_pay'), '{:.0%}')}, "
+        f"China's capital share {_num(terms.get('china_share'), '{:.0%}')})"
+        if terms
+        else ""
+    )
     text = (
-        f"In the bargaining model of the summits the binding obstacle at most failed rounds is '{top}' "
+        f"In the bargaining model of the summits{on_terms} the binding obstacle at most failed rounds is "
+        f"'{top}' "
         f"({reasons.get(top, 0)} of {sum(reasons.values())})"
         if top
         else "The bargaining model of the summits finds no single binding obstacle"
