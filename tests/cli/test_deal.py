@@ -72,6 +72,36 @@ def test_json_contract(summary: dict[str, object]) -> None:
         assert r["actual_outcome"] in ("deal", "no deal")
         assert r["sources"]
         assert "nash_price_usd_per_kcm" in r
+        # issue 14: the bargaining over summits
+        assert 0.0 <= r["p_deal"] <= 1.0
+        assert 0.0 <= r["p_deal_leave_one_out"] <= 1.0
+        assert r["binding_reason"] in (
+            "no zone at Gazprom level",
+            "the state refuses a tax waiver",
+            "dependence cap",
+            "waiting pays",
+        )
+    scores = summary["hindcast_scores"]
+    assert isinstance(scores, dict)
+    for k in (
+        "log_likelihood",
+        "brier",
+        "brier_base_rate",
+        "log_likelihood_base_rate",
+        "brier_leave_one_out",
+    ):
+        assert isinstance(scores[k], float)
+    params = summary["estimated_parameters"]
+    assert isinstance(params, dict)
+    assert 1 <= len(params) <= 4
+    for v in params.values():
+        assert {"value", "standard_error", "prior"} <= set(v)
+    hormuz = summary["hormuz"]
+    assert isinstance(hormuz, dict)
+    assert {"posterior_hazard_per_year", "china_value_delta_usd_per_kcm", "p_agreement_2030_delta"} <= set(
+        hormuz
+    )
+    assert list(p.values()) == sorted(p.values())  # cumulative
 
 
 def test_lng_lever_moves_chinas_price(summary: dict[str, object]) -> None:

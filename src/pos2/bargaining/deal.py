@@ -9,7 +9,7 @@ composed by :mod:`pos2.pipeline`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +29,7 @@ from pos2.bargaining.solutions import (
     transit_game,
     zopa,
 )
+from pos2.bargaining.summits import run_summits, summit_keys
 from pos2.bargaining.supply import (
     Deck,
     SupplyResult,
@@ -62,6 +63,8 @@ class HindcastRound:
     """China waits at this round if Russia's reservation price falls faster than this [1/yr]."""
     russia_breakeven_source: str = "fallback"
     """Where Russia's breakeven came from: ``economics`` or this package's ``fallback``."""
+    dynamics: dict[str, Any] | None = None
+    """The bargaining-over-summits reading (issue 14): p_deal, binding reason, leave-one-out, limits."""
 
     def to_json(self) -> dict[str, Any]:
         """One element of the ``hindcast`` list of ``pos2 deal --json``."""
@@ -94,6 +97,10 @@ class HindcastRound:
                 "notes": r.market_notes,
             },
             "sources": list(r.sources),
+            "p_deal": (self.dynamics or {}).get("p_deal"),
+            "binding_reason": (self.dynamics or {}).get("binding_reason"),
+            "p_deal_leave_one_out": (self.dynamics or {}).get("p_deal_leave_one_out"),
+            "dynamics": self.dynamics,
         }
 
 
@@ -127,6 +134,17 @@ class DealResult:
     nash_vs_beta: pd.DataFrame
     hindcast: tuple[HindcastRound, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    summits: dict[str, Any] | None = None
+    """The bargaining over summits (issue 14, :func:`pos2.bargaining.summits.summit_json`): scores,
+    estimated parameters, Hormuz panel, agreement by year with its band, price at signature, levers."""
+
+    @property
+    def p_agreement_by_year(self) -> dict[int, float]:
+        """Cumulative probability of agreement by year: the summit dynamics when run, else the one-sided
+        delay model (the dashboard's fast path)."""
+        if self.summits is not None:
+            return {int(y): float(p) for y, p in self.summits["p_agreement_by_year"].items()}
+        return dict(self.delay.p_agreement_by_year)
 
     def hindcast_table(self) -> pd.DataFrame:
         """The hindcast as a tidy table (one row per round)."""
@@ -180,7 +198,7 @@ class DealResult:
                 "usd_per_kcm": self.valuation.risk_adjusted_china_max_usd_per_kcm,
             },
             "price_only": self.price_only,
-            "p_agreement_by_year": {str(y): p for y, p in self.delay.p_agreement_by_year.items()},
+            "p_agreement_by_year": {str(y): p for y, p in self.p_agreement_by_year.items()},
             "shapley": dict(self.shapley),
             "hindcast": [h.to_json() for h in self.hindcast],
             "china": {
@@ -213,6 +231,7 @@ class DealResult:
             },
             "nash_vs_beta": self.nash_vs_beta.replace({np.nan: None}).to_dict(orient="records"),
             "settings": self.settings,
+            **summit_keys(self.summits),
         }
 
 
@@ -650,6 +669,16 @@ def negotiate(
     ]
     notes = {p: pb.note for p, pb in (projects or {}).items() if pb.note}
     hc = hindcast(scenario, rounds, breakeven, projects)
+    summits = None
+    summits_error = None
+    if rounds and detail:
+        try:
+            summits = run_summits(scenario, costs, val, rounds)
+        except BargainingError as e:  # e.g. a limit without a root under extreme levers: said, not hidden
+            summits_error = f"the bargaining over summits could not be solved: {e}"
+        if summits is not None:
+            by_date = {r["date"]: r for r in summits["rounds"]}
+            hc = tuple(replace(h, dynamics=by_date.get(h.round.date.isoformat())) for h in hc)
     return DealResult(
         scenario=scenario.name,
         china_max_usd_per_kcm=v_c,
@@ -671,6 +700,7 @@ def negotiate(
         by_year=by_year,
         nash_vs_beta=nvb,
         hindcast=hc,
+        summits=summits,
         settings={
             "china_power": b.china_power,
             "russia_view": b.russia_view,
@@ -685,8 +715,12 @@ def negotiate(
             "lowest mean contract price for the scenario's contract over "
             f"{val.summary['paths']:,} paths; the Nash price maximises China's certainty equivalent^beta x "
             "Gazprom's NPV^(1-beta); the delay model runs on these limits",
-            "hindcast_basis": "price alone (issue 6 model, vintage decks per round); the summits on the "
-            "contract valuation are issue 14",
+            "hindcast_basis": "model_verdict and the limits of each round: price alone (issue 6 model, "
+            "vintage decks per round); p_deal, binding_reason and p_deal_leave_one_out: the bargaining over "
+            "summits on the contract valuation (issue 14, docs/deal_dynamics.md)",
+            "p_agreement_basis": "the bargaining over summits (docs/deal_dynamics.md)"
+            if summits is not None
+            else "the one-sided delay lattice (special case, docs/deal.md): the fast path without hindcast",
             "price_deck": {
                 "name": m.prices.deck,
                 "brent_usd_per_bbl": deck.brent_usd_per_bbl,
@@ -695,5 +729,6 @@ def negotiate(
                 "lng.price_usd_per_mmbtu, flat over the horizon",
             },
             **({"hindcast_breakeven_notes": notes} if notes else {}),
+            **({"summits_error": summits_error} if summits_error else {}),
         },
     )

@@ -71,7 +71,7 @@ def deal_numbers(result: DealResult | None) -> dict[str, Any] | None:
             "russia_min_price_by_principal_usd_per_kcm"
         ],
         "price_only": result.price_only,
-        "p_agreement_by_year": {str(y): p for y, p in result.delay.p_agreement_by_year.items()},
+        "p_agreement_by_year": {str(y): p for y, p in result.p_agreement_by_year.items()},
         "shapley": dict(result.shapley),
         "hindcast_rounds": len(result.hindcast),
     }

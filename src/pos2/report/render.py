@@ -27,6 +27,7 @@ from pos2.errors import OutputError, Pos2Error
 from pos2.pipeline import Pipeline, PipelineResult, ProgressFn, StageOutcome
 from pos2.report import deal_figures
 from pos2.report import figures as figs
+from pos2.report import summits_section
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
 from pos2.report.summary import (
     Answer,
@@ -582,6 +583,8 @@ def _deal_sections(
     hc = pd.DataFrame(dig(deal.data, "hindcast") or [])
     if hc.empty:
         body = _na("Not available: the deal stage gives no hindcast.")
+    elif summits_section.has_summits(deal.data):
+        body = summits_section.hindcast_html(deal.data or {})
     else:
         hct = _hindcast_table(hc)
         n_match = int((hct["model_verdict"] == hct["actual_outcome"]).sum()) if "model_verdict" in hct else 0

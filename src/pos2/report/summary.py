@@ -14,6 +14,7 @@ import pandas as pd
 from pos2.bargaining import DealResult
 from pos2.pipeline import PipelineResult, StageOutcome
 from pos2.report.extract import deal_numbers, dig, economics_numbers, price_gap_usd_per_kcm
+from pos2.report.summits_section import why_sentence
 from pos2.report.twin_extras import TwinExtras
 
 
@@ -214,7 +215,10 @@ def why_answer(chain: PipelineResult) -> Answer:
             + (f"; an even chance is reached in {first}." if first else "; it never reaches an even chance.")
         )
     hc = dig(chain.deal.data, "hindcast") or []
-    if hc:
+    dynamics = why_sentence(chain.deal.data)
+    if dynamics:
+        reason += " " + dynamics
+    elif hc:
         agree = sum(1 for r in hc if r.get("model_verdict") == r.get("actual_outcome"))
         reason += f" The hindcast of the summits matches {agree} of {len(hc)} rounds."
     return Answer(q, reason, True)
