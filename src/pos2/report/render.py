@@ -25,9 +25,8 @@ import plotly.io as pio
 from pos2.bargaining import DealResult
 from pos2.errors import OutputError, Pos2Error
 from pos2.pipeline import Pipeline, PipelineResult, ProgressFn, StageOutcome
-from pos2.report import deal_figures
+from pos2.report import deal_figures, summits_section
 from pos2.report import figures as figs
-from pos2.report import summits_section
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
 from pos2.report.summary import (
     Answer,
