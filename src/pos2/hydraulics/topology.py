@@ -139,6 +139,7 @@ class Topology:
     v_open: NDArray[np.bool_]
     v_zeta: FloatArray
     v_area_m2: FloatArray
+    v_redundant: NDArray[np.bool_]  # loss-free open valve closing a loop of loss-free links: m = 0
     # all branches
     br_from: IntArray
     br_to: IntArray
@@ -179,6 +180,48 @@ def _nan(x: float | None) -> float:
 
 
 _CACHE_ATTR = "_pos2_topology_cache"
+
+
+def loop_closing_links(a: IntArray, b: IntArray, lossless: NDArray[np.bool_], n: int) -> NDArray[np.bool_]:
+    """Loss-free links that close a loop of loss-free links (a spanning forest keeps the others).
+
+    Junctions joined by loss-free links (open valves without a loss coefficient) share one pressure,
+    so a loop of such links leaves the split of the flow around it undetermined: the Newton matrix is
+    singular. Merging the joined junctions into one node is equivalent to keeping a spanning forest of
+    the loss-free links and giving every link that closes a loop zero flow, which is what the solver
+    does with the links returned here (their flow is reported as 0; the pressures are unaffected).
+
+    Parameters
+    ----------
+    a, b
+        End junctions of each link [-].
+    lossless
+        Which links are loss-free (open, no loss) [-].
+    n
+        Number of junctions [-].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loop_closing_links(np.array([0, 0, 1]), np.array([1, 1, 2]), np.array([True, True, True]), 3)
+    array([False,  True, False])
+    """
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    out = np.zeros(a.size, dtype=bool)
+    for k in np.flatnonzero(lossless):
+        ra, rb = root(int(a[k])), root(int(b[k]))
+        if ra == rb:
+            out[k] = True
+        else:
+            parent[ra] = rb
+    return out
 
 
 def topology_of(net: Network, max_segment_length_m: float) -> Topology:
@@ -289,6 +332,8 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     v_to = np.array([jindex[v.to_junction] for v in valves], dtype=np.int64)
     v_open = np.array([v.open for v in valves], dtype=bool)
     v_d = np.array([v.diameter_m if v.diameter_m is not None else 1.0 for v in valves], dtype=np.float64)
+    v_zeta = np.array([v.loss_coefficient for v in valves], dtype=np.float64)
+    v_redundant = loop_closing_links(v_from, v_to, v_open & (v_zeta == 0.0), nj)
 
     br_from = np.concatenate([seg_from, c_from, r_from, v_from]).astype(np.int64)
     br_to = np.concatenate([seg_to, c_to, r_to, v_to]).astype(np.int64)
@@ -445,8 +490,9 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         v_from=v_from,
         v_to=v_to,
         v_open=v_open,
-        v_zeta=np.array([v.loss_coefficient for v in valves], dtype=np.float64),
+        v_zeta=v_zeta,
         v_area_m2=np.pi * v_d**2 / 4.0,
+        v_redundant=v_redundant,
         br_from=br_from,
         br_to=br_to,
         fixed_nodes=fixed,
