@@ -27,7 +27,9 @@ importing pandapipes and converts it at the edge into pos2's conventions:
   ``"p"`` or ``"pt"`` becomes a :meth:`NetworkBuilder.pressure_source` (type ``"t"`` fixes only a
   temperature and carries no hydraulic information; it is skipped and listed in
   :attr:`PandapipesMetadata.notes`).
-* **Valves.** ``opened``, diameter and ``loss_coefficient`` map onto :meth:`NetworkBuilder.valve`.
+* **Valves.** ``opened``, diameter and ``loss_coefficient`` map onto :meth:`NetworkBuilder.valve`; both
+  the old columns (``from_junction``, ``to_junction``) and those pandapipes 0.16 writes (``junction``,
+  ``element``, ``et = "ju"``) are read; a valve between a junction and a pipe (``et = "pi"``) is refused.
 * **Compressors** (pandapipes ``compressor``: ``p_out = p_in * pressure_ratio`` in absolute
   pressure) map onto a ratio-controlled :meth:`NetworkBuilder.compressor` without fuel gas.
 * **Pumps** (pandapipes ``pump``: a pressure lift ``dp[bar] = polyval(reg_par, Q[m3/h])`` where Q
@@ -683,11 +685,24 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
             continue
         n = names.take(rec, "valve")
         d = diameter_m(rec, "valve")
+        if "from_junction" in rec or "junction" not in rec:
+            ends = (junction_of(rec, "from_junction", "valve"), junction_of(rec, "to_junction", "valve"))
+        else:  # pandapipes >= 0.12: junction, element and element type et ("ju" = junction)
+            et = rec.get("et", "ju")
+            if et != "ju":
+                raise _file_error(
+                    path,
+                    "only valves between two junctions (et = 'ju') are supported; a valve between a "
+                    "junction and a pipe (et = 'pi') is not",
+                    element=f"valve[{rec['_index']}]",
+                    field="et",
+                    value=et,
+                )
+            ends = (junction_of(rec, "junction", "valve"), junction_of(rec, "element", "valve"))
         valves.append(
             _Valve(
                 n,
-                junction_of(rec, "from_junction", "valve"),
-                junction_of(rec, "to_junction", "valve"),
+                *ends,
                 bool(rec.get("opened", True)),
                 d,
                 _num(rec, "loss_coefficient", "valve", path, default=0.0),
