@@ -92,7 +92,7 @@ def solve(
             )
         if not segment_km > 0:
             raise typer.BadParameter(f"{segment_km} must be positive", param_hint="--segment-km")
-        tables = ("nodes", "pipes", "compressors", "sources", "sinks")
+        tables = ("nodes", "pipes", "compressors", "regulators", "valves", "sources", "sinks")
         check_out(out, force, fmt, *(f"{name}.{fmt.value}" for name in tables))
         net, gas, gas_label = _load(network)
         opts = SteadyOptions(friction=friction, thermal=thermal, max_segment_length_m=segment_km * 1e3)
@@ -133,6 +133,7 @@ def solve(
                         }
                         for r in res.compressors.to_dict("records")
                     ],
+                    **_flows_json(res, net),
                 }
             )
             return
@@ -150,3 +151,81 @@ def solve(
                 f"{float(r['elevation_m']):.0f}",
             )
         out_console.print(table)
+        out_console.print(_flow_table(res, net))
+
+
+_BRANCH_TABLES = ("pipes", "compressors", "regulators", "valves")
+
+
+def _ends(net: Any, kind: str) -> dict[str, tuple[str, str]]:
+    """``name -> (from_junction, to_junction)`` of the stations or valves of ``kind`` (plural)."""
+    return {r.name: (r.from_junction, r.to_junction) for r in getattr(net, kind)}
+
+
+def _flows_json(res: Any, net: Any) -> dict[str, list[dict[str, Any]]]:
+    """Flows of every branch and source in the JSON output (mass flow in kg/s, positive from -> to)."""
+    out: dict[str, list[dict[str, Any]]] = {"pipes": [], "regulators": [], "valves": [], "sources": []}
+    for r in res.pipes.to_dict("records"):
+        out["pipes"].append(
+            {
+                "name": r["name"],
+                "from_junction": r["from_junction"],
+                "to_junction": r["to_junction"],
+                "flow_kg_per_s": float(r["flow_kg_per_s"]),
+                "v_mean_m_per_s": float(r["v_mean_m_per_s"]),
+                "dp_bar": float(r["dp_pa"]) / 1e5,
+            }
+        )
+    for kind in ("regulators", "valves"):
+        ends = _ends(net, kind)
+        for r in getattr(res, kind).to_dict("records"):
+            out[kind].append(
+                {
+                    "name": r["name"],
+                    "from_junction": ends[r["name"]][0],
+                    "to_junction": ends[r["name"]][1],
+                    "flow_kg_per_s": float(r["flow_kg_per_s"]),
+                    "dp_bar": (float(r["p_in_pa"]) - float(r["p_out_pa"])) / 1e5,
+                }
+            )
+    for r in res.sources.to_dict("records"):
+        out["sources"].append(
+            {
+                "name": r["name"],
+                "kind": r["kind"],
+                "junction": r["junction"],
+                "flow_kg_per_s": float(r["flow_kg_per_s"]),
+            }
+        )
+    return out
+
+
+def _flow_table(res: Any, net: Any) -> Table:
+    """Rich table of the mass flow through every pipe, station, regulator and valve and of the sources."""
+    table = Table(title="flows (kg/s, positive from -> to; sources: supplied)")
+    for col in ("kind", "name", "from -> to", "flow kg/s", "dp bar"):
+        table.add_column(col)
+    for r in res.pipes.to_dict("records"):
+        table.add_row(
+            "pipe",
+            str(r["name"]),
+            f"{r['from_junction']} -> {r['to_junction']}",
+            f"{float(r['flow_kg_per_s']):.4f}",
+            f"{float(r['dp_pa']) / 1e5:.4f}",
+        )
+    for kind in ("compressors", "regulators", "valves"):
+        ends = _ends(net, kind)
+        for r in getattr(res, kind).to_dict("records"):
+            a, b = ends[r["name"]]
+            table.add_row(
+                kind[:-1],
+                str(r["name"]),
+                f"{a} -> {b}",
+                f"{float(r['flow_kg_per_s']):.4f}",
+                f"{(float(r['p_in_pa']) - float(r['p_out_pa'])) / 1e5:.4f}",
+            )
+    for r in res.sources.to_dict("records"):
+        table.add_row(
+            f"{r['kind']} source", str(r["name"]), str(r["junction"]), f"{float(r['flow_kg_per_s']):.4f}", ""
+        )
+    return table
