@@ -26,45 +26,64 @@ from pos2.cli.common import (
 )
 
 
-def _load(path: Path) -> tuple[Any, Any, str]:
-    """Network and gas model from a pos2 TOML file or a pandapipes JSON file."""
+def _load(
+    path: Path, scenario: Path | None, gas_name: str | None
+) -> tuple[Any, Any, str, str | None, float | None]:
+    """Network, gas model, gas label, and the friction law the file names (TOML, pandapipes, GasLib)."""
     from pos2.gas import default_gas
-    from pos2.network import load_network
+    from pos2.network.formats import gas_from_spec, load_network_file
     from pos2.network.io import NetworkFileError
 
-    if not path.is_file():
-        raise NetworkFileError("network file not found", path=str(path), line=None)
-    if path.suffix.lower() == ".json":
-        from pos2.errors import NetworkError
-        from pos2.network.pandapipes_json import load_pandapipes_json
-
+    f = load_network_file(path, scenario)
+    gas, label = f.gas, f.gas_label
+    if gas_name is not None:
         try:
-            net, gas, _meta = load_pandapipes_json(path)
-        except NetworkFileError:
-            raise
-        except NetworkError as e:  # a valid file whose values the network model refuses: bad input too
-            raise NetworkFileError(str(e), path=str(path), line=None) from None
-        return net, gas, "fluid of the pandapipes file"
-    if path.suffix.lower() != ".toml":
-        raise NetworkFileError(
-            "a network file must be .toml (pos2 format) or .json (pandapipes)", path=str(path), line=None
-        )
-    return load_network(path), default_gas(), "GERG-2008 table, West Siberian pipeline gas"
+            gas, label = gas_from_spec({"preset": gas_name}, "--gas")
+        except Exception as exc:
+            raise typer.BadParameter(str(exc), param_hint="--gas") from None
+    if gas is None:
+        gas, label = default_gas(), "GERG-2008 table, West Siberian pipeline gas"
+    if f.friction is not None:
+        from pos2.hydraulics.correlations import CORRELATIONS
+
+        if f.friction not in CORRELATIONS:
+            raise NetworkFileError(
+                f"unknown friction law in [solver] (known: {', '.join(CORRELATIONS)})",
+                path=str(path),
+                line=None,
+                field="friction",
+                value=f.friction,
+            )
+    return f.network, gas, label, f.friction, f.fixed_friction_factor
 
 
 @app.command()
 def solve(
     network: Annotated[
         Path,
-        typer.Argument(help="Network file: pos2 TOML (docs/network_format.md) or pandapipes JSON."),
+        typer.Argument(
+            help="Network file: pos2 TOML (docs/network_format.md), pandapipes JSON or GasLib XML (.net)."
+        ),
     ],
     friction: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="Friction law: colebrook, colebrook_dvgw, nikuradse, nikuradse_stanet, hofer, "
-            "weymouth, panhandle_a, panhandle_b, fixed."
+            "weymouth, panhandle_a, panhandle_b, fixed. Default: the file's [solver] friction, "
+            "else colebrook."
         ),
-    ] = "colebrook",
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="GasLib scenario (.scn) with the nominated flows, for a GasLib network."),
+    ] = None,
+    gas: Annotated[
+        str | None,
+        typer.Option(
+            help="Gas preset (west_siberian, pure_methane; GERG-2008 table) instead of the file's gas. "
+            "Default: the file's gas ([gas] table, pandapipes fluid, GasLib sources), else west_siberian."
+        ),
+    ] = None,
     thermal: Annotated[
         bool,
         typer.Option(
@@ -86,7 +105,7 @@ def solve(
         from pos2.hydraulics import SteadyOptions, solve_steady
         from pos2.hydraulics.correlations import CORRELATIONS
 
-        if friction not in CORRELATIONS:
+        if friction is not None and friction not in CORRELATIONS:
             raise typer.BadParameter(
                 f"{friction!r} is not one of {', '.join(CORRELATIONS)}", param_hint="--friction"
             )
@@ -94,9 +113,15 @@ def solve(
             raise typer.BadParameter(f"{segment_km} must be positive", param_hint="--segment-km")
         tables = ("nodes", "pipes", "compressors", "regulators", "valves", "sources", "sinks")
         check_out(out, force, fmt, *(f"{name}.{fmt.value}" for name in tables))
-        net, gas, gas_label = _load(network)
-        opts = SteadyOptions(friction=friction, thermal=thermal, max_segment_length_m=segment_km * 1e3)
-        res = solve_steady(net, gas, opts)
+        net, gas_model, gas_label, file_friction, fixed_f = _load(network, scenario, gas)
+        friction = friction or file_friction or "colebrook"
+        opts = SteadyOptions(
+            friction=friction,
+            thermal=thermal,
+            max_segment_length_m=segment_km * 1e3,
+            fixed_friction_factor=fixed_f,
+        )
+        res = solve_steady(net, gas_model, opts)
         if out is not None:
             folder = prepare_out(out)
             for name in tables:

@@ -125,7 +125,7 @@ def loads_network(text: str, path: str = "<string>") -> Network:
             )
     nb = NetworkBuilder(str(meta.get("name", Path(path).stem)))
     for kind, entries in doc.items():
-        if kind == "network":
+        if kind in ("network", "gas", "solver"):  # [gas] and [solver]: read by pos2.network.formats
             continue
         if kind not in COMPONENTS:
             close = difflib.get_close_matches(kind, list(COMPONENTS), n=1)
