@@ -25,6 +25,8 @@ flows [kg/s] of all branches. Equations:
   (``64/Re`` above the turbulent value) the Hagen-Poiseuille law is used, which also keeps the
   Jacobian regular at zero flow. A pipe's minor losses ``zeta`` (``loss_coefficient``) enter as an
   added Darcy factor ``zeta_segment D / L_segment`` (``dp = zeta rho v^2 / 2`` at the mean density).
+  A pipe with its own ``friction_factor`` uses that Darcy factor instead of the law (still with the
+  Hagen-Poiseuille law below its laminar crossing).
 * **Compressor station**: ``p_out = p_set``, ``p_out = ratio p_in`` or ``m_in = m_set``. Fuel gas is
   taken at the inlet: of the inlet flow ``m_in`` the compressors get ``m_c = m_in / (1 + a)`` and burn
   ``m_in a / (1 + a)``, with ``a = W / (m_c eta_driver LHV)``, shaft power
@@ -434,6 +436,13 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         else:
             fm = np.where(laminar, lam_fm, f_t * am) + extra * am
             dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t)) + 2.0 * extra * am
+        if topo.has_fixed_f:  # pipes with their own Darcy factor (Hagen-Poiseuille below 64/Re)
+            ff = topo.seg_fixed_f
+            given = ~np.isnan(ff)
+            f_g = np.nan_to_num(ff)
+            lam_g = re * f_g < 64.0
+            fm = np.where(given, np.where(lam_g, lam_fm, f_g * am) + extra * am, fm)
+            dh = np.where(given, np.where(lam_g, lam_fm, 2.0 * f_g * am) + 2.0 * extra * am, dh)
         h = fm * ms
     pi1, pi2 = p1 * p1, p2 * p2
     f_seg = pi1 - es * pi2 - c0 * z * phi * h

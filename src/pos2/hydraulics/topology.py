@@ -118,6 +118,8 @@ class Topology:
     seg_u_w_per_m2k: FloatArray
     seg_extra_friction: FloatArray  # minor losses as an added Darcy factor: zeta_segment D / L
     seg_ground_k: FloatArray  # NaN = ambient
+    seg_fixed_f: FloatArray  # Darcy factor given per pipe, NaN = the solver's law
+    has_fixed_f: bool  # whether any pipe has its own friction factor
     # compressors
     c_from: IntArray
     c_to: IntArray
@@ -272,6 +274,7 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     p_u = np.array([p.u_w_per_m2k for p in pipes], dtype=np.float64)
     p_zeta = np.array([p.loss_coefficient for p in pipes], dtype=np.float64)
     p_tg = np.array([_nan(p.ground_temperature_k) for p in pipes], dtype=np.float64)
+    p_ff = np.array([_nan(p.friction_factor) for p in pipes], dtype=np.float64)
 
     nseg_f = np.maximum(1.0, np.ceil(p_len / max_segment_length_m - 1e-9))
     if nseg_f.size and (not np.all(np.isfinite(nseg_f)) or float(nseg_f.sum()) > MAX_SEGMENTS):
@@ -474,6 +477,8 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         seg_u_w_per_m2k=p_u[seg_pipe],
         seg_extra_friction=p_zeta[seg_pipe] / nseg[seg_pipe] * seg_d / seg_len,
         seg_ground_k=p_tg[seg_pipe],
+        seg_fixed_f=p_ff[seg_pipe],
+        has_fixed_f=bool(np.any(~np.isnan(p_ff))),
         c_from=c_from,
         c_to=c_to,
         c_mode=c_mode,

@@ -107,6 +107,7 @@ class NetworkBuilder:
         u_w_per_m2k: float = 0.0,
         ground_temperature_k: float | None = None,
         loss_coefficient: float = 0.0,
+        friction_factor: float | None = None,
     ) -> str:
         """Add a pipe.
 
@@ -130,6 +131,8 @@ class NetworkBuilder:
             Ground temperature; ``None`` = ambient of the solver options [K].
         loss_coefficient
             Sum of minor-loss coefficients zeta along the pipe [-].
+        friction_factor
+            Darcy friction factor of this pipe instead of the solver's law; ``None`` = the law [-].
         """
         return self.add(
             "pipe",
@@ -143,6 +146,7 @@ class NetworkBuilder:
                 "loss_coefficient": loss_coefficient,
                 "u_w_per_m2k": u_w_per_m2k,
                 "ground_temperature_k": ground_temperature_k,
+                "friction_factor": friction_factor,
             },
         )
 

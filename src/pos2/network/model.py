@@ -46,6 +46,7 @@ class Pipe:
     loss_coefficient: float = 0.0
     u_w_per_m2k: float = 0.0
     ground_temperature_k: float | None = None
+    friction_factor: float | None = None
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,16 @@ PIPE = ComponentSchema(
             "positive",
             _temperature_keys("ground_temperature_k"),
         ),
+        FieldSpec(
+            "friction_factor",
+            "float",
+            "-",
+            None,
+            False,
+            "Darcy friction factor of this pipe, used instead of the solver's friction law (below the "
+            "laminar crossing, 64/Re above it, the Hagen-Poiseuille law still applies); unset = the law.",
+            "fraction",
+        ),
     ),
 )
 

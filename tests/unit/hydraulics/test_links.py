@@ -210,3 +210,30 @@ def test_parallel_ratio_stations_are_named() -> None:
     with pytest.raises(NetworkError, match="already joins these junctions") as exc:
         nb.build()
     assert exc.value.element == "C2"
+
+
+def _triangle(f: tuple[float | None, float | None, float | None]) -> Network:
+    nb = NetworkBuilder("per-pipe f")
+    for j in "ABC":
+        nb.junction(j)
+    pipes = (("P1", "A", "B", 40e3, 0.6), ("P2", "B", "C", 40e3, 0.6), ("P3", "A", "C", 60e3, 0.5))
+    for (name, a, b, length, d), fk in zip(pipes, f, strict=True):
+        nb.pipe(name, a, b, length, d, 2e-5, friction_factor=fk)
+    nb.pressure_source("S", "A", p_pa=6e6)
+    nb.sink("K", "C", 50.0)
+    return nb.build()
+
+
+def test_per_pipe_friction_factor_matches_the_fixed_law(methane: IdealGas) -> None:
+    """Item 6: pipes with their own Darcy factor give the answer of the solver's 'fixed' law with it;
+    the other pipes keep the solver's law."""
+    own = solve_steady(_triangle((0.011, 0.011, 0.011)), methane, SteadyOptions(tol=1e-12))
+    fixed = SteadyOptions(friction="fixed", fixed_friction_factor=0.011, tol=1e-12)
+    ref = solve_steady(_triangle((None, None, None)), methane, fixed)
+    assert np.allclose(own.nodes.p_pa, ref.nodes.p_pa, rtol=1e-12)
+    law = solve_steady(_triangle((None, None, None)), methane)
+    rough = solve_steady(_triangle((0.02, 0.02, None)), methane)
+    # a larger factor on P1 and P2 pushes flow onto P3 (which keeps Colebrook)
+    assert rough.pipes.flow_kg_per_s.iloc[2] > law.pipes.flow_kg_per_s.iloc[2]
+    with pytest.raises(NetworkError, match="0 < x <= 1"):
+        NetworkBuilder().pipe("P", "A", "B", 1e3, 0.5, 2e-5, friction_factor=1.5)
