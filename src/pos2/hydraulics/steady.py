@@ -34,7 +34,9 @@ flows [kg/s] of all branches. Equations:
   ``e = (kappa-1)/(kappa eta_p)`` (polytropic), ``r = p_out / p_in`` (real-gas head with the inlet Z,
   Menon 2005 ch. 10; GPSA Engineering Data Book sec. 13).
 * **Regulator**: ``p_out = p_set``. **Valve**: open ``p1^2 - p2^2 = zeta Z R_s T m|m| / A^2``
-  (``dp = zeta rho v^2 / 2`` at the mean density); closed ``m = 0``. The slope ``2 k |m|`` of the
+  (``dp = zeta rho v^2 / 2`` at the mean density) plus, for a fixed pressure drop ``dp_fix``
+  (a resistor), ``(p1 + p2) dp_fix s(m)`` with the sign smoothed as ``s = m / sqrt(m^2 + m_s^2)``,
+  ``m_s = 1e-4 m_ref`` (exact to a relative ``(m_s/m)^2 / 2``); closed ``m = 0``. The slope ``2 k |m|`` of the
   valve law vanishes at zero flow, which makes loops of lossy valves singular there: in the Jacobian
   (not the residual, so the solution is exact) it is kept at its value at a tenth of the flow at
   5 m/s in the bore. Junctions joined by loss-free links (open valves with ``zeta = 0``) share one
@@ -372,6 +374,7 @@ class _State:
     lin_coef: FloatArray | None = None
     v_lin: FloatArray = field(default_factory=lambda: np.zeros(0))  # valve flow at 5 m/s (start)
     v_m_eps: FloatArray = field(default_factory=lambda: np.zeros(0))  # valve flow at 0.5 m/s
+    v_ms: float = 0.0  # flow scale smoothing the sign of a fixed pressure drop [kg/s]
     # filled by evaluate
     z_seg: FloatArray = field(default_factory=lambda: np.zeros(0))
     comp_a: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -498,13 +501,27 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
     v_k = np.zeros(nv)
     v_act = topo.v_open & ~topo.v_redundant  # a loss-free link closing a loss-free loop carries m = 0
     v_abs = np.zeros(nv)  # |m| in the valve law (the typical flow during the linearised start)
+    v_sum = v_fix = v_dsg = np.zeros(nv)
     if nv:
         mv = m[o : o + nv]
         pvm = 0.5 * (p[topo.v_from] + p[topo.v_to])
         tv = 0.5 * (st.t_node[topo.v_from] + st.t_node[topo.v_to])
         v_k = topo.v_zeta * gas.z(pvm, tv) * r_s * tv / topo.v_area_m2**2
         v_abs = st.v_lin if st.lin_coef is not None else np.abs(mv)
-        rv = np.where(v_act, (pi[topo.v_from] - pi[topo.v_to] - v_k * mv * v_abs) / pref2, mv / st.m_ref)
+        # fixed drop (resistor): p1 - p2 = dp s(m), i.e. p1^2 - p2^2 = (p1 + p2) dp s(m), with the
+        # sign smoothed as s = m / sqrt(m^2 + m_s^2) (linear, m / m0, during the start)
+        v_sum = p[topo.v_from] + p[topo.v_to]
+        if st.lin_coef is not None:
+            v_sg, v_dsg = mv / st.v_lin, 1.0 / st.v_lin
+        else:
+            q = np.sqrt(mv * mv + st.v_ms * st.v_ms)
+            v_sg, v_dsg = mv / q, st.v_ms * st.v_ms / q**3
+        v_fix = topo.v_dp_pa * v_sg
+        rv = np.where(
+            v_act,
+            (pi[topo.v_from] - pi[topo.v_to] - v_k * mv * v_abs - v_sum * v_fix) / pref2,
+            mv / st.m_ref,
+        )
         res_br[o : o + nv] = rv
     res = np.concatenate([res_nodes, res_br])
     if not jac:
@@ -537,12 +554,13 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         b3[ns + nc : o, 1] = 1.0 / pref2
     if nv:
         mv = m[o : o + nv]
-        b3[o:, 0] = np.where(v_act, 1.0 / pref2, 0.0)
-        b3[o:, 1] = np.where(v_act, -1.0 / pref2, 0.0)
+        b3[o:, 0] = np.where(v_act, (1.0 - 0.5 * v_fix / p[topo.v_from]) / pref2, 0.0)
+        b3[o:, 1] = np.where(v_act, (-1.0 - 0.5 * v_fix / p[topo.v_to]) / pref2, 0.0)
         # d(k m|m|)/dm = 2 k |m| vanishes at m = 0, which makes a loop of lossy valves singular
         # there: below a small flow (v_m_eps) the slope is kept at its value at that flow. Only the
         # Jacobian changes, not the residual, so the solution is exact; the start uses k m0 m.
         slope = v_k * st.v_lin if st.lin_coef is not None else 2.0 * v_k * np.maximum(v_abs, st.v_m_eps)
+        slope = slope + v_sum * topo.v_dp_pa * v_dsg
         b3[o:, 2] = np.where(v_act, -slope / pref2, 1.0 / st.m_ref)
     return res, _JacParts(out_w=out_w, fuel_in=fuel_in, fuel_out=fuel_out, b3=b3)
 
@@ -1132,6 +1150,7 @@ def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
     rho_v = st.gas.density(np.full(topo.v_from.size, p_ref), t_node[topo.v_from])
     st.v_lin = np.asarray(rho_v * 5.0 * topo.v_area_m2, dtype=np.float64)
     st.v_m_eps = 0.1 * st.v_lin
+    st.v_ms = 1e-4 * m_ref
     return st
 
 

@@ -142,6 +142,7 @@ class Topology:
     v_zeta: FloatArray
     v_area_m2: FloatArray
     v_redundant: NDArray[np.bool_]  # loss-free open valve closing a loop of loss-free links: m = 0
+    v_dp_pa: FloatArray  # fixed pressure drop in the flow direction (resistor)
     # all branches
     br_from: IntArray
     br_to: IntArray
@@ -336,7 +337,8 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     v_open = np.array([v.open for v in valves], dtype=bool)
     v_d = np.array([v.diameter_m if v.diameter_m is not None else 1.0 for v in valves], dtype=np.float64)
     v_zeta = np.array([v.loss_coefficient for v in valves], dtype=np.float64)
-    v_redundant = loop_closing_links(v_from, v_to, v_open & (v_zeta == 0.0), nj)
+    v_dp = np.array([v.pressure_drop_pa for v in valves], dtype=np.float64)
+    v_redundant = loop_closing_links(v_from, v_to, np.array([v.lossless for v in valves], dtype=bool), nj)
 
     br_from = np.concatenate([seg_from, c_from, r_from, v_from]).astype(np.int64)
     br_to = np.concatenate([seg_to, c_to, r_to, v_to]).astype(np.int64)
@@ -498,6 +500,7 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         v_zeta=v_zeta,
         v_area_m2=np.pi * v_d**2 / 4.0,
         v_redundant=v_redundant,
+        v_dp_pa=v_dp,
         br_from=br_from,
         br_to=br_to,
         fixed_nodes=fixed,

@@ -305,6 +305,7 @@ class NetworkBuilder:
         open: bool = True,
         diameter_m: float | None = None,
         loss_coefficient: float = 0.0,
+        pressure_drop_pa: float = 0.0,
     ) -> str:
         """Add a valve.
 
@@ -322,6 +323,8 @@ class NetworkBuilder:
             Bore for the loss coefficient [m].
         loss_coefficient
             Loss coefficient zeta [-].
+        pressure_drop_pa
+            Fixed pressure drop in the flow direction (a resistor) [Pa].
         """
         return self.add(
             "valve",
@@ -332,6 +335,7 @@ class NetworkBuilder:
                 "open": open,
                 "diameter_m": diameter_m,
                 "loss_coefficient": loss_coefficient,
+                "pressure_drop_pa": pressure_drop_pa,
             },
         )
 
@@ -494,7 +498,7 @@ def _check_lossless_groups(
 
     links: list[str] = []
     for v in items.get("valve", ()):
-        if v.open and v.loss_coefficient == 0.0:
+        if v.lossless:
             parent[root(index[v.from_junction])] = root(index[v.to_junction])
             links.append(v.name)
     if not links:

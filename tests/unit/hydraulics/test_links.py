@@ -237,3 +237,65 @@ def test_per_pipe_friction_factor_matches_the_fixed_law(methane: IdealGas) -> No
     assert rough.pipes.flow_kg_per_s.iloc[2] > law.pipes.flow_kg_per_s.iloc[2]
     with pytest.raises(NetworkError, match="0 < x <= 1"):
         NetworkBuilder().pipe("P", "A", "B", 1e3, 0.5, 2e-5, friction_factor=1.5)
+
+
+def test_fixed_pressure_drop_resistor(methane: IdealGas) -> None:
+    """Item 6: a resistor of fixed drop holds p1 - p2 = dp in the flow direction; in parallel with a
+    lossy valve it takes the flow that leaves the valve the same drop (zeta law by hand)."""
+    nb = NetworkBuilder("fixed drop")
+    _ends(nb)
+    nb.valve("R", "B", "C", pressure_drop_pa=0.5e5)
+    net = nb.build()
+    res = solve_steady(net, methane, SteadyOptions(tol=1e-12))
+    p = res.nodes.set_index("name").p_pa
+    assert p["B"] - p["C"] == pytest.approx(0.5e5, rel=1e-7)
+    assert float(res.valves.flow_kg_per_s.iloc[0]) == pytest.approx(30.0, rel=1e-10)
+    # reversed orientation: the drop follows the flow, not the from/to order
+    nb = NetworkBuilder("fixed drop reversed")
+    _ends(nb)
+    nb.valve("R", "C", "B", pressure_drop_pa=0.5e5)
+    res = solve_steady(nb.build(), methane, SteadyOptions(tol=1e-12))
+    p = res.nodes.set_index("name").p_pa
+    assert p["B"] - p["C"] == pytest.approx(0.5e5, rel=1e-7)
+    # in parallel with a lossy valve: the valve's flow gives the same drop
+    nb = NetworkBuilder("fixed drop and valve")
+    _ends(nb, sink_kg_per_s=60.0)
+    nb.valve("R", "B", "C", pressure_drop_pa=0.2e5)
+    nb.valve("V", "B", "C", diameter_m=0.3, loss_coefficient=3.0)
+    res = solve_steady(nb.build(), methane, SteadyOptions(tol=1e-12))
+    p = res.nodes.set_index("name").p_pa
+    mv = float(res.valves.set_index("name").flow_kg_per_s["V"])
+    r_s = R / methane.molar_mass_kg_per_mol
+    a = math.pi * 0.3**2 / 4
+    m_r = float(res.valves.set_index("name").flow_kg_per_s["R"])
+    m_s = 1e-4 * 60.0  # the documented smoothing scale, 1e-4 of the reference flow
+    assert p["B"] - p["C"] == pytest.approx(0.2e5 * m_r / math.hypot(m_r, m_s), rel=1e-9)
+    assert p["B"] - p["C"] == pytest.approx(0.2e5, rel=(m_s / m_r) ** 2)
+    assert p["B"] ** 2 - p["C"] ** 2 == pytest.approx(3.0 * r_s * 288.15 * mv * abs(mv) / a**2, rel=1e-7)
+    assert float(res.valves.flow_kg_per_s.sum()) == pytest.approx(60.0, rel=1e-10)
+
+
+def test_valve_jacobian_with_fixed_drop_matches_differences(methane: IdealGas) -> None:
+    from pos2.hydraulics import steady as steady_mod
+
+    nb = NetworkBuilder("jac")
+    _ends(nb)
+    nb.valve("R", "B", "C", pressure_drop_pa=0.3e5, diameter_m=0.4, loss_coefficient=2.0)
+    nb.valve("V", "B", "C", diameter_m=0.3, loss_coefficient=3.0)
+    st = steady_mod._prepare(nb.build(), methane, SteadyOptions())
+    x = steady_mod._initial_state(st)
+    x[st.topo.n_nodes :] += 3.0
+    _, jp = steady_mod._evaluate(st, x, jac=True)
+    assert jp is not None
+    jac = steady_mod._full_jacobian(st, jp).toarray()
+    num = np.zeros_like(jac)
+    for i in range(x.size):
+        h = 1e-6 * max(abs(x[i]), 1.0)
+        xp, xm = x.copy(), x.copy()
+        xp[i] += h
+        xm[i] -= h
+        num[:, i] = (steady_mod._evaluate(st, xp, False)[0] - steady_mod._evaluate(st, xm, False)[0]) / (
+            2 * h
+        )
+    scale = np.abs(num).max(axis=1, keepdims=True) + 1e-300
+    assert (np.abs(jac - num) / scale).max() < 1e-6

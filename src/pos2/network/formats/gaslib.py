@@ -12,8 +12,8 @@ Mapping onto pos2 (SI inside; every assumption below is also listed in :attr:`Ga
 * ``pipe`` -> pipe (length, diameter, roughness, ``heatTransferCoefficient`` as ``u_w_per_m2k``);
 * ``shortPipe`` -> a loss-free open valve (GasLib: no pressure loss);
 * ``resistor`` with ``dragFactor`` and ``diameter`` -> an open valve with that loss coefficient
-  (``dp = zeta rho v^2 / 2``); a resistor with a fixed ``pressureLoss`` is refused by name (not
-  supported yet);
+  (``dp = zeta rho v^2 / 2``); a resistor with a fixed ``pressureLoss`` -> an open valve with that
+  fixed ``pressure_drop_pa`` in the direction of flow;
 * ``valve`` -> a loss-free valve, open unless ``modes`` says ``"closed"`` (GasLib leaves valve
   positions to the user: they are decisions, not data);
 * ``controlValve`` -> by ``modes``: ``{"outlet_pressure_bar": x}`` a regulator (pressure-reducing to
@@ -422,12 +422,7 @@ def _add_connection(
                 loss_coefficient=_number(doc, drag, cid, "dragFactor"),
             )
         elif loss is not None:
-            raise doc.error(
-                "a resistor with a fixed <pressureLoss> is not supported yet (only <dragFactor> resistors)",
-                cid,
-                "pressureLoss",
-                loss.get("value"),
-            )
+            nb.valve(cid, a, b, pressure_drop_pa=_pressure_pa(doc, loss, cid, "pressureLoss", "bar"))
         else:
             raise doc.error(
                 "a resistor needs <dragFactor> (with <diameter>) or <pressureLoss>", cid, "dragFactor"
