@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pos2.errors import NetworkError
-from pos2.network.io import METADATA_KEYS, loads_network
+from pos2.network.io import METADATA_KEYS, VOLUME_FLOW_KEYS, loads_network
 from pos2.network.schema import COMPONENTS, component_markdown
 
 __all__ = ["ERROR_CASES", "EXAMPLE_PATH", "document", "example_text"]
@@ -113,6 +113,18 @@ _GAS_AND_FORMATS = [
     "[solver]",
     'friction = "nikuradse"',
     "```",
+    "",
+    "## Volume flows",
+    "",
+    "Sinks and flow sources may give their flow as a volume at stated reference conditions instead of",
+    "`flow_kg_per_s`; `load_network_file` (and `pos2 solve`) converts it to mass with the density of",
+    "the file's `[gas]` at those conditions (without `[gas]`: the default West Siberian GERG-2008 gas;",
+    "a `--gas` option given later does not change the converted flows). Keys:",
+    "",
+    *[f"* `{k}`: {v[3]}" for k, v in VOLUME_FLOW_KEYS.items()],
+    "",
+    "`pos2.network.load_network` alone refuses these keys (it has no gas); pass",
+    "`reference_density=gas.reference_density` to it.",
     "",
     "## Other formats",
     "",

@@ -120,3 +120,26 @@ def test_cli_uses_the_files_gas_and_friction_and_options_override(tmp_path: Path
     bad = runner.invoke(app, ["solve", str(_write(tmp_path, "[solver]\nfriction = 'magic'\n"))])
     assert bad.exit_code == 2
     assert "unknown friction law" in bad.output
+
+
+def test_volume_flows_at_stated_reference_conditions(tmp_path: Path) -> None:
+    """Item 6: 1000 m3/h at normal conditions (0 degC, 1.01325 bar) -> kg/s with the file's gas."""
+    text = _NET.replace("flow_kg_per_s = 40", "flow_knm3_per_h = 360") + _PSEUDO.format(law="papay")
+    path = tmp_path / "vol.toml"
+    path.write_text(text, encoding="utf-8")
+    f = load_network_file(path)
+    gas = f.gas
+    assert isinstance(gas, PseudoCriticalGas)
+    rho_n = gas.reference_density(273.15, 101_325.0)
+    assert f.network.sinks[0].flow_kg_per_s == pytest.approx(360e3 / 3600 * rho_n, rel=1e-12)
+    # the Russian standard (20 degC) volume of the same gas is lighter per m3
+    path.write_text(text.replace("flow_knm3_per_h", "flow_ksm3_per_h"), encoding="utf-8")
+    assert load_network_file(path).network.sinks[0].flow_kg_per_s == pytest.approx(
+        100.0 * gas.reference_density(293.15, 101_325.0), rel=1e-12
+    )
+    from pos2.network import load_network
+
+    with pytest.raises(NetworkFileError, match="volume flow needs the gas") as exc:
+        load_network(path)
+    assert exc.value.field == "flow_ksm3_per_h"
+    assert exc.value.line == 1 + text.splitlines().index("flow_knm3_per_h = 360")

@@ -261,7 +261,10 @@ def load_network_file(
         )
     if suffix == ".toml":
         gas, label, friction, fixed = _toml_extras(path)
-        net = load_network(path)
+        # volume flows convert with the file's gas, else with the solvers' default gas
+        from pos2.gas.tables import default_gas
+
+        net = load_network(path, (gas or default_gas()).reference_density)
         return NetworkFile(net, gas, label or "", friction, fixed, "toml")
     if suffix == ".json":
         from pos2.network.formats.pandapipes_json import _friction_from_name, load_pandapipes_json
