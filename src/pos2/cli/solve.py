@@ -26,15 +26,42 @@ from pos2.cli.common import (
 )
 
 
+def _modes(specs: list[str] | None) -> dict[str, Any]:
+    """``--mode ID=SPEC`` options as the ``modes`` of the GasLib reader."""
+    keys = {"ratio": "ratio", "outlet_bar": "outlet_pressure_bar", "flow_kg_per_s": "flow_kg_per_s"}
+    out: dict[str, Any] = {}
+    for spec in specs or []:
+        ident, sep, what = spec.partition("=")
+        if not sep or not ident:
+            raise typer.BadParameter(f"{spec!r}: write ID=SPEC", param_hint="--mode")
+        if what in ("open", "closed", "bypass"):
+            out[ident] = what
+            continue
+        key, sep, num = what.partition(":")
+        try:
+            value = float(num)
+        except ValueError:
+            value = float("nan")
+        if not sep or key not in keys or not value > 0:
+            raise typer.BadParameter(
+                f"{spec!r}: SPEC is open, closed, bypass, ratio:R, outlet_bar:P or flow_kg_per_s:M",
+                param_hint="--mode",
+            )
+        out[ident] = {keys[key]: value}
+    return out
+
+
 def _load(
-    path: Path, scenario: Path | None, gas_name: str | None
-) -> tuple[Any, Any, str, str | None, float | None]:
-    """Network, gas model, gas label, and the friction law the file names (TOML, pandapipes, GasLib)."""
+    path: Path, scenario: Path | None, gas_name: str | None, modes: dict[str, Any] | None = None
+) -> tuple[Any, Any, str, str | None, float | None, tuple[str, ...]]:
+    """Network, gas model, gas label, the friction law the file names and the import's assumptions."""
     from pos2.gas import default_gas
     from pos2.network.formats import gas_from_spec, load_network_file
     from pos2.network.io import NetworkFileError
 
-    f = load_network_file(path, scenario)
+    if modes and path.suffix.lower() not in (".net", ".xml"):
+        raise typer.BadParameter("--mode applies to GasLib networks (.net)", param_hint="--mode")
+    f = load_network_file(path, scenario, modes=modes or None)
     gas, label = f.gas, f.gas_label
     if gas_name is not None:
         try:
@@ -54,7 +81,7 @@ def _load(
                 field="friction",
                 value=f.friction,
             )
-    return f.network, gas, label, f.friction, f.fixed_friction_factor
+    return f.network, gas, label, f.friction, f.fixed_friction_factor, f.notes
 
 
 @app.command()
@@ -76,6 +103,13 @@ def solve(
     scenario: Annotated[
         Path | None,
         typer.Option(help="GasLib scenario (.scn) with the nominated flows, for a GasLib network."),
+    ] = None,
+    mode: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="GasLib element mode, repeatable: ID=closed, ID=open, ID=bypass, ID=ratio:1.3, "
+            "ID=outlet_bar:70, ID=flow_kg_per_s:120 (compressor stations), ID=outlet_bar:40 (control valves)."
+        ),
     ] = None,
     gas: Annotated[
         str | None,
@@ -113,7 +147,7 @@ def solve(
             raise typer.BadParameter(f"{segment_km} must be positive", param_hint="--segment-km")
         tables = ("nodes", "pipes", "compressors", "regulators", "valves", "sources", "sinks")
         check_out(out, force, fmt, *(f"{name}.{fmt.value}" for name in tables))
-        net, gas_model, gas_label, file_friction, fixed_f = _load(network, scenario, gas)
+        net, gas_model, gas_label, file_friction, fixed_f, notes = _load(network, scenario, gas, _modes(mode))
         friction = friction or file_friction or "colebrook"
         opts = SteadyOptions(
             friction=friction,
@@ -159,12 +193,15 @@ def solve(
                         for r in res.compressors.to_dict("records")
                     ],
                     **_flows_json(res, net),
+                    "notes": list(notes),
                 }
             )
             return
         if quiet:
             return
         out_console.print(res.summary(), highlight=False)
+        for note in notes:
+            out_console.print(f"  note: {note}", highlight=False)
         table = Table(title="junctions (absolute pressure)")
         for col in ("name", "p MPa", "T degC", "elevation m"):
             table.add_column(col)

@@ -145,3 +145,20 @@ def test_cli_solves_gaslib_with_scenario_and_prints_flows() -> None:
     assert flows["resistor_1"] + flows["resistor_2"] == pytest.approx(500e3 / 3600 * RHO_N, rel=1e-8)
     p = {n["name"]: n["p_mpa"] for n in out["nodes"]}
     assert np.isclose(p["n_f"], 5.0, rtol=1e-9)
+
+
+def test_cli_modes_and_notes() -> None:
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["solve", str(NET), "--scenario", str(SCN), "--mode", "cs_1=ratio:1.15", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["compressors"][0]["ratio"] == pytest.approx(1.15, rel=1e-9)
+    assert not any("bypassed" in n for n in out["notes"])
+    res = runner.invoke(app, ["solve", str(NET), "--scenario", str(SCN)])
+    assert res.exit_code == 0, res.output
+    assert "note: 1 compressor station(s) without a mode are bypassed" in res.stdout
+    bad = runner.invoke(app, ["solve", str(NET), "--mode", "cs_1=ratio:fast"])
+    assert bad.exit_code == 2
+    assert "ratio:R" in bad.output
