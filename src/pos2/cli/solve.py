@@ -100,9 +100,12 @@ def solve(
             "else colebrook."
         ),
     ] = None,
-    scenario: Annotated[
+    nomination: Annotated[
         Path | None,
-        typer.Option(help="GasLib scenario (.scn) with the nominated flows, for a GasLib network."),
+        typer.Option(
+            help="GasLib scenario file (.scn) with the nominated flows, for a GasLib network "
+            "(named so as not to clash with the shared --scenario of the other commands)."
+        ),
     ] = None,
     mode: Annotated[
         list[str] | None,
@@ -147,7 +150,9 @@ def solve(
             raise typer.BadParameter(f"{segment_km} must be positive", param_hint="--segment-km")
         tables = ("nodes", "pipes", "compressors", "regulators", "valves", "sources", "sinks")
         check_out(out, force, fmt, *(f"{name}.{fmt.value}" for name in tables))
-        net, gas_model, gas_label, file_friction, fixed_f, notes = _load(network, scenario, gas, _modes(mode))
+        net, gas_model, gas_label, file_friction, fixed_f, notes = _load(
+            network, nomination, gas, _modes(mode)
+        )
         friction = friction or file_friction or "colebrook"
         opts = SteadyOptions(
             friction=friction,

@@ -133,7 +133,7 @@ _GAS_AND_FORMATS = [
     "* **pandapipes JSON** (`.json`, as `pandapipes.to_json` writes it;",
     "  `pos2.network.formats.pandapipes_json`, also importable from the old path",
     "  `pos2.network.pandapipes_json`): the file's fluid becomes the gas;",
-    "* **GasLib XML** (`.net`, with a `.scn` nomination: `pos2 solve net.net --scenario nom.scn`;",
+    "* **GasLib XML** (`.net`, with a `.scn` nomination: `pos2 solve net.net --nomination nom.scn`;",
     "  `pos2.network.formats.gaslib.load_gaslib`): pipes, short pipes (loss-free links), resistors with",
     "  a drag factor (lossy links), valves, control valves and compressor stations. GasLib leaves the",
     "  positions of valves and the set points of control valves and stations to the user: pass",

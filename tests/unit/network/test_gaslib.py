@@ -137,7 +137,7 @@ def test_errors_name_file_line_element_and_field(tmp_path: Path) -> None:
 
 
 def test_cli_solves_gaslib_with_scenario_and_prints_flows() -> None:
-    res = CliRunner().invoke(app, ["solve", str(NET), "--scenario", str(SCN), "--json"])
+    res = CliRunner().invoke(app, ["solve", str(NET), "--nomination", str(SCN), "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["gas"].startswith("GasLib gas")
@@ -150,13 +150,13 @@ def test_cli_solves_gaslib_with_scenario_and_prints_flows() -> None:
 def test_cli_modes_and_notes() -> None:
     runner = CliRunner()
     res = runner.invoke(
-        app, ["solve", str(NET), "--scenario", str(SCN), "--mode", "cs_1=ratio:1.15", "--json"]
+        app, ["solve", str(NET), "--nomination", str(SCN), "--mode", "cs_1=ratio:1.15", "--json"]
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["compressors"][0]["ratio"] == pytest.approx(1.15, rel=1e-9)
     assert not any("bypassed" in n for n in out["notes"])
-    res = runner.invoke(app, ["solve", str(NET), "--scenario", str(SCN)])
+    res = runner.invoke(app, ["solve", str(NET), "--nomination", str(SCN)])
     assert res.exit_code == 0, res.output
     assert "note: 1 compressor station(s) without a mode are bypassed" in res.stdout
     bad = runner.invoke(app, ["solve", str(NET), "--mode", "cs_1=ratio:fast"])
