@@ -299,3 +299,32 @@ def test_valve_jacobian_with_fixed_drop_matches_differences(methane: IdealGas) -
         )
     scale = np.abs(num).max(axis=1, keepdims=True) + 1e-300
     assert (np.abs(jac - num) / scale).max() < 1e-6
+
+
+def test_three_stations_without_aftercooler_converge_in_thermal_mode() -> None:
+    """Item 9 (the GasLib-4197 report): three ratio stations in series with no after-cooler and
+    adiabatic pipes. The hydraulics-temperature iteration converges, and each discharge temperature is
+    the isentropic one, T_out / T_in = 1 + (r^e - 1) / eta, e = (kappa - 1) / kappa."""
+    from pos2.gas.pseudocritical import PseudoCriticalGas
+
+    gas = PseudoCriticalGas(0.018, 46.7e5, 202.4)  # no table range: discharge may exceed 340 K
+    nb = NetworkBuilder("three stations")
+    for j in ("S", "A1", "B1", "A2", "B2", "A3", "B3", "D"):
+        nb.junction(j)
+    nb.pipe("P0", "S", "A1", 60e3, 1.0, 2e-5)
+    nb.compressor("C1", "A1", "B1", ratio=1.3, fuel=False)
+    nb.pipe("P1", "B1", "A2", 100e3, 1.0, 2e-5)
+    nb.compressor("C2", "A2", "B2", ratio=1.3, fuel=False)
+    nb.pipe("P2", "B2", "A3", 100e3, 1.0, 2e-5)
+    nb.compressor("C3", "A3", "B3", ratio=1.3, fuel=False)
+    nb.pipe("P3", "B3", "D", 80e3, 1.0, 2e-5)
+    nb.pressure_source("Src", "S", p_pa=6.5e6, t_k=288.15)
+    nb.sink("K", "D", 220.0)
+    res = solve_steady(nb.build(), gas, SteadyOptions(thermal=True))
+    assert res.thermal_iterations < 20
+    c = res.compressors
+    kappa = gas.isentropic_exponent(c.p_in_pa.to_numpy(), c.t_in_k.to_numpy())
+    e = (kappa - 1.0) / kappa
+    expected = c.t_in_k.to_numpy() * (1.0 + (c.ratio.to_numpy() ** e - 1.0) / 0.84)
+    assert np.allclose(c.t_out_k.to_numpy(), expected, rtol=1e-9)
+    assert (c.t_out_k > c.t_in_k + 15.0).all()
