@@ -100,3 +100,23 @@ def test_missing_or_unknown_network_file_is_bad_input(tmp_path: Path, name: str,
     assert res.exit_code == 2, res.output
     assert f"NetworkFileError: {tmp_path / name}" in res.output  # same form as a scenario file error
     assert needle in res.output
+
+
+def test_solve_prints_flows_in_the_table_and_in_json() -> None:
+    """Issue 16 item 8: the help promises flows; the table and --json carry every branch's flow."""
+    res = runner.invoke(app, ["solve", str(EXAMPLE), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    pipes = {p["name"]: p for p in out["pipes"]}
+    assert pipes
+    assert all(isinstance(p["flow_kg_per_s"], float) for p in pipes.values())
+    supplied = sum(s["flow_kg_per_s"] for s in out["sources"])
+    assert supplied > 0
+    # at least one pipe leaves a source junction carrying flow
+    assert any(abs(p["flow_kg_per_s"]) > 0 for p in pipes.values())
+    res = runner.invoke(app, ["solve", str(EXAMPLE)])
+    assert res.exit_code == 0, res.output
+    assert "flows (kg/s" in res.stdout
+    first = next(iter(pipes.values()))
+    assert first["name"] in res.stdout
+    assert f"{first['flow_kg_per_s']:.4f}" in res.stdout

@@ -1,7 +1,9 @@
 """The pandapipes JSON converter reproduces pandapipes' own conventions (checked against pandapipes).
 
 Tolerances: fluid density and pump lift equal pandapipes' values to 1e-12 relative; ambient
-pressure equal to pandapipes' barometric formula to 1e-12 relative.
+pressure equal to pandapipes' barometric formula to 1e-12 relative; a network with a lossy valve
+written by the installed pandapipes solves to pandapipes' junction pressures within 1e-4 relative
+(the valve's pressure drop within 1 %).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pandapipes.component_models.component_toolbox import p_correction_height_ai
 from pandapipes.properties.fluids import get_fluid
 
 from pos2.errors import NetworkError
+from pos2.hydraulics import SteadyOptions, solve_steady
+from pos2.network.io import NetworkFileError
 from pos2.network.pandapipes_json import ambient_pressure_pa, load_pandapipes_json
 
 GAS_CASES = Path(pp.__file__).parent / "networks" / "network_files" / "stanet_test_networks" / "gas_cases"
@@ -130,3 +134,49 @@ def test_component_without_pos2_equivalent_is_rejected(tmp_path: Path) -> None:
     pp.to_json(net, str(path))
     with pytest.raises(NetworkError, match="'flow_control' has no pos2 equivalent"):
         load_pandapipes_json(path)
+
+
+def _valve_net(et_pipe: bool = False) -> pp.pandapipesNet:
+    """A pipe, a lossy valve and a pipe, written by the installed pandapipes (0.16 valve columns)."""
+    net = pp.create_empty_network(fluid="hgas")
+    j = [pp.create_junction(net, pn_bar=50, tfluid_k=283.15, name=f"J{i}") for i in range(4)]
+    pp.create_ext_grid(net, j[0], p_bar=50, t_k=283.15, name="S")
+    pp.create_pipe_from_parameters(net, j[0], j[1], length_km=10, inner_diameter_mm=500, k_mm=0.05, name="P1")
+    p2 = pp.create_pipe_from_parameters(
+        net, j[2], j[3], length_km=10, inner_diameter_mm=500, k_mm=0.05, name="P2"
+    )
+    if et_pipe:
+        pp.create_valve(net, j[2], p2, et="pi", inner_diameter_mm=400, loss_coefficient=2.0, name="V1")
+    else:
+        pp.create_valve(net, j[1], j[2], et="ju", inner_diameter_mm=400, loss_coefficient=2.0, name="V1")
+    pp.create_sink(net, j[3], mdot_kg_per_s=20, name="K")
+    return net
+
+
+def test_valves_written_by_installed_pandapipes_load_and_match(tmp_path: Path) -> None:
+    """Issue 16 item 4: pandapipes 0.16 writes valves as junction/element/et; they load and the solved
+    pressures match pandapipes' (Colebrook in the DVGW form both sides) within 1e-4 relative."""
+    net = _valve_net()
+    assert {"junction", "element", "et"} <= set(net.valve.columns)
+    path = tmp_path / "valve.json"
+    pp.to_json(net, str(path))
+    pos2_net, gas, _ = load_pandapipes_json(path)
+    assert [(v.from_junction, v.to_junction, v.loss_coefficient) for v in pos2_net.valves] == [
+        ("J1", "J2", 2.0)
+    ]
+    assert pos2_net.valves[0].diameter_m == pytest.approx(0.4)
+    pp.pipeflow(net, friction_model="colebrook", tol_p=1e-7, tol_m=1e-7)
+    res = solve_steady(pos2_net, gas, SteadyOptions(friction="colebrook_dvgw", max_segment_length_m=20e3))
+    p_pp = (net.res_junction.p_bar.to_numpy() + 1.01325) * 1e5
+    p_pos2 = res.nodes.p_pa.to_numpy()
+    assert np.abs(p_pos2 / p_pp - 1.0).max() < 1e-4
+    dp_valve_pp = p_pp[1] - p_pp[2]
+    assert p_pos2[1] - p_pos2[2] == pytest.approx(dp_valve_pp, rel=1e-2)
+
+
+def test_valve_between_junction_and_pipe_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "valve_pi.json"
+    pp.to_json(_valve_net(et_pipe=True), str(path))
+    with pytest.raises(NetworkFileError, match="et = 'pi'") as exc:
+        load_pandapipes_json(path)
+    assert exc.value.element == "valve[0]"

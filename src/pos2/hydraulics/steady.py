@@ -25,6 +25,8 @@ flows [kg/s] of all branches. Equations:
   (``64/Re`` above the turbulent value) the Hagen-Poiseuille law is used, which also keeps the
   Jacobian regular at zero flow. A pipe's minor losses ``zeta`` (``loss_coefficient``) enter as an
   added Darcy factor ``zeta_segment D / L_segment`` (``dp = zeta rho v^2 / 2`` at the mean density).
+  A pipe with its own ``friction_factor`` uses that Darcy factor instead of the law (still with the
+  Hagen-Poiseuille law below its laminar crossing).
 * **Compressor station**: ``p_out = p_set``, ``p_out = ratio p_in`` or ``m_in = m_set``. Fuel gas is
   taken at the inlet: of the inlet flow ``m_in`` the compressors get ``m_c = m_in / (1 + a)`` and burn
   ``m_in a / (1 + a)``, with ``a = W / (m_c eta_driver LHV)``, shaft power
@@ -32,12 +34,21 @@ flows [kg/s] of all branches. Equations:
   ``e = (kappa-1)/(kappa eta_p)`` (polytropic), ``r = p_out / p_in`` (real-gas head with the inlet Z,
   Menon 2005 ch. 10; GPSA Engineering Data Book sec. 13).
 * **Regulator**: ``p_out = p_set``. **Valve**: open ``p1^2 - p2^2 = zeta Z R_s T m|m| / A^2``
-  (``dp = zeta rho v^2 / 2`` at the mean density); closed ``m = 0``.
+  (``dp = zeta rho v^2 / 2`` at the mean density) plus, for a fixed pressure drop ``dp_fix``
+  (a resistor), ``(p1 + p2) dp_fix s(m)`` with the sign smoothed as ``s = m / sqrt(m^2 + m_s^2)``,
+  ``m_s = 1e-4 m_ref`` (exact to a relative ``(m_s/m)^2 / 2``); closed ``m = 0``. The slope ``2 k |m|`` of the
+  valve law vanishes at zero flow, which makes loops of lossy valves singular there: in the Jacobian
+  (not the residual, so the solution is exact) it is kept at its value at a tenth of the flow at
+  5 m/s in the bore. Junctions joined by loss-free links (open valves with ``zeta = 0``) share one
+  pressure; a loss-free link that closes a loop of such links would leave the split round the loop
+  undetermined, so it is given zero flow (equivalent to merging the junctions; see
+  :func:`pos2.hydraulics.topology.loop_closing_links`).
 
 Rows are scaled (node rows by a reference flow, pressure rows by a reference ``p^2``) and the
 iteration stops when the largest scaled residual is below ``tol``. A backtracking line search damps
-the Newton step. The first step solves the network with a linearised friction law (flows at a
-typical velocity) to get a start that satisfies mass balance and the pressure set points.
+the Newton step. The first step solves the network with a linearised friction law and linearised
+valve losses (flows at a typical velocity, 5 m/s) to get a start that satisfies mass balance and the
+pressure set points, for any mix of pipes, lossy and loss-free links.
 ``nikuradse_stanet`` contains the laminar term itself and is used at every Reynolds number.
 
 The solver gives up early, with the iterations and the residual in the message, when the line search
@@ -361,6 +372,9 @@ class _State:
     factorisations: int = 0
     f_last: FloatArray | None = None  # last Colebrook solution, warm start of the next
     lin_coef: FloatArray | None = None
+    v_lin: FloatArray = field(default_factory=lambda: np.zeros(0))  # valve flow at 5 m/s (start)
+    v_m_eps: FloatArray = field(default_factory=lambda: np.zeros(0))  # valve flow at 0.5 m/s
+    v_ms: float = 0.0  # flow scale smoothing the sign of a fixed pressure drop [kg/s]
     # filled by evaluate
     z_seg: FloatArray = field(default_factory=lambda: np.zeros(0))
     comp_a: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -425,6 +439,13 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         else:
             fm = np.where(laminar, lam_fm, f_t * am) + extra * am
             dh = np.where(laminar, lam_fm, am * (2.0 * f_t + re * df_t)) + 2.0 * extra * am
+        if topo.has_fixed_f:  # pipes with their own Darcy factor (Hagen-Poiseuille below 64/Re)
+            ff = topo.seg_fixed_f
+            given = ~np.isnan(ff)
+            f_g = np.nan_to_num(ff)
+            lam_g = re * f_g < 64.0
+            fm = np.where(given, np.where(lam_g, lam_fm, f_g * am) + extra * am, fm)
+            dh = np.where(given, np.where(lam_g, lam_fm, 2.0 * f_g * am) + 2.0 * extra * am, dh)
         h = fm * ms
     pi1, pi2 = p1 * p1, p2 * p2
     f_seg = pi1 - es * pi2 - c0 * z * phi * h
@@ -478,13 +499,28 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
     o += nr
     nv = topo.v_from.size
     v_k = np.zeros(nv)
+    v_act = topo.v_open & ~topo.v_redundant  # a loss-free link closing a loss-free loop carries m = 0
+    v_abs = np.zeros(nv)  # |m| in the valve law (the typical flow during the linearised start)
+    v_sum = v_fix = v_dsg = np.zeros(nv)
     if nv:
         mv = m[o : o + nv]
         pvm = 0.5 * (p[topo.v_from] + p[topo.v_to])
         tv = 0.5 * (st.t_node[topo.v_from] + st.t_node[topo.v_to])
         v_k = topo.v_zeta * gas.z(pvm, tv) * r_s * tv / topo.v_area_m2**2
+        v_abs = st.v_lin if st.lin_coef is not None else np.abs(mv)
+        # fixed drop (resistor): p1 - p2 = dp s(m), i.e. p1^2 - p2^2 = (p1 + p2) dp s(m), with the
+        # sign smoothed as s = m / sqrt(m^2 + m_s^2) (linear, m / m0, during the start)
+        v_sum = p[topo.v_from] + p[topo.v_to]
+        if st.lin_coef is not None:
+            v_sg, v_dsg = mv / st.v_lin, 1.0 / st.v_lin
+        else:
+            q = np.sqrt(mv * mv + st.v_ms * st.v_ms)
+            v_sg, v_dsg = mv / q, st.v_ms * st.v_ms / q**3
+        v_fix = topo.v_dp_pa * v_sg
         rv = np.where(
-            topo.v_open, (pi[topo.v_from] - pi[topo.v_to] - v_k * mv * np.abs(mv)) / pref2, mv / st.m_ref
+            v_act,
+            (pi[topo.v_from] - pi[topo.v_to] - v_k * mv * v_abs - v_sum * v_fix) / pref2,
+            mv / st.m_ref,
         )
         res_br[o : o + nv] = rv
     res = np.concatenate([res_nodes, res_br])
@@ -518,9 +554,14 @@ def _evaluate(st: _State, x: FloatArray, jac: bool) -> tuple[FloatArray, _JacPar
         b3[ns + nc : o, 1] = 1.0 / pref2
     if nv:
         mv = m[o : o + nv]
-        b3[o:, 0] = np.where(topo.v_open, 1.0 / pref2, 0.0)
-        b3[o:, 1] = np.where(topo.v_open, -1.0 / pref2, 0.0)
-        b3[o:, 2] = np.where(topo.v_open, -2.0 * v_k * np.abs(mv) / pref2, 1.0 / st.m_ref)
+        b3[o:, 0] = np.where(v_act, (1.0 - 0.5 * v_fix / p[topo.v_from]) / pref2, 0.0)
+        b3[o:, 1] = np.where(v_act, (-1.0 - 0.5 * v_fix / p[topo.v_to]) / pref2, 0.0)
+        # d(k m|m|)/dm = 2 k |m| vanishes at m = 0, which makes a loop of lossy valves singular
+        # there: below a small flow (v_m_eps) the slope is kept at its value at that flow. Only the
+        # Jacobian changes, not the residual, so the solution is exact; the start uses k m0 m.
+        slope = v_k * st.v_lin if st.lin_coef is not None else 2.0 * v_k * np.maximum(v_abs, st.v_m_eps)
+        slope = slope + v_sum * topo.v_dp_pa * v_dsg
+        b3[o:, 2] = np.where(v_act, -slope / pref2, 1.0 / st.m_ref)
     return res, _JacParts(out_w=out_w, fuel_in=fuel_in, fuel_out=fuel_out, b3=b3)
 
 
@@ -874,7 +915,7 @@ def _initial_state(st: _State) -> FloatArray:
     x = np.zeros(topo.n_unknowns)
     x[: topo.n_nodes] = st.p_ref**2
     rho0 = st.gas.density(np.full(topo.n_segments, st.p_ref), st.t_seg)
-    st.lin_coef = 0.015 * rho0 * 5.0 * topo.seg_area_m2  # f0 * m at 5 m/s
+    st.lin_coef = 0.015 * rho0 * 5.0 * topo.seg_area_m2  # f0 * m at 5 m/s (valves alike: st.v_lin)
     res, jp = _evaluate(st, x, jac=True)
     assert jp is not None
     try:
@@ -1104,6 +1145,12 @@ def _prepare(net: Network, gas: GasModel, opts: SteadyOptions) -> _State:
         r_set_pi=topo.r_set_pa**2,
         names={"pipe": list(topo.pipe_names), "junction": list(topo.junction_names)},
     )
+    # lossy valves: the start linearises k m|m| as k m0 m with m0 the flow at 5 m/s in the bore;
+    # Newton keeps the slope of the law from vanishing below a tenth of that (see _evaluate)
+    rho_v = st.gas.density(np.full(topo.v_from.size, p_ref), t_node[topo.v_from])
+    st.v_lin = np.asarray(rho_v * 5.0 * topo.v_area_m2, dtype=np.float64)
+    st.v_m_eps = 0.1 * st.v_lin
+    st.v_ms = 1e-4 * m_ref
     return st
 
 

@@ -118,6 +118,8 @@ class Topology:
     seg_u_w_per_m2k: FloatArray
     seg_extra_friction: FloatArray  # minor losses as an added Darcy factor: zeta_segment D / L
     seg_ground_k: FloatArray  # NaN = ambient
+    seg_fixed_f: FloatArray  # Darcy factor given per pipe, NaN = the solver's law
+    has_fixed_f: bool  # whether any pipe has its own friction factor
     # compressors
     c_from: IntArray
     c_to: IntArray
@@ -139,6 +141,8 @@ class Topology:
     v_open: NDArray[np.bool_]
     v_zeta: FloatArray
     v_area_m2: FloatArray
+    v_redundant: NDArray[np.bool_]  # loss-free open valve closing a loop of loss-free links: m = 0
+    v_dp_pa: FloatArray  # fixed pressure drop in the flow direction (resistor)
     # all branches
     br_from: IntArray
     br_to: IntArray
@@ -179,6 +183,48 @@ def _nan(x: float | None) -> float:
 
 
 _CACHE_ATTR = "_pos2_topology_cache"
+
+
+def loop_closing_links(a: IntArray, b: IntArray, lossless: NDArray[np.bool_], n: int) -> NDArray[np.bool_]:
+    """Loss-free links that close a loop of loss-free links (a spanning forest keeps the others).
+
+    Junctions joined by loss-free links (open valves without a loss coefficient) share one pressure,
+    so a loop of such links leaves the split of the flow around it undetermined: the Newton matrix is
+    singular. Merging the joined junctions into one node is equivalent to keeping a spanning forest of
+    the loss-free links and giving every link that closes a loop zero flow, which is what the solver
+    does with the links returned here (their flow is reported as 0; the pressures are unaffected).
+
+    Parameters
+    ----------
+    a, b
+        End junctions of each link [-].
+    lossless
+        Which links are loss-free (open, no loss) [-].
+    n
+        Number of junctions [-].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loop_closing_links(np.array([0, 0, 1]), np.array([1, 1, 2]), np.array([True, True, True]), 3)
+    array([False,  True, False])
+    """
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    out = np.zeros(a.size, dtype=bool)
+    for k in np.flatnonzero(lossless):
+        ra, rb = root(int(a[k])), root(int(b[k]))
+        if ra == rb:
+            out[k] = True
+        else:
+            parent[ra] = rb
+    return out
 
 
 def topology_of(net: Network, max_segment_length_m: float) -> Topology:
@@ -229,6 +275,7 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     p_u = np.array([p.u_w_per_m2k for p in pipes], dtype=np.float64)
     p_zeta = np.array([p.loss_coefficient for p in pipes], dtype=np.float64)
     p_tg = np.array([_nan(p.ground_temperature_k) for p in pipes], dtype=np.float64)
+    p_ff = np.array([_nan(p.friction_factor) for p in pipes], dtype=np.float64)
 
     nseg_f = np.maximum(1.0, np.ceil(p_len / max_segment_length_m - 1e-9))
     if nseg_f.size and (not np.all(np.isfinite(nseg_f)) or float(nseg_f.sum()) > MAX_SEGMENTS):
@@ -289,6 +336,9 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
     v_to = np.array([jindex[v.to_junction] for v in valves], dtype=np.int64)
     v_open = np.array([v.open for v in valves], dtype=bool)
     v_d = np.array([v.diameter_m if v.diameter_m is not None else 1.0 for v in valves], dtype=np.float64)
+    v_zeta = np.array([v.loss_coefficient for v in valves], dtype=np.float64)
+    v_dp = np.array([v.pressure_drop_pa for v in valves], dtype=np.float64)
+    v_redundant = loop_closing_links(v_from, v_to, np.array([v.lossless for v in valves], dtype=bool), nj)
 
     br_from = np.concatenate([seg_from, c_from, r_from, v_from]).astype(np.int64)
     br_to = np.concatenate([seg_to, c_to, r_to, v_to]).astype(np.int64)
@@ -429,6 +479,8 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         seg_u_w_per_m2k=p_u[seg_pipe],
         seg_extra_friction=p_zeta[seg_pipe] / nseg[seg_pipe] * seg_d / seg_len,
         seg_ground_k=p_tg[seg_pipe],
+        seg_fixed_f=p_ff[seg_pipe],
+        has_fixed_f=bool(np.any(~np.isnan(p_ff))),
         c_from=c_from,
         c_to=c_to,
         c_mode=c_mode,
@@ -445,8 +497,10 @@ def build_topology(net: Network, max_segment_length_m: float) -> Topology:
         v_from=v_from,
         v_to=v_to,
         v_open=v_open,
-        v_zeta=np.array([v.loss_coefficient for v in valves], dtype=np.float64),
+        v_zeta=v_zeta,
         v_area_m2=np.pi * v_d**2 / 4.0,
+        v_redundant=v_redundant,
+        v_dp_pa=v_dp,
         br_from=br_from,
         br_to=br_to,
         fixed_nodes=fixed,

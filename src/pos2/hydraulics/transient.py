@@ -84,7 +84,15 @@ from pos2.gas.model import GasModel
 from pos2.hydraulics import steady as _st
 from pos2.hydraulics.schedules import Controls, network_at
 from pos2.hydraulics.steady import SteadyOptions, SteadyResult, solve_steady, state_from_result
-from pos2.hydraulics.topology import MODE_FLOW, MODE_OUTLET, MODE_RATIO, FloatArray, Pattern, make_pattern
+from pos2.hydraulics.topology import (
+    MODE_FLOW,
+    MODE_OUTLET,
+    MODE_RATIO,
+    FloatArray,
+    Pattern,
+    loop_closing_links,
+    make_pattern,
+)
 from pos2.network.model import Network
 
 __all__ = ["Controls", "TransientOptions", "TransientResult", "nodal_matrix_at_start", "simulate_transient"]
@@ -405,7 +413,16 @@ class _Sim:
         mode[off] = MODE_RATIO
         cset[off] = 1.0
         fuel[off] = False
-        self.st.topo = replace(self.topo0, c_mode=mode, c_set=cset, c_fuel=fuel, v_open=self.v_open)
+        t0 = self.topo0
+        # loops of loss-free links follow the valves' positions (a scheduled valve may open or close one)
+        if not np.array_equal(self.v_open, t0.v_open):
+            lossless = self.v_open & (t0.v_zeta == 0.0) & (t0.v_dp_pa == 0.0)
+            redundant = loop_closing_links(t0.v_from, t0.v_to, lossless, t0.n_junctions)
+        else:
+            redundant = t0.v_redundant
+        self.st.topo = replace(
+            t0, c_mode=mode, c_set=cset, c_fuel=fuel, v_open=self.v_open, v_redundant=redundant
+        )
         self.st.c_set_pi = np.where(mode == MODE_FLOW, 0.0, cset**2)  # MODE_FLOW keeps its set in c_set
 
     def _update_station_states(self, x: FloatArray) -> bool:

@@ -107,6 +107,7 @@ class NetworkBuilder:
         u_w_per_m2k: float = 0.0,
         ground_temperature_k: float | None = None,
         loss_coefficient: float = 0.0,
+        friction_factor: float | None = None,
     ) -> str:
         """Add a pipe.
 
@@ -130,6 +131,8 @@ class NetworkBuilder:
             Ground temperature; ``None`` = ambient of the solver options [K].
         loss_coefficient
             Sum of minor-loss coefficients zeta along the pipe [-].
+        friction_factor
+            Darcy friction factor of this pipe instead of the solver's law; ``None`` = the law [-].
         """
         return self.add(
             "pipe",
@@ -143,6 +146,7 @@ class NetworkBuilder:
                 "loss_coefficient": loss_coefficient,
                 "u_w_per_m2k": u_w_per_m2k,
                 "ground_temperature_k": ground_temperature_k,
+                "friction_factor": friction_factor,
             },
         )
 
@@ -301,6 +305,7 @@ class NetworkBuilder:
         open: bool = True,
         diameter_m: float | None = None,
         loss_coefficient: float = 0.0,
+        pressure_drop_pa: float = 0.0,
     ) -> str:
         """Add a valve.
 
@@ -318,6 +323,8 @@ class NetworkBuilder:
             Bore for the loss coefficient [m].
         loss_coefficient
             Loss coefficient zeta [-].
+        pressure_drop_pa
+            Fixed pressure drop in the flow direction (a resistor) [Pa].
         """
         return self.add(
             "valve",
@@ -328,6 +335,7 @@ class NetworkBuilder:
                 "open": open,
                 "diameter_m": diameter_m,
                 "loss_coefficient": loss_coefficient,
+                "pressure_drop_pa": pressure_drop_pa,
             },
         )
 
@@ -434,21 +442,92 @@ def build_network(name: str, items: dict[str, tuple[Any, ...]]) -> Network:
                 value=r.junction,
             )
         setter[r.junction] = r.name
-    setting = [
-        c for c in items.get("compressor", ()) if c.ratio is not None or c.outlet_pressure_pa is not None
-    ]
+    # only absolute set points fix a pressure: a ratio or flow compressor may share its outlet junction
+    setting = [c for c in items.get("compressor", ()) if c.outlet_pressure_pa is not None]
     for r in (*setting, *items.get("regulator", ())):
         if r.to_junction in setter:
             raise NetworkError(
-                f"outlet junction pressure is already set by '{setter[r.to_junction]}'",
+                f"outlet junction pressure is already set by '{setter[r.to_junction]}' (two absolute "
+                "pressure set points on one junction leave the split of the flow between them "
+                "undetermined: give one station a ratio or flow set point, or put a pipe between them)",
                 element=r.name,
                 field="to_junction",
                 value=r.to_junction,
             )
         setter[r.to_junction] = r.name
+    _check_parallel_ratio(items)
+    _check_lossless_groups(items, index, setter)
     _check_connectivity(items, index)
     kwargs = {PLURAL[k]: tuple(items.get(k, ())) for k in RECORDS}
     return Network(name=name, **kwargs)
+
+
+def _check_parallel_ratio(items: dict[str, tuple[Any, ...]]) -> None:
+    """Two ratio compressors between the same junctions repeat one equation: refuse, naming both."""
+    seen: dict[tuple[str, str], str] = {}
+    for c in items.get("compressor", ()):
+        if c.ratio is None:
+            continue
+        key = (c.from_junction, c.to_junction)
+        if key in seen:
+            raise NetworkError(
+                f"compressor '{seen[key]}' already joins these junctions with a ratio set point; two "
+                "parallel ratio stations leave their split undetermined (model them as one station)",
+                element=c.name,
+                field="to_junction",
+                value=c.to_junction,
+            )
+        seen[key] = c.name
+
+
+def _check_lossless_groups(
+    items: dict[str, tuple[Any, ...]], index: dict[str, int], setter: dict[str, str]
+) -> None:
+    """Junctions joined by loss-free valves share one pressure: at most one pressure set point each.
+
+    A station (compressor, regulator) whose two ends are joined by loss-free valves is refused too:
+    its set point and the loss-free path contradict each other.
+    """
+    parent = list(range(len(index)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    links: list[str] = []
+    for v in items.get("valve", ()):
+        if v.lossless:
+            parent[root(index[v.from_junction])] = root(index[v.to_junction])
+            links.append(v.name)
+    if not links:
+        return
+    held: dict[int, tuple[str, str]] = {}
+    for junction, who in setter.items():
+        g = root(index[junction])
+        if g in held:
+            other, other_j = held[g]
+            raise NetworkError(
+                f"junctions '{other_j}' and '{junction}' are joined by loss-free valves, so they share one "
+                f"pressure, which both '{other}' and '{who}' set; give a valve a loss coefficient or "
+                "remove one set point",
+                element=who,
+                field="loss-free link",
+                value=junction,
+            )
+        held[g] = (who, junction)
+    for kind in ("compressor", "regulator"):
+        for r in items.get(kind, ()):
+            if root(index[r.from_junction]) == root(index[r.to_junction]):
+                raise NetworkError(
+                    f"{kind} '{r.name}' is bridged by loss-free valves between its junctions "
+                    f"'{r.from_junction}' and '{r.to_junction}' (same pressure on both sides); close the "
+                    "bypass or give it a loss coefficient",
+                    element=r.name,
+                    field="loss-free link",
+                    value=r.to_junction,
+                )
 
 
 def _check_connectivity(items: dict[str, tuple[Any, ...]], index: dict[str, int]) -> None:

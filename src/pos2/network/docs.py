@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pos2.errors import NetworkError
-from pos2.network.io import METADATA_KEYS, loads_network
+from pos2.network.io import METADATA_KEYS, VOLUME_FLOW_KEYS, loads_network
 from pos2.network.schema import COMPONENTS, component_markdown
 
 __all__ = ["ERROR_CASES", "EXAMPLE_PATH", "document", "example_text"]
@@ -81,6 +81,78 @@ def _error_of(text: str) -> str:
     raise AssertionError("the faulty example loaded without error")  # pragma: no cover
 
 
+_GAS_AND_FORMATS = [
+    "## Gas and friction: `[gas]` and `[solver]`",
+    "",
+    "A network file may name its gas and its friction law; `pos2.network.formats.load_network_file(path)`",
+    "returns them with the network, and `pos2 solve` uses them (its `--gas` and `--friction` options",
+    "override the file). Without them the solver's defaults apply (the West Siberian GERG-2008 table,",
+    "Colebrook). `[gas]` holds exactly one description:",
+    "",
+    '* `preset = "west_siberian"` or `"pure_methane"`: a GERG-2008 table of that composition;',
+    "* `composition = { methane = 0.95, ethane = 0.03, nitrogen = 0.02 }`: mole fractions (GERG-2008",
+    "  component names or formulas), tabulated with GERG-2008;",
+    "* the pseudo-critical description GasLib uses: `molar_mass_kg_per_kmol`,",
+    '  `pseudocritical_pressure_bar`, `pseudocritical_temperature_k`, and optionally `law = "papay"`',
+    '  (default) or `"aga"`, `viscosity_pa_s` (default 1e-5, an assumption) and',
+    "  `cp_coefficients = [A, B, C]` of the molar heat capacity `A + B T + C T^2` in J/(mol K)",
+    "  (`pos2.gas.pseudocritical.PseudoCriticalGas`).",
+    "",
+    "`[solver]` holds `friction` (a law of `SteadyOptions.friction`: colebrook, colebrook_dvgw,",
+    "nikuradse, nikuradse_stanet, hofer, weymouth, panhandle_a, panhandle_b, fixed) and, for `fixed`,",
+    "`fixed_friction_factor` (Darcy). Both tables also accept `source` and `note`.",
+    "",
+    "```toml",
+    "[gas]",
+    "molar_mass_kg_per_kmol = 18.05",
+    "pseudocritical_pressure_bar = 46.70",
+    "pseudocritical_temperature_k = 202.44",
+    'law = "papay"',
+    'source = "GasLib-582 source_1 (CC BY 3.0)"',
+    "",
+    "[solver]",
+    'friction = "nikuradse"',
+    "```",
+    "",
+    "## Volume flows",
+    "",
+    "Sinks and flow sources may give their flow as a volume at stated reference conditions instead of",
+    "`flow_kg_per_s`; `load_network_file` (and `pos2 solve`) converts it to mass with the density of",
+    "the file's `[gas]` at those conditions (without `[gas]`: the default West Siberian GERG-2008 gas;",
+    "a `--gas` option given later does not change the converted flows). Keys:",
+    "",
+    *[f"* `{k}`: {v[3]}" for k, v in VOLUME_FLOW_KEYS.items()],
+    "",
+    "`pos2.network.load_network` alone refuses these keys (it has no gas); pass",
+    "`reference_density=gas.reference_density` to it.",
+    "",
+    "## Other formats",
+    "",
+    "`load_network_file` and `pos2 solve` also read",
+    "",
+    "* **pandapipes JSON** (`.json`, as `pandapipes.to_json` writes it;",
+    "  `pos2.network.formats.pandapipes_json`, also importable from the old path",
+    "  `pos2.network.pandapipes_json`): the file's fluid becomes the gas;",
+    "* **GasLib XML** (`.net`, with a `.scn` nomination: `pos2 solve net.net --nomination nom.scn`;",
+    "  `pos2.network.formats.gaslib.load_gaslib`): pipes, short pipes (loss-free links), resistors with",
+    "  a drag factor (lossy links), valves, control valves and compressor stations. GasLib leaves the",
+    "  positions of valves and the set points of control valves and stations to the user: pass",
+    '  `modes={"compressorStation_1": {"ratio": 1.3}, "controlValve_2": {"outlet_pressure_bar": 40},',
+    '  "valve_7": "closed"}` to `load_gaslib` (Python API); without a mode a station is bypassed and a',
+    "  control valve takes the scenario's `pressureSet`, else is bypassed. Volume flows",
+    "  (`1000m_cube_per_hour` ...) are at 0 degC and 1.01325 bar, turned into mass with the sources'",
+    "  normal density. The gas is the sources' pseudo-critical description (Papay Z). Every such",
+    "  assumption is listed in the import's `notes`. Resistors with a fixed `pressureLoss` become",
+    "  valves with `pressure_drop_pa`. Not read yet: the `.cs` compressor maps.",
+    "",
+    "Junctions joined by loss-free links (open valves without a loss coefficient, GasLib short pipes)",
+    "share one pressure: a loop of them is allowed (the solver merges the junctions; the link closing",
+    "the loop carries zero flow, the split round such a loop being undetermined), but two pressure",
+    "set points on one such group, or a station bridged by one, are refused by name.",
+    "",
+]
+
+
 def document() -> str:
     """The whole Markdown document."""
     parts = [
@@ -115,6 +187,7 @@ def document() -> str:
     ]
     for schema in COMPONENTS.values():
         parts.append(component_markdown(schema))
+    parts += _GAS_AND_FORMATS
     parts += [
         "## Worked example",
         "",

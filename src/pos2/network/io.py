@@ -28,6 +28,7 @@ import difflib
 import json
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from pos2.scenario.locate import find_line, key_lines
 
 __all__ = [
     "METADATA_KEYS",
+    "VOLUME_FLOW_KEYS",
     "NetworkFileError",
     "dump_network",
     "dumps_network",
@@ -49,6 +51,19 @@ __all__ = [
 
 METADATA_KEYS = frozenset({"source", "confidence", "note", "assumption"})
 """Keys allowed on every element to record where its numbers come from (not used by the solver)."""
+
+VOLUME_FLOW_KEYS: dict[str, tuple[float, float, float, str]] = {
+    "flow_knm3_per_h": (1000.0 / 3600.0, 273.15, 101_325.0, "1000 m3/h at 0 degC and 101.325 kPa (normal)"),
+    "flow_ksm3_per_h": (
+        1000.0 / 3600.0,
+        293.15,
+        101_325.0,
+        "1000 m3/h at 20 degC and 101.325 kPa (Russian standard conditions, GOST 2939-63)",
+    ),
+    "flow_mcm_per_d": (1e6 / 86400.0, 293.15, 101_325.0, "million m3/day at 20 degC and 101.325 kPa"),
+}
+"""Volume-flow keys of sinks and flow sources: (m3/s per unit, reference T [K], reference p [Pa], text).
+Converted to mass flow with the gas's density at the reference conditions."""
 
 
 class NetworkFileError(NetworkError):
@@ -73,13 +88,20 @@ class NetworkFileError(NetworkError):
         self.args = (f"{where}: {self.args[0]}",)
 
 
-def load_network(path: str | Path) -> Network:
+ReferenceDensity = Callable[[float, float], float]
+"""``(t_k, p_pa) -> density [kg/m3]`` at reference conditions, e.g. ``GasModel.reference_density``."""
+
+
+def load_network(path: str | Path, reference_density: ReferenceDensity | None = None) -> Network:
     """Read a TOML network file and return the validated network (SI units inside).
 
     Parameters
     ----------
     path
         File to read [-].
+    reference_density
+        Density of the gas at reference conditions, to convert the volume-flow keys of
+        :data:`VOLUME_FLOW_KEYS`; ``None``: such keys are refused [-].
 
     Raises
     ------
@@ -93,10 +115,12 @@ def load_network(path: str | Path) -> Network:
         raise NetworkFileError(
             f"cannot read the network file ({exc.strerror})", path=str(p), line=None
         ) from exc
-    return loads_network(text, str(p))
+    return loads_network(text, str(p), reference_density)
 
 
-def loads_network(text: str, path: str = "<string>") -> Network:
+def loads_network(
+    text: str, path: str = "<string>", reference_density: ReferenceDensity | None = None
+) -> Network:
     """Parse a network from TOML text; ``path`` is used in error messages.
 
     Parameters
@@ -105,6 +129,8 @@ def loads_network(text: str, path: str = "<string>") -> Network:
         TOML document [-].
     path
         Name shown in errors [-].
+    reference_density
+        See :func:`load_network` [-].
     """
     try:
         doc = tomllib.loads(text)
@@ -125,7 +151,7 @@ def loads_network(text: str, path: str = "<string>") -> Network:
             )
     nb = NetworkBuilder(str(meta.get("name", Path(path).stem)))
     for kind, entries in doc.items():
-        if kind == "network":
+        if kind in ("network", "gas", "solver"):  # [gas] and [solver]: read by pos2.network.formats
             continue
         if kind not in COMPONENTS:
             close = difflib.get_close_matches(kind, list(COMPONENTS), n=1)
@@ -144,7 +170,7 @@ def loads_network(text: str, path: str = "<string>") -> Network:
                 field=kind,
             )
         for i, entry in enumerate(entries):
-            _add_entry(nb, kind, i, entry, path, lines)
+            _add_entry(nb, kind, i, entry, path, lines, reference_density)
     try:
         return nb.build()
     except NetworkError as exc:
@@ -193,7 +219,15 @@ def _line_of_element(
     return find_line(lines, f"{where}.{field}") if field else find_line(lines, f"{where}.name")
 
 
-def _add_entry(nb: NetworkBuilder, kind: str, i: int, entry: Any, path: str, lines: dict[str, int]) -> None:
+def _add_entry(
+    nb: NetworkBuilder,
+    kind: str,
+    i: int,
+    entry: Any,
+    path: str,
+    lines: dict[str, int],
+    reference_density: ReferenceDensity | None = None,
+) -> None:
     schema = COMPONENTS[kind]
     where = f"{kind}[{i}]"
     if not isinstance(entry, dict):
@@ -210,6 +244,23 @@ def _add_entry(nb: NetworkBuilder, kind: str, i: int, entry: Any, path: str, lin
         line = find_line(lines, f"{where}.{key}")
         if key in METADATA_KEYS:
             continue
+        if key in VOLUME_FLOW_KEYS and kind in ("sink", "flow_source"):
+            if reference_density is None:
+                raise NetworkFileError(
+                    "a volume flow needs the gas to convert it to mass: read the file with "
+                    "pos2.network.formats.load_network_file (or pos2 solve), which uses its [gas]",
+                    path=path,
+                    line=line,
+                    element=element,
+                    field=key,
+                    value=raw,
+                )
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                raise NetworkFileError(
+                    "must be a number", path=path, line=line, element=element, field=key, value=raw
+                )
+            per_unit, t_ref, p_ref, _ = VOLUME_FLOW_KEYS[key]
+            by_key[key] = (schema.field("flow_kg_per_s"), per_unit * reference_density(t_ref, p_ref), 0.0)
         if key not in by_key:
             close = difflib.get_close_matches(key, list(by_key), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -46,6 +46,7 @@ class Pipe:
     loss_coefficient: float = 0.0
     u_w_per_m2k: float = 0.0
     ground_temperature_k: float | None = None
+    friction_factor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,12 @@ class Valve:
     open: bool = True
     diameter_m: float | None = None
     loss_coefficient: float = 0.0
+    pressure_drop_pa: float = 0.0
+
+    @property
+    def lossless(self) -> bool:
+        """An open valve with neither a loss coefficient nor a fixed drop (a loss-free link)."""
+        return self.open and self.loss_coefficient == 0.0 and self.pressure_drop_pa == 0.0
 
 
 RECORDS: dict[str, type] = {

@@ -214,6 +214,16 @@ PIPE = ComponentSchema(
             "positive",
             _temperature_keys("ground_temperature_k"),
         ),
+        FieldSpec(
+            "friction_factor",
+            "float",
+            "-",
+            None,
+            False,
+            "Darcy friction factor of this pipe, used instead of the solver's friction law (below the "
+            "laminar crossing, 64/Re above it, the Hagen-Poiseuille law still applies); unset = the law.",
+            "fraction",
+        ),
     ),
 )
 
@@ -424,8 +434,9 @@ REGULATOR = ComponentSchema(
 VALVE = ComponentSchema(
     "valve",
     "Valve",
-    "An open valve joins two junctions (no loss, or a loss coefficient on its bore); a closed valve "
-    "carries no flow and does not connect the junctions.",
+    "An open valve joins two junctions (no loss, or a loss coefficient on its bore, and/or a fixed "
+    "pressure drop: a resistor); a closed valve carries no flow and does not connect the junctions. "
+    "An open valve without losses is a loss-free link (GasLib's short pipe).",
     (
         _name_field("valve"),
         _junction_ref("from_junction", "first"),
@@ -449,6 +460,19 @@ VALVE = ComponentSchema(
             False,
             "Loss coefficient zeta: dp = zeta rho v^2 / 2 at the bore.",
             "nonnegative",
+        ),
+        FieldSpec(
+            "pressure_drop_pa",
+            "float",
+            "Pa",
+            0.0,
+            False,
+            "Fixed pressure drop in the direction of flow (a resistor of fixed loss, e.g. a station's "
+            "inlet or outlet loss); added to the zeta loss. Smoothed through zero flow as "
+            "dp m / sqrt(m^2 + m_s^2) with m_s = 1e-4 of the network's reference flow, so it is exact to "
+            "a relative (m_s/m)^2 / 2.",
+            "nonnegative",
+            (("pressure_drop_bar", 1e5, 0.0), ("pressure_drop_kpa", 1e3, 0.0)),
         ),
     ),
 )

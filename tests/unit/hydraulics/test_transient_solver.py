@@ -164,3 +164,22 @@ def test_compressor_set_point_schedule_is_followed(real_gas: ConstantZ) -> None:
     # less pressure downstream: the delivery pressure falls and the line gives up gas
     assert r.pressure("d")[-1] < r.pressure("d")[0]
     assert r.linepack_kg[-1] < r.linepack_kg[0]
+
+
+def test_closing_one_of_two_loss_free_valves_keeps_the_other_open(real_gas: ConstantZ) -> None:
+    """Two open loss-free valves in parallel form a loss-free loop: one of them is given zero flow.
+    When a schedule closes the other, the first carries the flow (both ends keep one pressure)."""
+    nb = NetworkBuilder("bypass pair")
+    for j in "abcd":
+        nb.junction(j)
+    kw = {"inner_diameter_m": 0.8, "roughness_m": 1e-5}
+    nb.pipe("p1", "a", "b", length_m=60e3, **kw)  # type: ignore[arg-type]
+    nb.valve("v1", "b", "c")
+    nb.valve("v2", "b", "c")
+    nb.pipe("p2", "c", "d", length_m=60e3, **kw)  # type: ignore[arg-type]
+    nb.pressure_source("src", "a", 6.0e6, 288.15)
+    nb.sink("out", "d", 100.0)
+    ctl = Controls(valve_open={"v1": Schedule((0.0, 3600.0), (1.0, 0.0), "step")})
+    r = simulate_transient(nb.build(), real_gas, ctl, _opts(False, dt_s=900.0, duration_s=4 * 3600.0))
+    assert r.pressure("b") == pytest.approx(r.pressure("c"), rel=1e-9)
+    assert r.mass_balance_error_kg < 1e-6 * 100.0 * 4 * 3600.0
