@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from pos2.errors import ScenarioError, UnknownKeyError
 from pos2.scenario.declared_units import UnitMismatchError, convert_declared, field_unit, same_unit
-from pos2.scenario.locate import find_line, key_lines, read_toml
+from pos2.scenario.locate import find_line, key_lines, parse_toml, read_toml
 from pos2.scenario.model import ScenarioModel
 from pos2.scenario.schema import nearest_key, settable_keys
 from pos2.scenario.sourcing import CONFIDENCES, SourcedValue, is_sourced_leaf
@@ -93,8 +93,10 @@ def parse_set(item: str) -> tuple[str, Any]:
     if not key:
         raise ScenarioError("empty key in --set", value=item, path="--set")
     try:
-        value = tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        value = parse_toml(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError as e:
+        if "nested deeper" in str(e) or "too long" in str(e):
+            raise ScenarioError(f"value not read: {e}", path="--set", field=key, value=text) from None
         value = text
     return key, value
 

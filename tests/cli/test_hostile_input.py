@@ -1,0 +1,65 @@
+"""Hostile or broken input gives a short, clear error and no traceback (issue 15 item 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from pos2.cli import app
+
+
+def _cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+
+
+def _no_traceback(r: Result) -> None:
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 5000 + "]" * 5000 + "\n",
+        "x = " + "{a = " * 2000 + "1" + "}" * 2000 + "\n",
+        "a = " + "[" * 40 + "]" * 40 + "\n",  # parses, but deeper than any pos2 file
+    ],
+)
+def test_a_deeply_nested_toml_file_is_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    r = _cli("sources", "-q", "-s", str(path))
+    _no_traceback(r)
+    assert r.exit_code == 2
+    assert str(path) in r.stderr
+    assert "nested deeper than 32 levels" in r.stderr
+
+
+def test_a_deeply_nested_network_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "net.toml"
+    path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    r = _cli("solve", str(path))
+    _no_traceback(r)
+    assert r.exit_code != 0
+    assert "nested deeper" in r.stderr
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "1" * 5000 + ".5", "[" * 5000])
+def test_a_5000_character_set_value_is_a_short_error(value: str) -> None:
+    r = _cli("sources", "-q", "--set", f"contract.slope={value}")
+    _no_traceback(r)
+    assert r.exit_code == 2
+    assert "contract.slope" in r.stderr
+    assert len(r.stderr) < 1_000  # the value is not echoed back whole
+
+
+def test_a_deeply_nested_json_network_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "net.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    r = _cli("solve", str(path))
+    _no_traceback(r)
+    assert r.exit_code == 2
+    assert "nested too deeply" in r.stderr
