@@ -63,3 +63,43 @@ def test_a_deeply_nested_json_network_is_refused(tmp_path: Path) -> None:
     _no_traceback(r)
     assert r.exit_code == 2
     assert "nested too deeply" in r.stderr
+
+
+def _damaged_stores(tmp_path: Path) -> list[Path]:
+    import duckdb
+
+    folders = []
+    for name in ("garbage", "truncated", "other"):
+        folder = tmp_path / name
+        folder.mkdir()
+        folders.append(folder)
+    (folders[0] / "sweep.duckdb").write_bytes(b"\x00not a database\xff" * 100)
+    for folder in folders[1:]:
+        con = duckdb.connect(str(folder / "sweep.duckdb"))
+        con.execute("CREATE TABLE other AS SELECT range AS x FROM range(100000)")
+        con.close()
+    store = folders[1] / "sweep.duckdb"
+    store.write_bytes(store.read_bytes()[: store.stat().st_size // 3])
+    return folders
+
+
+def test_a_damaged_sweep_store_names_the_file_and_the_way_out(tmp_path: Path) -> None:
+    for folder in _damaged_stores(tmp_path):
+        r = _cli("sweep", "--report", "--out", str(folder))
+        _no_traceback(r)
+        assert r.exit_code != 0, folder.name
+        assert str(folder / "sweep.duckdb") in r.stderr, r.stderr
+        assert "--force" in r.stderr, r.stderr
+        assert not (folder / "report.html").exists()
+
+
+@pytest.mark.parametrize("command", [["report"], ["sources"], ["economics", "--paths", "0"]])
+def test_an_unwritable_out_fails_before_any_work(tmp_path: Path, command: list[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    for out in ("/proc/pos2-out", str(blocker / "sub" / "dir")):
+        r = _cli(*command, "--out", out, "--set", "contract.slope=9")  # the bad value is never reached
+        _no_traceback(r)
+        assert r.exit_code == 3, (out, r.output)
+        assert out in r.stderr
+        assert "contract.slope" not in r.stderr

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
-from pos2.bargaining import DealResult
 from pos2.cli import app
 from pos2.cli.common import (
     DebugOpt,
@@ -28,6 +28,9 @@ from pos2.cli.common import (
 )
 from pos2.scenario import DEFAULT_SCENARIO
 
+if TYPE_CHECKING:
+    from pos2.bargaining import DealResult
+
 
 def _fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:,.0f}"
@@ -49,6 +52,8 @@ def deal(
     Prices are USD (2025) per 1,000 m3 at the Chinese border. Levers: hormuz.closure_months,
     hormuz.closure_probability, bargaining.china_power, demand.growth_per_year, lng.price_usd_per_mmbtu.
     """
+    import pandas as pd
+
     with handle_errors(debug):
         check_out(out, force, fmt, f"deal_*.{fmt.value}")
         scn = get_scenario(scenario, set_)

@@ -21,13 +21,14 @@ import numpy as np
 from pydantic import ValidationError
 
 from pos2.errors import ScenarioError, UnknownKeyError
+from pos2.scenario import DEFAULT_SCENARIO  # defined in the light package module
 from pos2.scenario.declared_units import UnitMismatchError, convert_declared, field_unit, same_unit
 from pos2.scenario.locate import find_line, key_lines, parse_toml, read_toml
 from pos2.scenario.model import ScenarioModel
 from pos2.scenario.schema import nearest_key, settable_keys
 from pos2.scenario.sourcing import CONFIDENCES, SourcedValue, is_sourced_leaf
 
-DEFAULT_SCENARIO = "pos2"
+__all__ = ["DEFAULT_SCENARIO", "Scenario", "available_scenarios", "load_scenario", "parse_set"]
 
 
 @dataclass(frozen=True)
