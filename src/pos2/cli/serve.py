@@ -23,7 +23,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(addr)
-        sock.listen(128)
+        sock.listen(2048)  # as uvicorn's own default backlog
     except OSError as e:
         sock.close()
         raise Pos2Error(

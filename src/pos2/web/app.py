@@ -140,6 +140,12 @@ def _stage_response(
     return clean_json(body)
 
 
+def _request_key(endpoint: str, req: Any) -> tuple[str, str]:
+    """What makes two requests identical: the endpoint and the validated body (single flight)."""
+    body: BaseModel = req
+    return endpoint, body.model_dump_json()
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -262,32 +268,32 @@ def create_app(
     @app.post("/api/twin", responses=errors)
     async def post_twin(req: Levers) -> Any:  # type: ignore[valid-type]
         """Twin summary (issue 4 ``--json`` object), pressure profile and broken limits at the levers."""
-        return await svc.offload(_twin, req)
+        return await svc.offload(_twin, req, key=_request_key("_twin", req))
 
     @app.get("/api/twin", responses=errors)
     async def get_twin(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
         """Twin summary; levers as query parameters (e.g. ``?pipeline.throughput_bcm_per_year=40``)."""
-        return await svc.offload(_twin, req)
+        return await svc.offload(_twin, req, key=_request_key("_twin", req))
 
     @app.post("/api/economics", responses=errors)
     async def post_economics(req: EconomicsRequest) -> Any:
         """Economics (issue 5 ``--json`` object) at the given levers."""
-        return await svc.offload(_economics, req)
+        return await svc.offload(_economics, req, key=_request_key("_economics", req))
 
     @app.get("/api/economics", responses=errors)
     async def get_economics(req: Annotated[EconomicsRequest, Query()]) -> Any:
         """Economics; levers as query parameters."""
-        return await svc.offload(_economics, req)
+        return await svc.offload(_economics, req, key=_request_key("_economics", req))
 
     @app.post("/api/deal", responses=errors)
     async def post_deal(req: Levers) -> Any:  # type: ignore[valid-type]
         """Deal (issue 6 ``--json`` object) at the given levers."""
-        return await svc.offload(_deal, req)
+        return await svc.offload(_deal, req, key=_request_key("_deal", req))
 
     @app.get("/api/deal", responses=errors)
     async def get_deal(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
         """Deal; levers as query parameters."""
-        return await svc.offload(_deal, req)
+        return await svc.offload(_deal, req, key=_request_key("_deal", req))
 
     @app.post("/api/dashboard", responses=errors)
     async def dashboard(req: Levers) -> Any:  # type: ignore[valid-type]
@@ -297,6 +303,6 @@ def create_app(
         def answer() -> Any:
             return svc.dashboard(svc.scenario(lv.scenario.value, lv.overrides()))
 
-        return await svc.offload(answer)
+        return await svc.offload(answer, key=_request_key("dashboard", lv))
 
     return app

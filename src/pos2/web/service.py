@@ -13,7 +13,7 @@ import math
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -185,9 +185,43 @@ class DashboardService:
         self.max_answers = 256
         self.workers = workers or default_workers()
         self._pool: ThreadPoolExecutor | None = None
+        self._flights: dict[Hashable, asyncio.Future[Any]] = {}
+        self._responses: OrderedDict[Hashable, Any] = OrderedDict()
 
-    async def offload(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(*args)`` in the bounded worker pool and await its result (errors re-raised)."""
+    async def offload(self, fn: Callable[..., T], *args: Any, key: Hashable | None = None) -> T:
+        """Run ``fn(*args)`` in the bounded worker pool and await its result (errors re-raised).
+
+        With a ``key`` (the request: endpoint and its validated body), identical requests share one
+        run: a request arriving while the same one is computed awaits that run (single flight, no
+        worker taken), and recent answers are kept (:attr:`max_answers`), so a burst of identical
+        requests costs one scenario load and one stage chain.
+        """
+        if key is None:
+            return await self._in_pool(fn, *args)
+        with self._lock:
+            if key in self._responses:
+                self._responses.move_to_end(key)
+                return self._responses[key]  # type: ignore[no-any-return]
+        flight = self._flights.get(key)
+        if flight is None:
+            flight = asyncio.ensure_future(self._in_pool(fn, *args))
+            self._flights[key] = flight
+
+            def landed(f: asyncio.Future[Any], key: Hashable = key) -> None:
+                self._flights.pop(key, None)
+                if f.cancelled() or f.exception() is not None:
+                    return
+                value = f.result()
+                if isinstance(value, dict):  # an answer; error responses are not kept
+                    with self._lock:
+                        self._responses[key] = value
+                        while len(self._responses) > self.max_answers:
+                            self._responses.popitem(last=False)
+
+            flight.add_done_callback(landed)
+        return await asyncio.shield(flight)  # type: ignore[no-any-return]
+
+    async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pos2-stage")
