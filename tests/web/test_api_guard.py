@@ -193,3 +193,24 @@ def test_identical_concurrent_dashboard_calls_share_one_answer(
     assert len(results) == 3
     assert all(r is results[0] for r in results)
     assert svc.pipeline.runs["twin"] == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "content"),
+    [
+        ("POST", "/api/deal", b'{"contract.slope": ' + b"1" * 5000 + b"}"),
+        ("POST", "/api/deal", b"[" * 5000 + b"]" * 5000),
+        ("GET", "/api/deal?contract.slope=" + "1" * 5000, None),
+    ],
+)
+def test_a_5000_digit_or_deeply_nested_body_is_a_4xx_with_a_short_message(
+    method: str, url: str, content: bytes | None
+) -> None:
+    async def go() -> httpx.Response:
+        async with _client(create_app(DashboardService())) as c:
+            return await c.request(method, url, content=content, headers={"content-type": "application/json"})
+
+    r = asyncio.run(go())
+    assert 400 <= r.status_code < 500
+    assert r.json()["message"]
+    assert len(r.text) < 1_000
