@@ -21,6 +21,25 @@ from __future__ import annotations
 
 from typing import Any
 
+MAX_ECHO_CHARS = 120
+"""Longest repr of a user's value repeated in a message [characters]; longer input is cut, so a
+megabyte pasted into a field is not echoed back."""
+
+
+def shorten(value: Any, limit: int = MAX_ECHO_CHARS) -> str:
+    """``repr(value)`` cut to ``limit`` characters with the length of what was left out.
+
+    >>> shorten("x" * 1000, 10)
+    "'xxxxxxxx... (1,002 characters)"
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long for Python to print
+        return f"<{type(value).__name__} too long to print>"
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}... ({len(text):,} characters)"
+
 
 class Pos2Error(Exception):
     """Base class of every error pos2 raises on purpose."""
@@ -66,7 +85,7 @@ class ScenarioError(Pos2Error):
         if field:
             where.append(f"field '{field}'")
         if value is not None:
-            where.append(f"value {value!r}")
+            where.append(f"value {shorten(value)}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 

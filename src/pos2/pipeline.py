@@ -433,6 +433,7 @@ class Pipeline:
         self._checked: _Lru[str] = _Lru(256)
         self._rounds: tuple[Round, ...] | None = None
         self.runs: dict[str, int] = dict.fromkeys((*STAGES, "check", "contract_map"), 0)
+        self._inflight: dict[tuple[str, Hashable], threading.Event] = {}
 
     # gate ------------------------------------------------------------------------------------------
     def check(self, scenario: Scenario) -> None:
@@ -451,20 +452,34 @@ class Pipeline:
 
     # stages ----------------------------------------------------------------------------------------
     def _cached(self, stage: str, key: Hashable, call: Callable[[], Any]) -> StageOutcome[Any]:
-        with self._lock:
-            hit = self._caches[stage].get(key)
-        if hit is not None:
-            return StageOutcome(stage, hit.result, hit.error, 0.0, True, hit.exception)
+        # single flight: a thread asking for a stage input that another thread is computing waits for
+        # that run instead of starting its own (then finds it in the cache)
+        while True:
+            with self._lock:
+                hit = self._caches[stage].get(key)
+                running = None if hit is not None else self._inflight.get((stage, key))
+                if hit is None and running is None:
+                    mine = self._inflight[(stage, key)] = threading.Event()
+                    self.runs[stage] += 1
+                    break
+            if hit is not None:
+                return StageOutcome(stage, hit.result, hit.error, 0.0, True, hit.exception)
+            assert running is not None
+            running.wait()
         t0 = time.perf_counter()
-        self.runs[stage] += 1
         try:
-            out: StageOutcome[Any] = StageOutcome(stage, call(), seconds=time.perf_counter() - t0)
-        except Pos2Error as e:
-            out = StageOutcome(
-                stage, error=f"{type(e).__name__}: {e}", seconds=time.perf_counter() - t0, exception=e
-            )
-        with self._lock:
-            self._caches[stage].put(key, out)
+            try:
+                out: StageOutcome[Any] = StageOutcome(stage, call(), seconds=time.perf_counter() - t0)
+            except Pos2Error as e:
+                out = StageOutcome(
+                    stage, error=f"{type(e).__name__}: {e}", seconds=time.perf_counter() - t0, exception=e
+                )
+            with self._lock:
+                self._caches[stage].put(key, out)
+        finally:
+            with self._lock:
+                del self._inflight[(stage, key)]
+            mine.set()
         return out
 
     def twin(self, inp: TwinInput) -> StageOutcome[TwinResult]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import importlib.util
 from enum import StrEnum
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pos2.errors import OutputError
+
+if TYPE_CHECKING:  # pandas is imported by whoever builds the frame; `pos2 --help` does not pay for it
+    import pandas as pd
 
 
 class Format(StrEnum):

@@ -22,20 +22,22 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from pos2.errors import OutputError, Pos2Error, ScenarioError
-from pos2.jsonable import clean_json
-from pos2.pipeline import STAGES, PipelineResult, default_pipeline
-from pos2.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from pos2.scenario import DEFAULT_SCENARIO
 from pos2.tables import Format as Format  # the table writer lives in a base module so report can share it
 from pos2.tables import check_format
 from pos2.tables import guard_write as guard_write
 from pos2.tables import write_table as write_table
+
+if TYPE_CHECKING:  # imported where used: `pos2 --help` loads no stage (issue 15 item 12)
+    from pos2.pipeline import PipelineResult
+    from pos2.scenario import Scenario
 
 err_console = Console(stderr=True)
 out_console = Console()
@@ -100,11 +102,15 @@ def handle_errors(debug: bool) -> Iterator[None]:
 
 def get_scenario(scenario: str = DEFAULT_SCENARIO, sets: list[str] | None = None) -> Scenario:
     """Load the scenario with the command-line overrides."""
+    from pos2.scenario import load_scenario
+
     return load_scenario(scenario, sets or [])
 
 
 def print_json(obj: Any) -> None:
     """Print one JSON object on stdout through the one result encoder (:func:`pos2.jsonable.clean_json`)."""
+    from pos2.jsonable import clean_json
+
     sys.stdout.write(json.dumps(clean_json(obj), indent=2, allow_nan=False) + "\n")
     sys.stdout.flush()
 
@@ -115,6 +121,8 @@ def run_stages(scenario: Scenario, upto: str, **kwargs: Any) -> PipelineResult:
     Raises the project error of the first stage that failed, so the command exits with its code.
     ``kwargs`` go to :meth:`pos2.pipeline.Pipeline.run`.
     """
+    from pos2.pipeline import STAGES, default_pipeline
+
     res = default_pipeline().run(scenario, upto=upto, **kwargs)
     for note in res.adjustments:
         err_console.print(f"note: {escape(note)}")
@@ -134,6 +142,35 @@ def prepare_out(out: Path) -> Path:
     except OSError as e:
         raise OutputError(f"cannot create output folder {out}: {e.strerror}") from None
     return out
+
+
+def check_writable(out: Path) -> None:
+    """Refuse at once an ``--out`` folder that cannot be written (a read-only or virtual file system, a
+    path through a file, no permission), by writing a probe there before any work starts: the nearest
+    existing folder on the path gets an empty temporary folder, removed again at once.
+
+    Parameters
+    ----------
+    out
+        The ``--out`` folder (it need not exist yet) [-]
+
+    Raises
+    ------
+    OutputError
+        Naming the folder and the system's reason.
+    """
+    import tempfile
+
+    probe_in = out
+    while not probe_in.exists() and probe_in != probe_in.parent:
+        probe_in = probe_in.parent
+    if not probe_in.is_dir():
+        raise OutputError(f"--out {out}: {probe_in} is a file, not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".pos2-probe-", dir=probe_in))
+    except OSError as e:
+        where = "" if probe_in == out else f" ({probe_in} cannot be written)"
+        raise OutputError(f"--out {out}: cannot write here{where}: {e.strerror or e}") from None
 
 
 def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> None:
@@ -162,6 +199,7 @@ def check_out(out: Path | None, force: bool, fmt: Format, *patterns: str) -> Non
     if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
         raise OutputError(f"--out {out}: cannot write into this folder (permission denied)")
     check_format(fmt)
+    check_writable(out)
     if force or not out.is_dir():
         return
     existing = sorted({p for pattern in patterns for p in out.glob(pattern) if p.is_file()})

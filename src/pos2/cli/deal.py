@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from pos2.bargaining import DealResult
 from pos2.cli import app
 from pos2.cli.common import (
     DebugOpt,
@@ -29,8 +27,10 @@ from pos2.cli.common import (
     run_stages,
     write_table,
 )
-from pos2.pipeline import default_pipeline
 from pos2.scenario import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:
+    from pos2.bargaining import DealResult
 
 
 def _fmt(v: float | None) -> str:
@@ -62,6 +62,10 @@ def deal(
     Prices are USD (2025) per 1,000 m3 at the Chinese border. Levers: hormuz.closure_months,
     hormuz.closure_probability, bargaining.china_power, demand.growth_per_year, lng.price_usd_per_mmbtu.
     """
+    import pandas as pd
+
+    from pos2.pipeline import default_pipeline
+
     with handle_errors(debug):
         check_out(out, force, fmt, f"deal_*.{fmt.value}")
         scn = get_scenario(scenario, set_)

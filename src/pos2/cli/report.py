@@ -21,6 +21,7 @@ from pos2.cli.common import (
     QuietOpt,
     ScenarioOpt,
     SetOpt,
+    check_writable,
     err_console,
     get_scenario,
     handle_errors,
@@ -60,6 +61,7 @@ def report(
     with handle_errors(debug):
         out_dir = out if out is not None else Path("out")
         check_outputs(out_dir, force, fmt.value)
+        check_writable(out_dir)
         scn = get_scenario(scenario, set_)
         if quiet:
             path = render_report(

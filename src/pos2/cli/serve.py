@@ -11,22 +11,27 @@ from pos2.cli.common import DebugOpt, QuietOpt, err_console, handle_errors
 from pos2.errors import Pos2Error
 
 
-def _check_bind(host: str, port: int) -> None:
-    """Refuse, before uvicorn starts, an address that cannot be bound (port in use, unknown host)."""
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before uvicorn starts: an address that cannot be bound (port in
+    use, unknown host) is refused with a clear message, and ``--port 0`` learns its real port."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except OSError as e:
         raise Pos2Error(f"--host {host}: cannot resolve this address ({e.strerror or e})") from None
     family, kind, proto, _, addr = infos[0]
-    with socket.socket(family, kind, proto) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(addr)
-        except OSError as e:
-            raise Pos2Error(
-                f"cannot listen on {host}:{port}: {e.strerror or e} (another pos2 serve? try --port 0 "
-                "for any free port)"
-            ) from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(2048)  # as uvicorn's own default backlog
+    except OSError as e:
+        sock.close()
+        raise Pos2Error(
+            f"cannot listen on {host}:{port}: {e.strerror or e} (another pos2 serve? try --port 0 "
+            "for any free port)"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command()
@@ -36,16 +41,31 @@ def serve(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Serve the dashboard (levers -> zone of agreement, NPVs, agreement probability, pressure)."""
-    import uvicorn
+    """Serve the dashboard (levers -> zone of agreement, NPVs, agreement probability, pressure).
 
-    from pos2.web.app import create_app
+    The address line (with the real port, also for ``--port 0``) is printed even with ``--quiet``.
+    Bound to the loopback interface, the server answers only requests addressed to it (Host header:
+    DNS rebinding protection).
+    """
+    from pos2.web.guard import LOOPBACK_HOSTS, is_loopback
 
     with handle_errors(debug):
-        _check_bind(host, port)
-        if not quiet:
-            shown = f"[{host}]" if ":" in host else host
-            err_console.print(f"pos2 dashboard on http://{shown}:{port}/ (API: /openapi.json; Ctrl-C stops)")
-            if host not in ("127.0.0.1", "localhost", "::1"):
-                err_console.print(f"[yellow]warning[/]: listening on {host}, reachable from other machines")
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning" if quiet else "info")
+        sock = _bind(host, port)
+        real_port = int(sock.getsockname()[1])
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{real_port}/"
+        err_console.print(url if quiet else f"pos2 dashboard on {url} (API: /openapi.json; Ctrl-C stops)")
+        loopback = is_loopback(host)
+        if not quiet and not loopback:
+            err_console.print(f"[yellow]warning[/]: listening on {host}, reachable from other machines")
+        allowed = (LOOPBACK_HOSTS | {host.lower()}) if loopback else None
+        # the socket listens already: a client connecting while the app loads waits in the backlog
+        import uvicorn
+
+        from pos2.web.app import create_app
+
+        config = uvicorn.Config(create_app(allowed_hosts=allowed), log_level="warning" if quiet else "info")
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sock.close()

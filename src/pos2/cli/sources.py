@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -29,7 +28,7 @@ from pos2.cli.common import (
     write_table,
 )
 from pos2.errors import ScenarioError
-from pos2.scenario import DEFAULT_SCENARIO, schema_table
+from pos2.scenario import DEFAULT_SCENARIO
 
 
 @app.command()
@@ -46,6 +45,10 @@ def sources(
     debug: DebugOpt = False,
 ) -> None:
     """List all scenario values with their sources, confidence and assumption flags."""
+    import pandas as pd
+
+    from pos2.scenario import schema_table
+
     with handle_errors(debug):
         check_out(out, force, fmt, f"{'schema' if keys else 'sources'}.{fmt.value}")
         if keys:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -19,6 +19,7 @@ from pos2.cli.common import (
     QuietOpt,
     SetOpt,
     check_scheduler,
+    check_writable,
     err_console,
     get_scenario,
     guard_write,
@@ -27,16 +28,21 @@ from pos2.cli.common import (
     write_table,
 )
 from pos2.errors import OutputError, ScenarioError
-from pos2.scenario import parse_set
-from pos2.sweep.run import SweepSummary, run_sweep
-from pos2.sweep.spec import SweepSpec, load_spec
-from pos2.sweep.store import STORE_FILE, SweepStore
 from pos2.tables import check_format
+
+if TYPE_CHECKING:
+    from pos2.sweep.run import SweepSummary
+    from pos2.sweep.spec import SweepSpec
+
+STORE_FILE = "sweep.duckdb"
+"""The store's file name (:data:`pos2.sweep.store.STORE_FILE`; a test keeps the two equal)."""
 
 
 def _with_sets(spec: SweepSpec, sets: list[str] | None) -> SweepSpec:
     if not sets:
         return spec
+    from pos2.scenario import parse_set
+
     extra = dict(parse_set(s) for s in sets)
     for k in extra:
         if k in spec.keys:
@@ -111,6 +117,10 @@ def sweep(
 
     Results go to OUT/sweep.duckdb (one row per point: inputs, outputs, status, error message).
     """
+    from pos2.sweep.run import run_sweep
+    from pos2.sweep.spec import load_spec
+    from pos2.sweep.store import SweepStore
+
     with handle_errors(debug):
         if spec_path is None:
             if not (report and out is not None):
@@ -136,6 +146,7 @@ def sweep(
             get_scenario(scenario)  # a bad name or file fails here, before any work
             spec = spec.with_changes(scenario=scenario)
         folder = out if out is not None else Path("out") / "sweep" / spec.name
+        check_writable(folder)
         if fmt is not None:
             guard_write(folder / f"results.{fmt.value}", force)
         if report and not force and (folder / "report.html").exists():

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -34,7 +33,12 @@ from pos2.cli.common import (
     write_table,
 )
 from pos2.errors import ScenarioError
-from pos2.scenario import DEFAULT_SCENARIO, Scenario
+from pos2.scenario import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pos2.scenario import Scenario
 
 ThroughputOpt = Annotated[
     float | None,
@@ -194,6 +198,8 @@ def _write_outputs(
         write_table(extra["design"], out, "twin_design", fmt, force)
         write_table(extra["part_loads"], out, "twin_part_loads", fmt, force)
         write_table(extra["length_effect"], out, "twin_length_effect", fmt, force)
+        import pandas as pd
+
         curves = pd.concat([extra["capacity_stations"], extra["capacity_pressure"]], ignore_index=True)
         write_table(curves, out, "twin_capacity", fmt, force)
         target = res.summary.throughput_bcm_per_year

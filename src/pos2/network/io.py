@@ -37,7 +37,7 @@ from pos2.errors import NetworkError
 from pos2.network.builder import NetworkBuilder
 from pos2.network.model import Network
 from pos2.network.schema import COMPONENTS, FieldSpec, check_value
-from pos2.scenario.locate import find_line, key_lines
+from pos2.scenario.locate import find_line, key_lines, parse_toml
 
 __all__ = [
     "METADATA_KEYS",
@@ -133,7 +133,7 @@ def loads_network(
         See :func:`load_network` [-].
     """
     try:
-        doc = tomllib.loads(text)
+        doc = parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         raise NetworkFileError(f"not valid TOML ({exc})", path=path, line=line) from exc

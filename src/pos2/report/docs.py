@@ -45,6 +45,14 @@ M (one reputable source), L (weak), INF (derived by us), A (assumption). A leaf 
 `assumption = true` has no source and must say why in `note`. `pos2 sources` lists every value
 with its source; `pos2 sources --assumptions` only the assumptions.
 
+A leaf's `unit` is checked against the unit of its key below. Another unit of the same dimension is
+converted (pint, with `USD` as a currency dimension of its own and `kcm`, `bcm`, `MMBtu`, `bbl` (oil
+barrel), `bn`, `mn` defined): `unit = "USD/kg"` on `costs.pipe_usd_per_t` is multiplied by 1,000 and
+`pos2 sources` shows the value in USD/t with a note. A unit pos2 does not know, another dimension
+(`USD/MMBtu` on a `USD/1,000 m3` key needs a heat content), other reference conditions (`(15 degC)`
+on a 20 degC volume), a gauge pressure, another price year or nominal against real money, and a
+fraction on a whole-number key are refused with the file, line, key and value.
+
 Any key below can be overridden on the command line with `--set key=value` (repeatable; the value
 is read as TOML) and in the dashboard API. Values are validated against the ranges below; an
 unknown key is refused with the nearest known key as a suggestion. Gas volumes are at the Russian

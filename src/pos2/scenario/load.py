@@ -21,12 +21,14 @@ import numpy as np
 from pydantic import ValidationError
 
 from pos2.errors import ScenarioError, UnknownKeyError
-from pos2.scenario.locate import find_line, key_lines, read_toml
+from pos2.scenario import DEFAULT_SCENARIO  # defined in the light package module
+from pos2.scenario.declared_units import UnitMismatchError, convert_declared, field_unit, same_unit
+from pos2.scenario.locate import find_line, key_lines, parse_toml, read_toml
 from pos2.scenario.model import ScenarioModel
 from pos2.scenario.schema import nearest_key, settable_keys
 from pos2.scenario.sourcing import CONFIDENCES, SourcedValue, is_sourced_leaf
 
-DEFAULT_SCENARIO = "pos2"
+__all__ = ["DEFAULT_SCENARIO", "Scenario", "available_scenarios", "load_scenario", "parse_set"]
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,10 @@ def parse_set(item: str) -> tuple[str, Any]:
     if not key:
         raise ScenarioError("empty key in --set", value=item, path="--set")
     try:
-        value = tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        value = parse_toml(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError as e:
+        if "nested deeper" in str(e) or "too long" in str(e):
+            raise ScenarioError(f"value not read: {e}", path="--set", field=key, value=text) from None
         value = text
     return key, value
 
@@ -156,18 +160,19 @@ def _strip_sources(
                 line=line,
                 field=prefix,
             )
+        value, unit, note = _declared_value(prefix, obj, label, line)
         out[prefix] = SourcedValue(
             prefix,
-            obj["value"],
-            str(obj.get("unit", "")),
+            value,
+            unit,
             str(obj.get("source", "")),
             conf or ("A" if assumption else ""),
-            str(obj.get("note", "")),
+            note,
             assumption,
             label,
             line,
         )
-        return _strip_sources(obj["value"], prefix, label, lines, {})
+        return _strip_sources(value, prefix, label, lines, {})
     if isinstance(obj, dict):
         if prefix.endswith("]") and obj.get("source") and obj.get("confidence"):
             # an item of an array of tables that carries its own source (e.g. a route waypoint):
@@ -193,6 +198,47 @@ def _strip_sources(
     if isinstance(obj, list):
         return [_strip_sources(v, f"{prefix}[{i}]", label, lines, out) for i, v in enumerate(obj)]
     return obj
+
+
+def _declared_value(prefix: str, obj: dict[str, Any], label: str, line: int | None) -> tuple[Any, str, str]:
+    """The value of a sourced leaf in its field's unit, the unit to record and the note.
+
+    A declared ``unit`` that differs from the schema's is converted (``USD/kg`` on a ``USD/t`` field
+    is multiplied by 1,000) and the note says so; one that cannot be converted without an assumption
+    is refused (:mod:`pos2.scenario.declared_units`)."""
+    value = obj["value"]
+    declared = str(obj.get("unit", "")).strip()
+    note = str(obj.get("note", ""))
+    known = field_unit(prefix) if declared else None
+    if known is None or not known[0]:
+        return value, declared, note
+    expected, annotation = known
+    if same_unit(declared, expected):
+        return value, declared, note
+
+    def refuse(why: str) -> ScenarioError:
+        return ScenarioError(why, path=label, line=line, field=prefix, value=value)
+
+    numbers = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        raise refuse(f"unit {declared!r} is not the field unit {expected!r} and the value is not a number")
+    try:
+        converted = [convert_declared(float(v), declared, expected)[0] for v in numbers]
+    except UnitMismatchError as e:
+        raise refuse(str(e)) from None
+    if annotation is int:
+        whole = [round(v) for v in converted]
+        if any(abs(v - w) > 1e-9 * max(1.0, abs(v)) for v, w in zip(converted, whole, strict=True)):
+            raise refuse(
+                f"in the field's unit '{expected}' this is {converted[0]:g}, not a whole number; "
+                "write the value in the field's unit"
+            )
+        converted = [float(w) for w in whole]
+        out_value: Any = [int(w) for w in whole] if isinstance(value, list) else int(whole[0])
+    else:
+        out_value = converted if isinstance(value, list) else converted[0]
+    said = f"written as {value!r} {declared}; converted to {expected} by pos2"
+    return out_value, expected, f"{note} ({said})" if note else said
 
 
 def _record_plain(

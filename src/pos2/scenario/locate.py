@@ -84,8 +84,67 @@ def read_toml(path: Path, label: str, what: str, not_found: str | None = None) -
     except UnicodeDecodeError:
         raise ScenarioError(f"{what} is not UTF-8 text", path=label) from None
     try:
-        data = tomllib.loads(text)
+        data = parse_toml(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"at line (\d+)", str(e))
         raise ScenarioError(f"not valid TOML: {e}", path=label, line=int(m.group(1)) if m else None) from None
     return data, text
+
+
+MAX_TOML_DEPTH = 32
+"""Deepest nesting of tables and arrays accepted in a TOML text [-] (pos2's own files use at most 5);
+deeper input would exhaust Python's recursion limit in the parser or in the checks after it."""
+
+
+def _depth(obj: Any) -> int:
+    """Nesting depth of dicts and lists, without recursion (input may be hostile)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(obj, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if d > MAX_TOML_DEPTH:
+            break
+        if isinstance(node, dict):
+            stack.extend((v, d + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, d + 1) for v in node)
+    return deepest
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """:func:`tomllib.loads` whose every failure is a :class:`tomllib.TOMLDecodeError`: nesting deeper
+    than :data:`MAX_TOML_DEPTH` (Python's ``RecursionError``) and integers too long for Python to read
+    (``ValueError``, more than 4,300 digits) included.
+
+    Parameters
+    ----------
+    text
+        A TOML document [-]
+    """
+    # brackets and braces opened before any is closed bound the depth from above: refuse a text that
+    # could not be parsed without deep recursion before handing it to the (recursive) parser
+    level = peak = 0
+    for ch in text:
+        if ch in "[{":
+            level += 1
+            peak = max(peak, level)
+            if peak > 4 * MAX_TOML_DEPTH:
+                break
+        elif ch in "]}":
+            level = max(0, level - 1)
+    if peak > 4 * MAX_TOML_DEPTH:
+        raise tomllib.TOMLDecodeError(f"nested deeper than {MAX_TOML_DEPTH} levels of tables and arrays")
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError(
+            f"nested deeper than {MAX_TOML_DEPTH} levels of tables and arrays"
+        ) from None
+    except ValueError as e:
+        if isinstance(e, tomllib.TOMLDecodeError):
+            raise
+        raise tomllib.TOMLDecodeError(f"a number too long to read ({str(e).split(';')[0]})") from None
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise tomllib.TOMLDecodeError(f"nested deeper than {MAX_TOML_DEPTH} levels of tables and arrays")
+    return data

@@ -257,6 +257,9 @@ def render_sweep_report(folder: Path, *, force: bool = False) -> Path:
     page = folder / "report.html"
     if page.exists() and not force:
         raise OutputError(f"{page} exists; pass --force to overwrite it")
+    from pos2.sweep.run import reconcile_status
+
+    reconcile_status(folder)  # a killed run is marked interrupted in status.json as in the runs table
     store = SweepStore.open(folder, read_only=True)
     try:
         df = store.frame()

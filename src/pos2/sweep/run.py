@@ -112,6 +112,49 @@ def _write_status(folder: Path, doc: dict[str, Any]) -> None:
     os.replace(tmp, folder / STATUS_FILE)
 
 
+def _alive(pid: Any) -> bool:
+    """Whether process ``pid`` exists on this machine."""
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, ValueError, TypeError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reconcile_status(folder: Path) -> dict[str, Any]:
+    """``status.json`` of the sweep in ``folder``, with a dead run marked ``interrupted``.
+
+    A sweep whose client was killed (``kill -9``, a lost terminal) could not write its own end: its
+    status still says ``running``. When the client process no longer exists, the file is rewritten with
+    ``state = "interrupted"`` and the points actually stored. Returns the (corrected) document, or an
+    empty dict when there is no readable status.
+
+    Parameters
+    ----------
+    folder
+        Output folder of a sweep [-]
+    """
+    path = folder / STATUS_FILE
+    try:
+        doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("state") != "running" or _alive(doc.get("client_pid")):
+        return doc if isinstance(doc, dict) else {}
+    doc["state"] = "interrupted"
+    with contextlib.suppress(OutputError):
+        store = SweepStore.open(folder, read_only=True)
+        try:
+            doc["stored"] = store.count()
+        finally:
+            store.close()
+    with contextlib.suppress(OSError):
+        _write_status(folder, doc)
+    return doc
+
+
 def prepare(spec: SweepSpec, *, confirm: bool = False) -> tuple[Evaluator, tuple[str, ...], dict[str, Any]]:
     """Every check that can fail before any work: size, evaluator, outputs, base scenario.
 
@@ -182,6 +225,7 @@ def run_sweep(
         raise OutputError(
             f"{out / STORE_FILE} exists; pass --resume to continue that sweep or --force to start over"
         )
+    reconcile_status(out)
     store = SweepStore.open(out, spec) if resume and exists and not force else None
     own_executor = executor is None
     try:

@@ -9,7 +9,11 @@ Tables
 ``meta``
     ``key``/``value`` pairs: the spec's fingerprint and text, swept keys, outputs and their kinds.
 ``runs``
-    One row per invocation (start, end, points written, failures, wall time, executor).
+    One row per invocation (start, end, points written, failures, wall time, executor, state). The
+    points and failures are counted up with every chunk, in the chunk's transaction; a run whose
+    process was killed (``kill -9``, a lost machine) keeps the state ``running`` in the file and is
+    shown and, on the next writable open, recorded as ``interrupted``: while a writer holds the file no
+    other process can open it, so a ``running`` row found by another process is a dead run.
 
 Only the client process writes, one transaction per chunk, with ``ON CONFLICT DO NOTHING`` on the
 primary key: a chunk written twice (a resumed sweep racing a late result) cannot duplicate a point.
@@ -68,6 +72,15 @@ def _defer_sigint() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+def damaged_message(path: Path, error: BaseException) -> str:
+    """What to say about a store that cannot be read, and how to go on."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return (
+        f"{path} is damaged or not a sweep store ({first[:200]}); its results cannot be read. Start the "
+        f"sweep afresh with --force (this deletes {path.name}), or move the file away first to keep it"
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -78,10 +91,18 @@ class SweepStore:
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
         self.path = path
         self.con = con
-        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        self.meta = meta
-        self.keys: tuple[str, ...] = tuple(json.loads(meta["keys"]))
-        self.output_kinds: dict[str, OutputKind] = json.loads(meta["output_kinds"])
+        self.active_run: int | None = None
+        """The run this process is writing (``None`` when none)."""
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            self.meta = meta
+            self.keys: tuple[str, ...] = tuple(json.loads(meta["keys"]))
+            self.output_kinds: dict[str, OutputKind] = json.loads(meta["output_kinds"])
+            con.execute("SELECT count(*) FROM points").fetchall()
+            con.execute("SELECT count(*) FROM runs").fetchall()
+        except (duckdb.Error, KeyError, TypeError, ValueError) as e:
+            con.close()
+            raise OutputError(damaged_message(path, e)) from None
         self._insert_cols = ", ".join(_q(c) for c in (*RESERVED, *self.keys, *self.output_kinds))
 
     # -- opening -------------------------------------------------------------------------------------
@@ -187,6 +208,9 @@ class SweepStore:
             raise OutputError(f"no sweep results in {folder} ({STORE_FILE} not found)")
         con = cls._connect(path, read_only=read_only)
         store = cls(path, con)
+        if not read_only:
+            # this process holds the only write lock: a run still 'running' is one whose process died
+            store.con.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
         if spec is not None and store.meta.get("fingerprint") != spec.fingerprint():
             con.close()
             raise ScenarioError(
@@ -201,9 +225,13 @@ class SweepStore:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as e:
-            raise OutputError(f"cannot open {path}: {e}") from None
+            if "lock" in str(e).lower():
+                raise OutputError(
+                    f"cannot open {path}: another process is writing it (a sweep still running?)"
+                ) from None
+            raise OutputError(damaged_message(path, e)) from None
         except duckdb.Error as e:
-            raise OutputError(f"{path} is not a usable sweep store: {e}") from None
+            raise OutputError(damaged_message(path, e)) from None
 
     # -- writing -------------------------------------------------------------------------------------
     def begin_run(self, executor: str) -> int:
@@ -212,6 +240,7 @@ class SweepStore:
         self.con.execute(
             "INSERT INTO runs VALUES (?, ?, NULL, 0, 0, NULL, ?, 'running')", [run_id, _now(), executor]
         )
+        self.active_run = run_id
         return run_id
 
     def end_run(self, run_id: int, points: int, failures: int, wall_s: float, state: str) -> None:
@@ -221,6 +250,8 @@ class SweepStore:
             "WHERE run_id = ?",
             [_now(), points, failures, wall_s, state, run_id],
         )
+        if self.active_run == run_id:
+            self.active_run = None
 
     def write_chunk(self, run_id: int, inputs: Mapping[str, np.ndarray], result: ChunkResult) -> int:
         """Write one chunk in one transaction; returns the number of new rows.
@@ -265,6 +296,10 @@ class SweepStore:
                 )
                 con.unregister("chunk_frame")
                 written = self._count() - before
+                con.execute(
+                    "UPDATE runs SET points = points + ?, failures = failures + ? WHERE run_id = ?",
+                    [written, int((~result.ok).sum()), run_id],
+                )
                 con.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(duckdb.TransactionException):
@@ -296,8 +331,14 @@ class SweepStore:
         return self.con.execute("SELECT * FROM points ORDER BY point_id").df()
 
     def runs(self) -> pd.DataFrame:
-        """The invocations recorded in the store."""
-        return self.con.execute("SELECT * FROM runs ORDER BY run_id").df()
+        """The invocations recorded in the store; a ``running`` run of another, dead, process is shown
+        as ``interrupted`` (see the module docstring)."""
+        return self.con.execute(
+            "SELECT run_id, started_utc, finished_utc, points, failures, wall_s, executor, "
+            "CASE WHEN state = 'running' AND run_id IS DISTINCT FROM ? THEN 'interrupted' ELSE state END "
+            "AS state FROM runs ORDER BY run_id",
+            [self.active_run],
+        ).df()
 
     def close(self) -> None:
         """Close the connection (checkpointing the write-ahead log)."""

@@ -95,12 +95,8 @@ def check_scenario(scenario: Scenario) -> None:
             )
 
 
-def _norm_unit(u: str) -> str:
-    return " ".join(u.replace("°", "deg").split()).lower()
-
-
 def check_units(scenario: Scenario) -> None:
-    """Every twin value written with a ``unit`` must use the schema's unit (no silent conversion).
+    """Every twin value written with a ``unit`` is in the schema's unit (the loader converts the others).
 
     Parameters
     ----------
@@ -112,6 +108,7 @@ def check_units(scenario: Scenario) -> None:
     ScenarioError
         Naming file, line, field and the unknown unit.
     """
+    from pos2.scenario.declared_units import same_unit
     from pos2.scenario.schema import schema_table
 
     units = {r.key: r.unit for r in schema_table()}
@@ -119,7 +116,7 @@ def check_units(scenario: Scenario) -> None:
         if not sv.unit or not sv.key.startswith(TWIN_SECTIONS) or sv.key not in units:
             continue
         expected = units[sv.key]
-        if expected and _norm_unit(sv.unit) != _norm_unit(expected):
+        if expected and not same_unit(sv.unit, expected):
             raise ScenarioError(
                 f"unit '{sv.unit}' is not the unit of this field ('{expected}'); convert the value",
                 path=sv.path,

@@ -34,10 +34,11 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import pos2
-from pos2.errors import Pos2Error
+from pos2.errors import Pos2Error, shorten
 from pos2.pipeline import STAGES, StageOutcome
 from pos2.report.extract import clean_json, profile_table
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
+from pos2.web.guard import LOOPBACK_HOSTS, MAX_BODY_BYTES, RequestGuard
 from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
 ScenarioName = StrEnum("ScenarioName", {n: n for n in available_scenarios()})  # type: ignore[misc]
@@ -139,24 +140,39 @@ def _stage_response(
     return clean_json(body)
 
 
+def _request_key(endpoint: str, req: Any) -> tuple[str, str]:
+    """What makes two requests identical: the endpoint and the validated body (single flight)."""
+    body: BaseModel = req
+    return endpoint, body.model_dump_json()
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query")]
         where = ".".join(loc) or "request"
         value = err.get("input")
-        shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
+        shown = "" if isinstance(value, dict | list) or value is None else f" (got {shorten(value)})"
         parts.append(f"{where}: {err.get('msg', 'invalid')}{shown}")
     return "; ".join(parts) or "invalid request"
 
 
-def create_app(service: DashboardService | None = None) -> FastAPI:
+def create_app(
+    service: DashboardService | None = None,
+    *,
+    allowed_hosts: frozenset[str] | None = LOOPBACK_HOSTS,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
     """Build the dashboard app.
 
     Parameters
     ----------
     service
         The computation service (a fresh one with its own twin cache by default) [-].
+    allowed_hosts
+        Names accepted in the ``Host`` header (loopback by default; ``None``: any) [-]
+    max_body_bytes
+        Largest request body [bytes]
     """
     svc = service or DashboardService()
     app = FastAPI(
@@ -167,6 +183,7 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(RequestGuard, allowed_hosts=allowed_hosts, max_body_bytes=max_body_bytes)
 
     @app.exception_handler(Pos2Error)
     async def _pos2_error(_req: Request, exc: Pos2Error) -> JSONResponse:
@@ -201,7 +218,7 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
     errors: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody}}
 
     @app.get("/api/health")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:
         """Liveness and the stages the server runs."""
         return {"status": "ok", "stages": dict.fromkeys(STAGES, True)}
 
@@ -249,47 +266,54 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
         return _stage_response(chain.deal, scn)
 
     @app.post("/api/twin", responses=errors)
-    def post_twin(req: Levers) -> Any:  # type: ignore[valid-type]
+    async def post_twin(req: Levers) -> Any:  # type: ignore[valid-type]
         """Twin summary (issue 4 ``--json`` object), pressure profile and broken limits at the levers."""
-        return _twin(req)
+        return await svc.offload(_twin, req, key=_request_key("_twin", req))
 
     @app.get("/api/twin", responses=errors)
-    def get_twin(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
+    async def get_twin(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
         """Twin summary; levers as query parameters (e.g. ``?pipeline.throughput_bcm_per_year=40``)."""
-        return _twin(req)
+        return await svc.offload(_twin, req, key=_request_key("_twin", req))
 
     @app.post("/api/economics", responses=errors)
-    def post_economics(req: EconomicsRequest) -> Any:
+    async def post_economics(req: EconomicsRequest) -> Any:
         """Economics (issue 5 ``--json`` object) at the given levers."""
-        return _economics(req)
+        return await svc.offload(_economics, req, key=_request_key("_economics", req))
 
     @app.get("/api/economics", responses=errors)
-    def get_economics(req: Annotated[EconomicsRequest, Query()]) -> Any:
+    async def get_economics(req: Annotated[EconomicsRequest, Query()]) -> Any:
         """Economics; levers as query parameters."""
-        return _economics(req)
+        return await svc.offload(_economics, req, key=_request_key("_economics", req))
 
     @app.post("/api/deal", responses=errors)
-    def post_deal(req: Levers) -> Any:  # type: ignore[valid-type]
+    async def post_deal(req: Levers) -> Any:  # type: ignore[valid-type]
         """Deal (issue 6 ``--json`` object) at the given levers."""
-        return _deal(req)
+        return await svc.offload(_deal, req, key=_request_key("_deal", req))
 
     @app.get("/api/deal", responses=errors)
-    def get_deal(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
+    async def get_deal(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
         """Deal; levers as query parameters."""
-        return _deal(req)
+        return await svc.offload(_deal, req, key=_request_key("_deal", req))
 
     @app.post("/api/deal/detail", responses=errors)
-    def post_deal_detail(req: Levers) -> Any:  # type: ignore[valid-type]
+    async def post_deal_detail(req: Levers) -> Any:  # type: ignore[valid-type]
         """The deal's gap waterfall, lever effects, efficient terms and contract map at the levers
         (as ``pos2 deal --map --json``; slow the first time for a lever state, then cached)."""
         lv: _LeverBase = req
-        return svc.valuation_detail(svc.scenario(lv.scenario.value, lv.overrides()))
+
+        def answer() -> Any:
+            return svc.valuation_detail(svc.scenario(lv.scenario.value, lv.overrides()))
+
+        return await svc.offload(answer, key=_request_key("deal_detail", lv))
 
     @app.post("/api/dashboard", responses=errors)
-    def dashboard(req: Levers) -> Any:  # type: ignore[valid-type]
+    async def dashboard(req: Levers) -> Any:  # type: ignore[valid-type]
         """Everything the page shows: stage status, twin profile, NPVs, zone of agreement."""
         lv: _LeverBase = req
-        scn = svc.scenario(lv.scenario.value, lv.overrides())
-        return svc.dashboard(scn)
+
+        def answer() -> Any:
+            return svc.dashboard(svc.scenario(lv.scenario.value, lv.overrides()))
+
+        return await svc.offload(answer, key=_request_key("dashboard", lv))
 
     return app

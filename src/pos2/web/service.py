@@ -7,11 +7,16 @@ docs cannot drift apart.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import math
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from pydantic.fields import FieldInfo
@@ -140,17 +145,88 @@ def _nice_step(raw: float) -> float:
     return float(nice * 10**exp)
 
 
-class DashboardService:
-    """Runs the stages for the API with a shared twin cache."""
+T = TypeVar("T")
 
-    def __init__(self, paths: int = INTERACTIVE_PATHS, seed: int | None = None) -> None:
+
+def default_workers() -> int:
+    """Stage runs at once in the server: the machine's cores, at most 4 [-] (the stages are CPU-bound;
+    more threads would only share the same cores and the GIL)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class DashboardService:
+    """Runs the stages for the API with a shared twin cache.
+
+    Expensive work runs in a bounded pool of worker threads (:meth:`offload`), off the server's event
+    loop, so that cheap endpoints (``/api/health``) answer at once however many requests wait; identical
+    requests in flight are computed once (single flight: in :meth:`dashboard` here and per stage in
+    :class:`~pos2.pipeline.Pipeline`), the others wait for that answer.
+
+    Parameters
+    ----------
+    paths
+        Monte Carlo paths of the interactive economics [-]
+    seed
+        Random seed (``None``: the scenario's ``montecarlo.seed``) [-]
+    workers
+        Worker threads for the stages (default :func:`default_workers`) [-]
+    """
+
+    def __init__(
+        self, paths: int = INTERACTIVE_PATHS, seed: int | None = None, workers: int | None = None
+    ) -> None:
         # seed None: the scenario's montecarlo.seed, as on the command line and in the report
         self.paths = paths
         self.seed = seed
         self.pipeline = Pipeline()
         self._answers: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._inflight: dict[tuple[Any, ...], Future[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self.max_answers = 256
+        self.workers = workers or default_workers()
+        self._pool: ThreadPoolExecutor | None = None
+        self._flights: dict[Hashable, asyncio.Future[Any]] = {}
+        self._responses: OrderedDict[Hashable, Any] = OrderedDict()
+
+    async def offload(self, fn: Callable[..., T], *args: Any, key: Hashable | None = None) -> T:
+        """Run ``fn(*args)`` in the bounded worker pool and await its result (errors re-raised).
+
+        With a ``key`` (the request: endpoint and its validated body), identical requests share one
+        run: a request arriving while the same one is computed awaits that run (single flight, no
+        worker taken), and recent answers are kept (:attr:`max_answers`), so a burst of identical
+        requests costs one scenario load and one stage chain.
+        """
+        if key is None:
+            return await self._in_pool(fn, *args)
+        with self._lock:
+            if key in self._responses:
+                self._responses.move_to_end(key)
+                return self._responses[key]  # type: ignore[no-any-return]
+        flight = self._flights.get(key)
+        if flight is None:
+            flight = asyncio.ensure_future(self._in_pool(fn, *args))
+            self._flights[key] = flight
+
+            def landed(f: asyncio.Future[Any], key: Hashable = key) -> None:
+                self._flights.pop(key, None)
+                if f.cancelled() or f.exception() is not None:
+                    return
+                value = f.result()
+                if isinstance(value, dict):  # an answer; error responses are not kept
+                    with self._lock:
+                        self._responses[key] = value
+                        while len(self._responses) > self.max_answers:
+                            self._responses.popitem(last=False)
+
+            flight.add_done_callback(landed)
+        return await asyncio.shield(flight)  # type: ignore[no-any-return]
+
+    async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pos2-stage")
+            pool = self._pool
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
 
     def scenario(self, name: str, overrides: dict[str, Any]) -> Scenario:
         """Load an embedded scenario with overrides (raises ``ScenarioError``).
@@ -185,11 +261,25 @@ class DashboardService:
             if hit is not None:
                 self._answers.move_to_end(key)
                 return hit
-        answer = self._dashboard(scenario)
+            flight = self._inflight.get(key)
+            owner = flight is None
+            if flight is None:
+                flight = self._inflight[key] = Future()
+        if not owner:
+            return flight.result()  # the same request is being answered: wait for that answer
+        try:
+            answer = self._dashboard(scenario)
+        except BaseException as e:
+            with self._lock:
+                del self._inflight[key]
+            flight.set_exception(e)
+            raise
         with self._lock:
             self._answers[key] = answer
             while len(self._answers) > self.max_answers:
                 self._answers.popitem(last=False)
+            del self._inflight[key]
+        flight.set_result(answer)
         return answer
 
     def _dashboard(self, scenario: Scenario) -> dict[str, Any]:

@@ -256,3 +256,71 @@ def test_submission_alternates_between_the_workers_runs() -> None:
     assert order == [0, 3, 1, 4, 2]
     assert [plan[i] for i in order[:2]] == ["a", "b"]  # the first chunks in flight reach both workers
     assert submission_order([]) == []
+
+
+class _Killed(SerialExecutor):
+    """Stops the client the way ``kill -9`` does: no ``finally`` runs after chunk ``n``."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    def map_chunks(self, evaluator, chunks, outputs, keys):  # type: ignore[no-untyped-def]
+        for i, (c, r) in enumerate(super().map_chunks(evaluator, chunks, outputs, keys)):
+            yield c, r
+            if i == self.n:
+                raise SystemExit("killed")  # BaseException: stands in for the lost process below
+
+
+def test_a_killed_run_reads_as_interrupted_in_status_runs_and_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from pos2.sweep import run as run_module
+    from pos2.sweep.run import reconcile_status
+
+    spec = load_spec(_spec(tmp_path))
+    out = tmp_path / "out"
+    # the end of the run is never recorded (a killed process writes nothing)
+    monkeypatch.setattr(SweepStore, "end_run", lambda *a, **k: None)
+    real_write = run_module._write_status
+
+    def write_while_running(folder: Path, doc: dict[str, object]) -> None:
+        if doc.get("state") == "running":
+            real_write(folder, doc)
+
+    monkeypatch.setattr(run_module, "_write_status", write_while_running)
+    with pytest.raises(SystemExit):
+        run_sweep(spec, out, executor=_Killed(1), progress=False)
+    monkeypatch.undo()
+    status = json.loads((out / "status.json").read_text())
+    assert status["state"] == "running"
+    status["client_pid"] = 2**22 + 12345  # no such process
+    (out / "status.json").write_text(json.dumps(status))
+    store = SweepStore.open(out, read_only=True)
+    runs = store.runs()
+    store.close()
+    assert runs["state"].tolist() == ["interrupted"]
+    assert runs["points"].tolist() == [14]  # counted chunk by chunk, not only at the end
+    fixed = reconcile_status(out)
+    assert fixed["state"] == "interrupted"
+    assert fixed["stored"] == 14
+    assert json.loads((out / "status.json").read_text())["state"] == "interrupted"
+    s = run_sweep(spec, out, resume=True, workers=0, progress=False)
+    assert (s.points_skipped, s.points_run, s.state) == (14, 6, "done")
+    store = SweepStore.open(out, read_only=True)
+    runs = store.runs()
+    store.close()
+    assert runs["state"].tolist() == ["interrupted", "done"]
+    assert runs["points"].tolist() == [14, 6]
+
+
+def test_a_running_status_of_a_live_client_is_left_alone(tmp_path: Path) -> None:
+    import json
+    import os
+
+    from pos2.sweep.run import reconcile_status
+
+    (tmp_path / "status.json").write_text(json.dumps({"state": "running", "client_pid": os.getpid()}))
+    assert reconcile_status(tmp_path)["state"] == "running"

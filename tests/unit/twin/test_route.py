@@ -204,19 +204,28 @@ def test_consecutive_waypoints_at_the_same_place_are_an_error() -> None:
 
 
 def test_unknown_unit_is_an_error_with_file_line_field(tmp_path: Path) -> None:
+    path = _user_file(
+        tmp_path,
+        '[route.upstream.length_km]\nvalue = 1678.0\nunit = "bananas"\nsource = "a map"\nconfidence = "L"\n',
+    )
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(path)
+    assert e.value.path == path
+    assert e.value.line == 2
+    assert e.value.field == "route.upstream.length_km"
+    assert "'bananas'" in str(e.value)
+
+
+def test_a_length_in_miles_is_converted_and_passes_the_twin_checks(tmp_path: Path) -> None:
     from pos2.twin.checks import check_scenario
 
     path = _user_file(
         tmp_path,
-        '[route.upstream.length_km]\nvalue = 1678.0\nunit = "mi"\nsource = "a map"\nconfidence = "L"\n',
+        '[route.upstream.length_km]\nvalue = 1000.0\nunit = "mi"\nsource = "a map"\nconfidence = "L"\n',
     )
     scn = load_scenario(path)
-    with pytest.raises(ScenarioError) as e:
-        check_scenario(scn)
-    assert e.value.path == path
-    assert e.value.line == 2
-    assert e.value.field == "route.upstream.length_km"
-    assert "'mi'" in str(e.value)
+    check_scenario(scn)
+    assert scn.model.route.upstream.length_km == pytest.approx(1609.344)
 
 
 def test_waypoint_region_must_exist(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pos2.gas.pseudocritical import LAWS, PseudoCriticalGas
 from pos2.gas.tables import TabulatedGas
 from pos2.network.io import NetworkFileError, load_network
 from pos2.network.model import Network
-from pos2.scenario.locate import find_line, key_lines
+from pos2.scenario.locate import find_line, key_lines, parse_toml
 
 __all__ = ["GAS_KEYS", "SOLVER_KEYS", "NetworkFile", "gas_from_spec", "load_network_file"]
 
@@ -164,7 +164,7 @@ def _toml_extras(path: Path) -> tuple[GasModel | None, str | None, str | None, f
     """The ``[gas]`` and ``[solver]`` tables of a TOML network file (errors with the line)."""
     text = path.read_text(encoding="utf-8")
     try:
-        doc = tomllib.loads(text)
+        doc = parse_toml(text)
     except tomllib.TOMLDecodeError:
         return None, None, None, None  # load_network reports it with its line
     lines = key_lines(text)

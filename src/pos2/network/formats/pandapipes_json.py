@@ -590,6 +590,10 @@ def load_pandapipes_json(path: str | Path) -> tuple[Network, GasModel, Pandapipe
         raise _file_error(path, f"cannot read the pandapipes file ({exc.strerror})") from exc
     except json.JSONDecodeError as exc:
         raise _file_error(path, f"not valid JSON ({exc.msg})", line=exc.lineno) from exc
+    except RecursionError:
+        raise _file_error(path, "not a pandapipes network document (nested too deeply)") from None
+    except UnicodeDecodeError:
+        raise _file_error(path, "not UTF-8 text") from None
     doc = _decode(raw.get("_object", raw)) if isinstance(raw, Mapping) else None
     if not isinstance(doc, Mapping):
         raise _file_error(path, "not a pandapipes network document")
