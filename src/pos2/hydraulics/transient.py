@@ -82,6 +82,7 @@ import pandas as pd
 from pos2.errors import ConvergenceError, InfeasibleError, NetworkError
 from pos2.gas.model import GasModel
 from pos2.hydraulics import steady as _st
+from pos2.hydraulics.banded import BandedSolver, SingularBandError
 from pos2.hydraulics.schedules import Controls, network_at
 from pos2.hydraulics.steady import SteadyOptions, SteadyResult, solve_steady, state_from_result
 from pos2.hydraulics.topology import MODE_FLOW, MODE_OUTLET, MODE_RATIO, FloatArray, Pattern, make_pattern
@@ -315,10 +316,16 @@ class _Sim:
         self.valve_names = [v.name for v in net.valves]
         self.v_open0 = topo.v_open.copy()
         self._pattern = self._build_pattern()
+        # a line-shaped network: banded LU of the nodal system and of the temperature march
+        self._band = BandedSolver.build(self._pattern.rows, self._pattern.cols, self._pattern.n)
+        self._node_band = BandedSolver.build(topo.br_from, topo.br_to, nn)
         self.acc = _Accum()
         self.last: dict[str, Any] = {}
         self.t = 0.0
         self.p_rate = np.zeros(nn)  # dp/dt of the last step (thermal storage term) [Pa/s]
+        self.x_prev: FloatArray | None = None  # the state one step back (predictor) and its step
+        self.dt_prev: float | None = None
+        self._evaluated: tuple[FloatArray, FloatArray] | None = None
         self._apply_controls(0.0)
         _st._evaluate(self.st, self.x, jac=False)
         self.storage = self._storage(self.x)[0]
@@ -487,6 +494,7 @@ class _Sim:
         res, jp = _st._evaluate(st, x, jac)
         pref2, mref = st.p_ref**2, st.m_ref
         s_node, _m_seg, dm1, dm2, d_lumped = self._storage(x)
+        self._evaluated = (x, s_node)  # the solver's state was last evaluated at this very array
         bal = self._balance(x)
         rn = (bal - (s_node - self.storage) / dt) / mref
         rn[self.fixed_nodes] = (x[self.fixed_nodes] - self.fixed_pi) / pref2
@@ -590,24 +598,41 @@ class _Sim:
         rhs_nodes += np.bincount(sf, weights=ff * wf * q, minlength=nn)
         rhs_nodes += np.bincount(stt, weights=ft * wt * q, minlength=nn)
         rhs = np.concatenate([rhs_nodes, -res[nn + ns :]])
-        a = _st._matrix(self._pattern, self._nodal_values(parts, dt))
+        vals = self._nodal_values(parts, dt)
         try:
-            lu = _st._factorise(a, self.so)
-        except RuntimeError as exc:
+            if self._band is not None:
+                y = self._band.solve(vals, rhs)
+            else:
+                y = _st._factorise(_st._matrix(self._pattern, vals), self.so).solve(rhs)
+        except (RuntimeError, SingularBandError) as exc:
             raise _StepFailedError(f"singular Jacobian ({exc})", 0, math.inf) from exc
-        y = lu.solve(rhs)
         dpi = y[:nn]
         dm_seg = -(r_seg + b3[:ns, 0] * dpi[sf] + b3[:ns, 1] * dpi[stt]) / d
         return np.concatenate([dpi, dm_seg, y[nn:]])
 
-    def _solve_step(self, dt: float, x_start: FloatArray) -> tuple[FloatArray, int, float]:
-        """Newton's method for one time step from ``x_start`` (the previous state)."""
+    def _solve_step(
+        self, dt: float, x_start: FloatArray, guess: FloatArray | None = None
+    ) -> tuple[FloatArray, int, float]:
+        """Newton's method for one time step: from ``guess`` (a prediction) when given and, should
+        that fail, from ``x_start`` (the previous state)."""
         m_old = x_start[self.nn : self.nn + self.ns].copy()
+        if guess is not None:
+            try:
+                return self._newton(dt, m_old, guess, min_iter=0)
+            except _StepFailedError as e:
+                x, it, norm = self._newton(dt, m_old, x_start, min_iter=1)
+                return x, it + e.iterations, norm
+        return self._newton(dt, m_old, x_start, min_iter=1)
+
+    def _newton(
+        self, dt: float, m_old: FloatArray, x_start: FloatArray, min_iter: int
+    ) -> tuple[FloatArray, int, float]:
+        """Damped Newton iterations of one time step from ``x_start``."""
         x = x_start.copy()
         res, parts = self._evaluate(x, dt, m_old, jac=True)
         norm = float(np.max(np.abs(res)))
         it = 0
-        while norm > self.opts.tol or it == 0:
+        while norm > self.opts.tol or it < min_iter:
             if it >= self.opts.max_iter:
                 raise _StepFailedError("Newton did not converge", it, norm, x)
             dx = self._newton_step(res, parts, dt)
@@ -648,9 +673,21 @@ class _Sim:
         mass = self.storage
         diag = mass / dt
         rhs = mass * t_old / dt + (self.node_vol / cp + mass * mu) * self.p_rate
-        t_new = _st._march_temperatures(st, self.x, storage=(diag, rhs))
+        band = self._node_band
+        solve = None if band is None else (lambda r, c, v, b: band.solve(v, b, band.positions(r, c)))
+        t_new = _st._march_temperatures(st, self.x, storage=(diag, rhs), linear_solve=solve)
         st.t_node = t_new
         st.t_seg = _st._segment_temperatures(st.topo, t_new)
+
+    def _predict(self, dt: float) -> FloatArray | None:
+        """Start of Newton's method: the state extrapolated linearly from the last two steps (the
+        converged answer does not depend on it, only the iterations do); ``None`` at the start."""
+        if self.x_prev is None or self.dt_prev is None:
+            return None
+        guess = self.x + (self.x - self.x_prev) * (dt / self.dt_prev)
+        if float(np.min(guess[: self.nn])) <= 0.0:
+            return None
+        return np.asarray(guess, dtype=np.float64)
 
     def step(self, dt: float) -> int:
         """Advance by ``dt``; returns the Newton iterations. Raises _StepFailedError (state unchanged)."""
@@ -664,7 +701,7 @@ class _Sim:
         try:
             for _ in range(2 * max(self.nc, 1) + 2):
                 try:
-                    x, it, norm = self._solve_step(dt, self.x)
+                    x, it, norm = self._solve_step(dt, self.x, self._predict(dt))
                 except _StepFailedError as e:
                     # a station may have to leave its set point within this step (e.g. its suction
                     # collapses after a supply cut): switch by the last iterate and try again
@@ -682,8 +719,11 @@ class _Sim:
             raise
         # accept
         self.acc.max_residual = max(self.acc.max_residual, norm)
-        _st._evaluate(self.st, x, jac=False)  # fuel factors at the solution
-        s_new = self._storage(x)[0]
+        if self._evaluated is not None and self._evaluated[0] is x:
+            s_new = self._evaluated[1]  # fuel factors and storage of the solution are current
+        else:
+            _st._evaluate(self.st, x, jac=False)  # fuel factors at the solution
+            s_new = self._storage(x)[0]
         bal = self._balance(x)
         src = (s_new - self.storage) / dt - bal  # what the pressure-controlled sources supply
         # flow sources and pressure sources held at an inflow enter through the injections
@@ -697,6 +737,7 @@ class _Sim:
         self.acc.iterations += iters
         p_old = np.sqrt(np.maximum(self.x[: self.nn], 0.0))
         self.p_rate = (np.sqrt(np.maximum(x[: self.nn], 0.0)) - p_old) / dt
+        self.x_prev, self.dt_prev = self.x, dt
         self.x, self.storage, self.t = x, s_new, t_new
         self.last = {"inflow": inflow, "outflow": outflow, "fuel": float(fuel.sum()), "src": src}
         return iters
@@ -810,9 +851,9 @@ def _run(
     n_steps = math.ceil(opts.duration_s / opts.dt_s - 1e-9)
     save_every = opts.save_every_s or opts.dt_s
     rows_j: list[FloatArray] = []
-    rows_c: list[dict[str, Any]] = []
-    rows_src: list[dict[str, Any]] = []
-    rows_snk: list[dict[str, Any]] = []
+    rows_c: list[FloatArray] = []  # per step: (7, n_compressors) flow, p_in, p_out, power, fuel, t_out, state
+    rows_src: list[FloatArray] = []  # per step: (3, n_sources) mode (1 = flow), flow, p
+    rows_snk: list[FloatArray] = []  # per step: (2, n_sinks) flow, p
     rows_bal: list[dict[str, Any]] = []
     prof_t: list[float] = []
     prof_p: list[FloatArray] = []
@@ -821,12 +862,14 @@ def _run(
     linepack0 = float(np.sum(sim.storage))
     stop_idx = None if opts.stop_junction is None else sim._jidx(opts.stop_junction)
     stopped: float | None = None
+    times: list[float] = []
 
     def record(dt: float, iters: int) -> None:
         x = sim.x
         p = np.sqrt(np.maximum(x[:nn], 0.0))
         t = sim.t
-        rows_j.append(np.concatenate([[t], p[:nj]]))
+        times.append(t)
+        rows_j.append(p[:nj].copy())
         if sim.nc:
             factor, power = _st._compressor_factor(sim.st, x)
             fuel = sim._fuel(x)
@@ -835,62 +878,27 @@ def _run(
             t_dis = factor * tin
             t_out = np.where(np.isnan(topo.c_aftercooler_k), t_dis, np.fmin(t_dis, topo.c_aftercooler_k))
             t_out = np.where(sim.c_state >= _BYPASS, tin, t_out)
-            for i, name in enumerate(sim.comp_names):
-                pin, pout = p[topo.c_from[i]], p[topo.c_to[i]]
-                rows_c.append(
-                    {
-                        "time_s": t,
-                        "name": name,
-                        "flow_kg_per_s": float(mc[i]),
-                        "p_in_pa": float(pin),
-                        "p_out_pa": float(pout),
-                        "ratio": float(pout / pin),
-                        "power_w": float(power[i]),
-                        "fuel_kg_per_s": float(fuel[i]),
-                        "t_out_k": float(t_out[i]),
-                        "mode": MODE_NAMES[int(sim.c_state[i])],
-                    }
-                )
+            rows_c.append(np.stack([mc, p[topo.c_from], p[topo.c_to], power, fuel, t_out, sim.c_state]))
         src = sim.last["src"] if sim.last else None
-        for i, name in enumerate(sim.ps_names):
-            node = topo.fixed_nodes[i]
-            fixed_flow = not math.isnan(sim.ps_flow_set[i])
-            q = (
-                sim.ps_flow_set[i]
-                if fixed_flow
-                else (
-                    float(src[node]) if src is not None else float(initial.sources["flow_kg_per_s"].iloc[i])
-                )
+        fixed_flow = ~np.isnan(sim.ps_flow_set)
+        if src is not None:
+            q_ps = np.where(fixed_flow, sim.ps_flow_set, src[topo.fixed_nodes])
+        else:
+            q_ps = np.where(
+                fixed_flow,
+                sim.ps_flow_set,
+                initial.sources["flow_kg_per_s"].to_numpy()[: sim.ps_flow_set.size],
             )
-            rows_src.append(
-                {
-                    "time_s": t,
-                    "name": name,
-                    "mode": "flow" if fixed_flow else "pressure",
-                    "flow_kg_per_s": float(q),
-                    "p_pa": float(p[node]),
-                }
+        rows_src.append(
+            np.stack(
+                [
+                    np.concatenate([fixed_flow.astype(np.float64), np.ones(sim.fs_flow.size)]),
+                    np.concatenate([q_ps, sim.fs_flow]),
+                    np.concatenate([p[topo.fixed_nodes], p[topo.fs_node]]),
+                ]
             )
-        fs_now = sim.fs_flow
-        for i, name in enumerate(sim.fs_names):
-            rows_src.append(
-                {
-                    "time_s": t,
-                    "name": name,
-                    "mode": "flow",
-                    "flow_kg_per_s": float(fs_now[i]),
-                    "p_pa": float(p[topo.fs_node[i]]),
-                }
-            )
-        for i, name in enumerate(sim.sink_names):
-            rows_snk.append(
-                {
-                    "time_s": t,
-                    "name": name,
-                    "flow_kg_per_s": float(sim.sink_flow[i]),
-                    "p_pa": float(p[sim.sink_node[i]]),
-                }
-            )
+        )
+        rows_snk.append(np.stack([sim.sink_flow, p[sim.sink_node]]))
         lp = float(np.sum(sim.storage))
         a = sim.acc
         last = sim.last or {"inflow": math.nan, "outflow": math.nan, "fuel": math.nan}
@@ -939,13 +947,15 @@ def _run(
             if p_stop < opts.stop_below_pa:
                 stopped = sim.t
                 break
-    junctions = pd.DataFrame(np.array(rows_j), columns=["time_s", *list(topo.junction_names)])
+    t_all = np.array(times)
+    junctions = pd.DataFrame(np.array(rows_j), columns=list(topo.junction_names))
+    junctions.insert(0, "time_s", t_all)
     return TransientResult(
         network=net.name,
         junctions=junctions,
-        compressors=pd.DataFrame(rows_c, columns=_COMP_COLS),
-        sources=pd.DataFrame(rows_src, columns=["time_s", "name", "mode", "flow_kg_per_s", "p_pa"]),
-        sinks=pd.DataFrame(rows_snk, columns=["time_s", "name", "flow_kg_per_s", "p_pa"]),
+        compressors=_compressor_table(t_all, sim.comp_names, rows_c),
+        sources=_source_table(t_all, [*sim.ps_names, *sim.fs_names], rows_src),
+        sinks=_sink_table(t_all, sim.sink_names, rows_snk),
         balance=pd.DataFrame(rows_bal),
         points=points,
         profile_time_s=np.array(prof_t),
@@ -968,18 +978,53 @@ def _run(
     )
 
 
-_COMP_COLS = [
-    "time_s",
-    "name",
-    "flow_kg_per_s",
-    "p_in_pa",
-    "p_out_pa",
-    "ratio",
-    "power_w",
-    "fuel_kg_per_s",
-    "t_out_k",
-    "mode",
-]
+def _long(t_all: FloatArray, names: list[str], n: int) -> dict[str, Any]:
+    """time_s and name columns of a long table with ``n = len(names)`` rows per time."""
+    return {"time_s": np.repeat(t_all, n), "name": np.tile(np.array(names, dtype=object), t_all.size)}
+
+
+def _compressor_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    n = len(names)
+    a = np.stack(rows) if rows else np.zeros((0, 7, n))  # (steps, 7, n)
+
+    def col(k: int) -> FloatArray:
+        return np.asarray(a[:, k, :].ravel(), dtype=np.float64)
+
+    mode_names = np.array([MODE_NAMES[k] for k in sorted(MODE_NAMES)], dtype=object)
+    return pd.DataFrame(
+        {
+            **_long(t_all if rows else np.zeros(0), names, n),
+            "flow_kg_per_s": col(0),
+            "p_in_pa": col(1),
+            "p_out_pa": col(2),
+            "ratio": col(2) / col(1),
+            "power_w": col(3),
+            "fuel_kg_per_s": col(4),
+            "t_out_k": col(5),
+            "mode": mode_names[col(6).astype(np.int64)],
+        }
+    )
+
+
+def _source_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    n = len(names)
+    a = np.stack(rows) if n else np.zeros((t_all.size, 3, 0))
+    return pd.DataFrame(
+        {
+            **_long(t_all, names, n),
+            "mode": np.where(a[:, 0, :].ravel() > 0.5, "flow", "pressure").astype(object),
+            "flow_kg_per_s": a[:, 1, :].ravel(),
+            "p_pa": a[:, 2, :].ravel(),
+        }
+    )
+
+
+def _sink_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    n = len(names)
+    a = np.stack(rows) if n else np.zeros((t_all.size, 2, 0))
+    return pd.DataFrame(
+        {**_long(t_all, names, n), "flow_kg_per_s": a[:, 0, :].ravel(), "p_pa": a[:, 1, :].ravel()}
+    )
 
 
 def nodal_matrix_at_start(
