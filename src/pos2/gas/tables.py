@@ -260,13 +260,9 @@ class TabulatedGas:
     def _eval(self, key: str, loc: _Located, d_p: bool = False) -> FloatArray:
         q = loc.q.get(key)
         if q is None:
-            coef = self._coef[key]  # (16, n_cells): a_ij at row 4 i + j
-
-            def a(row: int) -> FloatArray:
-                return coef[row].take(loc.cell)
-
+            a = self._coef[key].take(loc.cell, axis=1)  # (16, n_points): a_ij at row 4 i + j
             v = loc.v
-            q = tuple(((a(4 * k + 3) * v + a(4 * k + 2)) * v + a(4 * k + 1)) * v + a(4 * k) for k in range(4))
+            q = tuple(((a[4 * k + 3] * v + a[4 * k + 2]) * v + a[4 * k + 1]) * v + a[4 * k] for k in range(4))
             loc.q[key] = q
         u = loc.u
         if d_p:

@@ -3,7 +3,8 @@
 A route cut into cells gives a nodal Newton matrix whose graph is a path with a few side branches
 (loops, station flows). Reordered with the reverse Cuthill-McKee permutation (Cuthill & McKee 1969
 [1]_; George & Liu 1981 [2]_, ch. 4) its non-zeros lie within a narrow band around the diagonal, and
-LAPACK's banded LU with partial pivoting (``dgbsv``, Anderson et al. 1999 [3]_) factorises it in
+LAPACK's banded LU with partial pivoting (``dgbsv``, or ``dgtsv`` for a tridiagonal band; Anderson et
+al. 1999 [3]_) factorises it in
 ``O(n kl (kl + ku))`` operations with no symbolic analysis, several times faster than a general
 sparse LU for such matrices. Meshed networks have wide bands; :meth:`BandedSolver.build` then returns
 ``None`` and the caller keeps the general sparse LU.
@@ -40,6 +41,7 @@ MAX_HALF_BANDWIDTH = 32
 """Widest half band solved as a band [-]: beyond it a general sparse LU is cheaper."""
 
 _DGBSV = get_lapack_funcs("gbsv", dtype=np.float64)
+_DGTSV = get_lapack_funcs("gtsv", dtype=np.float64)
 
 
 class SingularBandError(ArithmeticError):
@@ -121,7 +123,12 @@ class BandedSolver:
         """
         pos = self.flat if flat is None else flat
         ab = np.bincount(pos, weights=vals, minlength=self.ldab * self.n).reshape(self.n, self.ldab).T
-        _lub, _piv, y, info = _DGBSV(self.half, self.half, ab, rhs[self.perm], overwrite_ab=1, overwrite_b=1)
+        if self.half == 1:  # tridiagonal: LAPACK's dgtsv (also partial pivoting), no per-column BLAS calls
+            _dl, _d, _du, y, info = _DGTSV(ab[3, :-1], ab[2], ab[1, 1:], rhs[self.perm])
+        else:
+            _lub, _piv, y, info = _DGBSV(
+                self.half, self.half, ab, rhs[self.perm], overwrite_ab=1, overwrite_b=1
+            )
         if info != 0:
             raise SingularBandError(f"banded LU failed (LAPACK dgbsv info = {info})")
         x = np.empty(self.n)

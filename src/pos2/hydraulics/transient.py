@@ -90,10 +90,20 @@ from pos2.network.model import Network
 
 __all__ = ["Controls", "TransientOptions", "TransientResult", "nodal_matrix_at_start", "simulate_transient"]
 
-MODE_NAMES = {0: "set point", 1: "max ratio", 2: "bypass", 3: "tripped"}
-"""Station states in the results: holding its set point, at its ratio limit, bypassed, tripped."""
-_NORMAL, _CAPPED, _BYPASS, _TRIPPED = 0, 1, 2, 3
+MODE_NAMES = {
+    0: "set point",
+    1: "max ratio",
+    2: "bypass",
+    3: "tripped",
+    4: "max power",
+    5: "low suction trip",
+}
+"""Station states in the results: holding its set point, at its ratio limit, bypassed, tripped (by
+the schedule), at its shaft-power limit, tripped by its low-suction protection (latched)."""
+_NORMAL, _CAPPED, _BYPASS, _TRIPPED, _POWER, _LOW_SUCTION = 0, 1, 2, 3, 4, 5
+_OFF_STATES = (_BYPASS, _TRIPPED, _LOW_SUCTION)  # gas passes the bypass: ratio 1, no fuel
 _REL = 1e-7  # relative margin of the station-limit switches (no chattering at the boundary)
+_POWER_REL = 1e-6  # the power-limited ratio is iterated until it changes by less than this [-]
 
 
 @dataclass(frozen=True)
@@ -119,8 +129,13 @@ class TransientOptions:
     inertia
         Keep the inertia term ``(L/A) dm/dt`` (``False``: the parabolic "slow transient" model) [-].
     station_limits
-        Cap outlet-pressure stations at their ``max_ratio`` and bypass them when the suction exceeds
-        the set point [-].
+        Cap outlet-pressure stations at their ``max_ratio`` and at their ``max_power_w`` (the ratio
+        falls until the shaft power equals it), bypass them when the suction exceeds the set point,
+        and trip them when the suction falls below ``min_suction_pa`` [-].
+    min_suction_pa
+        Low-suction protection: a running station whose suction pressure falls below this trips (its
+        gas passes the bypass) and stays off for the rest of the run; a number for every station or
+        a mapping station name -> pressure; ``None``: no protection [Pa absolute].
     save_every_s
         Interval of the profile snapshots (all nodes) [s]; ``None`` = every step. Junction pressures,
         stations, sources, sinks and the mass balance are kept at every step.
@@ -146,6 +161,7 @@ class TransientOptions:
     stop_junction: str | None = None
     stop_below_pa: float | None = None
     junction_volume_m3: float = 1.0
+    min_suction_pa: float | dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         def bad(fld: str, value: Any, why: str) -> NetworkError:
@@ -162,6 +178,12 @@ class TransientOptions:
                 raise bad(name, getattr(self, name), "must be >= 1")
         if int(self.max_halvings) < 0:
             raise bad("max_halvings", self.max_halvings, "must be >= 0")
+        ms = self.min_suction_pa
+        for name, v in ms.items() if isinstance(ms, dict) else [("", ms)] if ms is not None else []:
+            if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
+                raise bad(
+                    f"min_suction_pa{'[' + name + ']' if name else ''}", v, "must be a positive pressure"
+                )
         if (self.stop_junction is None) != (self.stop_below_pa is None):
             raise bad(
                 "stop_below_pa", self.stop_below_pa, "give both stop_junction and stop_below_pa, or neither"
@@ -311,6 +333,17 @@ class _Sim:
         self.c_user_mode = topo.c_mode.copy()
         self.c_base_set = topo.c_set.copy()
         self.c_max_ratio = np.array([c.max_ratio for c in net.compressors], dtype=np.float64)
+        self.c_max_power = np.array([c.max_power_w for c in net.compressors], dtype=np.float64)
+        self.c_power_ratio = np.ones(nc)  # ratio of a station held at its power limit
+        self._pw_prev = (np.full(nc, np.nan), np.full(nc, np.nan))  # last (ratio, g) of its iteration
+        ms = opts.min_suction_pa
+        if isinstance(ms, dict):
+            unknown = sorted(set(ms) - {c.name for c in net.compressors})
+            if unknown:
+                raise NetworkError("no compressor of this name", element=unknown[0], field="min_suction_pa")
+            self.c_min_suction = np.array([ms.get(c.name, 0.0) for c in net.compressors], dtype=np.float64)
+        else:
+            self.c_min_suction = np.full(nc, 0.0 if ms is None else float(ms))
         self.c_fuel0 = topo.c_fuel.copy()
         self.c_state = np.zeros(nc, dtype=np.int64)
         self.valve_names = [v.name for v in net.valves]
@@ -406,9 +439,12 @@ class _Sim:
         cset = self.c_set_user.copy()
         fuel = self.c_fuel0.copy()
         capped = self.c_state == _CAPPED
-        off = (self.c_state == _BYPASS) | (self.c_state == _TRIPPED)
+        power = self.c_state == _POWER
+        off = np.isin(self.c_state, _OFF_STATES)
         mode[capped] = MODE_RATIO
         cset[capped] = self.c_max_ratio[capped]
+        mode[power] = MODE_RATIO
+        cset[power] = self.c_power_ratio[power]
         mode[off] = MODE_RATIO
         cset[off] = 1.0
         fuel[off] = False
@@ -431,11 +467,67 @@ class _Sim:
         new[outlet & (st == _NORMAL) & (ratio < 1 - _REL)] = _BYPASS
         new[outlet & (st == _CAPPED) & (pin * self.c_max_ratio > pset * (1 + _REL))] = _NORMAL
         new[outlet & (st == _BYPASS) & (pin < pset * (1 - _REL))] = _NORMAL
-        changed = bool(np.any(new != st))
+        # shaft-power limit: the ratio at which the station's power equals max_power_w at its flow
+        limited = outlet & np.isfinite(self.c_max_power)
+        ratio_changed = False
+        if np.any(limited & np.isin(st, (_NORMAL, _CAPPED, _POWER))):
+            power, r_limit = self._power_and_limit_ratio(x)
+            running = (st == _NORMAL) | (st == _CAPPED)
+            over = limited & running & (power > self.c_max_power * (1 + _REL)) & (new == st)
+            held = limited & (st == _POWER)
+            new[over] = _POWER
+            # the ratio at the limit is a fixed point r = r_limit(r) (the flow answers the ratio):
+            # secant steps on g(r) = r_limit(r) - r, from the plain update r_limit on the first round
+            r_cur = self.c_power_ratio
+            g = np.minimum(r_limit, self.c_max_ratio) - r_cur
+            r_new = r_cur + g
+            prev_r, prev_g = self._pw_prev
+            sec = held & np.isfinite(prev_g) & (np.abs(g - prev_g) > 1e-15) & (r_cur != prev_r)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r_sec = r_cur - g * (r_cur - prev_r) / (g - prev_g)
+            r_new = np.where(sec & np.isfinite(r_sec) & (r_sec > 1.0), r_sec, r_new)
+            r_new = np.where(over, np.minimum(r_limit, self.c_max_ratio), r_new)
+            self._pw_prev = (np.where(held, r_cur, np.nan), np.where(held, g, np.nan))
+            moved = np.abs(g) > _POWER_REL * r_cur
+            # at the power limit, once its ratio has settled: back to the set point when the
+            # discharge rises above it (the set point needs less power), to the ratio limit when
+            # that binds first
+            settled = held & ~moved
+            new[settled & (pout > pset * (1 + _REL))] = _NORMAL
+            new[settled & (r_limit > self.c_max_ratio * (1 + _REL))] = _CAPPED
+            upd = (over | held) & (new == _POWER)
+            ratio_changed = bool(np.any(upd & moved))
+            self.c_power_ratio = np.where(upd, r_new, self.c_power_ratio)
+        # low-suction protection: trips, latched
+        low = (pin < self.c_min_suction * (1 - _REL)) & ~np.isin(st, (_TRIPPED, _LOW_SUCTION))
+        new[low] = _LOW_SUCTION
+        changed = bool(np.any(new != st)) or ratio_changed
         self.c_state = new
         if changed:
             self._set_modes()
         return changed
+
+    def _power_and_limit_ratio(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Shaft power of every station at ``x`` and the ratio at which it would equal
+        ``max_power_w`` with the same flow and suction state (inverting the steady solver's power
+        law ``P = m z R T (r^e - 1) / (e eta)``) [W], [-]."""
+        st, topo = self.st, self.topo0
+        p = np.sqrt(np.maximum(x[: self.nn], _st._P_MIN_PROPS**2))
+        pin, tin = p[topo.c_from], st.t_node[topo.c_from]
+        kappa = st.gas.isentropic_exponent(pin, tin)
+        zin = st.gas.z(pin, tin)
+        e = (kappa - 1.0) / kappa
+        e_eff = np.where(topo.c_polytropic, e / topo.c_eff, e)
+        mc = x[self.nn + self.ns : self.nn + self.ns + self.nc]
+        m_comp = np.maximum(mc / (1.0 + st.comp_a), 1e-9)
+        head = zin * st.r_s * tin / (e_eff * topo.c_eff)  # power per kg/s and unit of (r^e - 1)
+        r = p[topo.c_to] / pin
+        power = m_comp * head * (r**e_eff - 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            r_limit = (1.0 + self.c_max_power / (m_comp * head)) ** (1.0 / e_eff)
+        return np.asarray(power, dtype=np.float64), np.asarray(
+            np.nan_to_num(r_limit, nan=np.inf), dtype=np.float64
+        )
 
     # ---- residual and Newton --------------------------------------------------------------------
     def _storage(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -645,7 +737,7 @@ class _Sim:
             for _ in range(10):
                 xt = x + alpha * dx
                 if float(np.min(xt[: self.nn])) > 0.0:
-                    rt, pt = self._evaluate(xt, dt, m_old, jac=True)
+                    rt, _pt = self._evaluate(xt, dt, m_old, jac=False)  # the Jacobian only if needed
                     lt = float(np.dot(rt, rt))
                     if math.isfinite(lt) and lt <= (1.0 - 1e-4 * alpha) * l2:
                         break
@@ -655,10 +747,11 @@ class _Sim:
                     break
                 why = "pressure fell to zero" if collapsed else "no descent along the Newton direction"
                 raise _StepFailedError(why, it, norm, x + dx)
-            x, res, parts = xt, rt, pt
+            x, res = xt, rt
             norm = float(np.max(np.abs(res)))
             if norm <= self.opts.tol:
                 break
+            res, parts = self._evaluate(x, dt, m_old, jac=True)  # gas properties remembered: cheap
         if float(np.min(x[: self.nn])) <= 0.0:
             raise _StepFailedError("pressure fell to zero", it, norm)
         return x, it, norm
@@ -694,14 +787,18 @@ class _Sim:
         t_new = self.t + dt
         saved_t = (self.st.t_node, self.st.t_seg)
         saved_state = self.c_state.copy()
+        saved_ratio = self.c_power_ratio.copy()
+        self._pw_prev = (np.full(self.nc, np.nan), np.full(self.nc, np.nan))
         self._apply_controls(t_new)
         if self.so.thermal:
             self._thermal_update(dt)
         iters = 0
+        norm = math.inf
+        guess = self._predict(dt)
         try:
-            for _ in range(2 * max(self.nc, 1) + 2):
+            for _ in range(2 * max(self.nc, 1) + 30):
                 try:
-                    x, it, norm = self._solve_step(dt, self.x, self._predict(dt))
+                    x, it, norm = self._solve_step(dt, self.x, guess)
                 except _StepFailedError as e:
                     # a station may have to leave its set point within this step (e.g. its suction
                     # collapses after a supply cut): switch by the last iterate and try again
@@ -712,9 +809,13 @@ class _Sim:
                 iters += it
                 if not self._update_station_states(x):
                     break
+                guess = x  # the modes changed: start from this step's last solution
+            else:
+                raise _StepFailedError("the station modes did not settle", iters, norm)
         except _StepFailedError:
             self.st.t_node, self.st.t_seg = saved_t
             self.c_state = saved_state
+            self.c_power_ratio = saved_ratio
             self._apply_controls(self.t)
             raise
         # accept
@@ -877,7 +978,7 @@ def _run(
             tin = sim.st.t_node[topo.c_from]
             t_dis = factor * tin
             t_out = np.where(np.isnan(topo.c_aftercooler_k), t_dis, np.fmin(t_dis, topo.c_aftercooler_k))
-            t_out = np.where(sim.c_state >= _BYPASS, tin, t_out)
+            t_out = np.where(np.isin(sim.c_state, _OFF_STATES), tin, t_out)
             rows_c.append(np.stack([mc, p[topo.c_from], p[topo.c_to], power, fuel, t_out, sim.c_state]))
         src = sim.last["src"] if sim.last else None
         fixed_flow = ~np.isnan(sim.ps_flow_set)
