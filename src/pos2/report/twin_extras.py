@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pos2.errors import Pos2Error
+from pos2.report import transient_section
 from pos2.scenario import Scenario
 from pos2.twin import standard
 
@@ -39,6 +40,7 @@ def _capacity(scn: Scenario) -> Any:
 
 
 TASKS: dict[str, Callable[[Scenario], Any]] = {
+    "transient": transient_section.compute,  # the longest: submitted first
     **standard.ANALYSES,
     "implied": _implied,
     "capacity": _capacity,
