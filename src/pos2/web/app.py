@@ -38,6 +38,7 @@ from pos2.errors import Pos2Error
 from pos2.pipeline import STAGES, StageOutcome
 from pos2.report.extract import clean_json, profile_table
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
+from pos2.web import transient_api
 from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
 ScenarioName = StrEnum("ScenarioName", {n: n for n in available_scenarios()})  # type: ignore[misc]
@@ -277,6 +278,8 @@ def create_app(service: DashboardService | None = None) -> FastAPI:
     def get_deal(req: Annotated[Levers, Query()]) -> Any:  # type: ignore[valid-type]
         """Deal; levers as query parameters."""
         return _deal(req)
+
+    transient_api.register(app, lambda r: svc.scenario(r.scenario.value, r.overrides()), Levers, errors)
 
     @app.post("/api/dashboard", responses=errors)
     def dashboard(req: Levers) -> Any:  # type: ignore[valid-type]
