@@ -42,17 +42,21 @@ exactly the steady ones, so a steady solution is a fixed point of every time ste
   the steady march.
 * **Stations.** Compressors follow a set-point schedule (outlet pressure, ratio or flow). A tripped
   station passes the gas through its bypass (ratio 1, no fuel). With ``station_limits`` an
-  outlet-pressure station whose ratio would exceed its ``max_ratio`` runs at ``max_ratio``, and one
-  whose suction rises above its set point is bypassed (ratio 1), and it returns to its set point when
-  it can; each step is solved again until the modes settle. The power limit is not enforced: the
-  results report the shaft power for comparison with ``max_power_w``.
+  outlet-pressure station whose ratio would exceed its ``max_ratio`` runs at ``max_ratio``; one whose
+  shaft power would exceed ``max_power_w`` runs at the ratio at which the power equals it (a fixed
+  point in the ratio, solved by secant steps: less head); one whose suction rises above its set
+  point is bypassed (ratio 1); one whose suction falls below ``min_suction_pa`` trips and stays off
+  (latched). It returns to its set point when it can; each step is solved again until the modes
+  settle.
 * **Boundaries.** Pressure sources follow a pressure schedule or, during a supply cut, a fixed
   inflow; sinks and flow sources follow flow schedules; valves open and close (a closed valve carries
   no flow; a part of the network cut off by valves keeps its gas).
 
 Newton's method per step solves the system after eliminating the segment flows (each appears in one
-momentum row), which leaves a sparse nodal system (factorised with SuperLU) in the node pressures and
-the station and valve flows. A step whose Newton iteration fails is retried as two half steps (up to
+momentum row), which leaves a sparse nodal system in the node pressures and the station and valve
+flows: solved with a banded LU (:mod:`pos2.hydraulics.banded`) when the network is line-shaped, with
+SuperLU otherwise. Newton starts from the linear extrapolation of the last two steps. A step whose
+Newton iteration fails is retried as two half steps (up to
 ``max_halvings`` times); when that too fails the solver raises :class:`ConvergenceError` with the time,
 the iterations and the residual.
 
