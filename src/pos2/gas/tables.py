@@ -110,11 +110,11 @@ class _Located:
     q: dict[str, tuple[FloatArray, ...]] = field(default_factory=dict, compare=False)
 
 
-_MEMO_SIZE = 4
+_MEMO_SIZE = 8
 """Located point sets a table remembers: a solver asks for several properties (Z, dZ/dp, density,
 viscosity) at the same points in one evaluation; they share one location and one interpolant."""
-_MEMO_MIN_POINTS, _MEMO_MAX_POINTS = 64, 200_000
-"""Sizes of the point sets remembered (small sets are cheap to locate; huge ones would hold memory)."""
+_MEMO_MIN_POINTS, _MEMO_MAX_POINTS = 1, 200_000
+"""Sizes of the point sets remembered (huge ones would hold memory)."""
 
 
 @dataclass(frozen=True, eq=False)
