@@ -163,3 +163,15 @@ def test_a_throughput_the_line_cannot_carry_is_explained(page: Any) -> None:
     box.press("Enter")
     page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}", timeout=60_000)
     assert page.locator("#message").is_hidden()
+
+
+def test_flexibility_panel_draws_the_cost_curve_and_the_pressure_map(page: Any, seen: list[Any]) -> None:
+    """The button asks /api/transient/flexibility at the accepted levers and draws its two charts
+    (the slow simulations are replaced by a stand-in: tests/web/test_transient_api.py)."""
+    before = int(page.evaluate("document.body.dataset.flexibility || '0'"))
+    page.locator("#flex-run").click()
+    page.wait_for_function(f"Number(document.body.dataset.flexibility || 0) > {before}", timeout=60_000)
+    assert seen, "the endpoint was not called"
+    assert "computed in" in page.locator("#flex-status").inner_text()
+    assert page.evaluate("document.getElementById('chart-flex').data.length") == 3
+    assert page.evaluate("document.getElementById('chart-spacetime').data[0].type") == "heatmap"
