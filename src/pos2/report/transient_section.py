@@ -39,6 +39,10 @@ def compute(scn: Scenario) -> dict[str, Any]:
     bound = flexibility_bound(scn, loads=REPORT_BOUND_LOADS, tol=_REPORT_BOUND_TOL)
     curve = flexibility_cost_curve(scn, run_twin(scn).summary, bound)
     st = tables.space_time
+    # hourly rows and 1 kPa resolution keep the page small (the full map: pos2 transient --out)
+    t_h = np.asarray(st["time_h"].values, dtype=float)
+    hourly = np.flatnonzero(np.isclose(t_h, np.round(t_h)))
+    st = st.isel(time_h=hourly).round(3)
     return {
         "linepack_swing": tables.linepack_swing,
         "survival": tables.survival,
