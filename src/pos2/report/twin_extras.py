@@ -40,10 +40,10 @@ def _capacity(scn: Scenario) -> Any:
 
 
 TASKS: dict[str, Callable[[Scenario], Any]] = {
-    "transient": transient_section.compute,  # the longest: submitted first
     **standard.ANALYSES,
     "implied": _implied,
     "capacity": _capacity,
+    "transient": transient_section.compute,  # last: it never displaces the analyses above
 }
 """The twin's standard analyses (:data:`pos2.twin.standard.ANALYSES`, the same parameters as
 ``pos2 twin --out``), with the two whose results are objects turned into plain dicts for the worker
