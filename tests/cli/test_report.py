@@ -15,8 +15,8 @@ import pytest
 from pos2.report.render import REPORT_FILE
 
 POS2 = Path(sys.executable).parent / "pos2"
-SECTIONS = ("summary", "map", "profiles", "capacity", "costs", "npv", "zopa", "agreement", "hindcast",
-            "whatif", "sources")  # fmt: skip
+SECTIONS = ("summary", "map", "profiles", "capacity", "transient", "costs", "npv", "zopa", "agreement",
+            "hindcast", "whatif", "sources")  # fmt: skip
 STAGE_SECTIONS = {
     "twin": ("map", "profiles", "capacity"),
     "economics": ("costs", "npv"),

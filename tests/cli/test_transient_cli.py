@@ -93,3 +93,10 @@ def test_bad_event_names_the_option_and_value(value: str, says: str) -> None:
     assert "ScenarioError: field '--event'" in p.stderr
     assert repr(value) in p.stderr
     assert says in p.stderr
+
+
+def test_flexibility_refuses_events() -> None:
+    p = run_pos2("transient", "--flexibility", "--event", "trip:russia_cs3@2h", "--json")
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr
+    assert "--flexibility takes no events" in p.stderr

@@ -5,6 +5,8 @@ Every stage is in the build: a 501 is a failure like any other 5xx.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -19,12 +21,13 @@ fuzz_only = schemathesis.openapi.from_dict(
     _OPENAPI, config=schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
 )
 
-COMPUTE = "^/api/(twin|economics|deal|dashboard|deal/detail)$"
-"""Operations that run the stages (about a second each): fewer examples, so the test stays < 60 s."""
-SLOW = "^/api/(dashboard|deal/detail)$"
-"""Not in the stage fuzz: the dashboard has its own test; /api/deal/detail runs the whole valuation
-(tens of seconds a case) and takes the same lever model as /api/deal, which is fuzzed (a valid and an
-invalid call are in tests/web/test_web_api.py)."""
+COMPUTE = "^/api/(twin|economics|deal|dashboard|deal/detail|transient/flexibility)$"
+"""Operations that run the stages (about a second each; the transient simulations tens of seconds):
+fewer examples, so the test stays < 60 s."""
+SLOW = "^/api/(dashboard|deal/detail|transient/flexibility)$"
+"""Not in the stage fuzz: the dashboard and the transient endpoint have their own tests;
+/api/deal/detail runs the whole valuation (tens of seconds a case) and takes the same lever model as
+/api/deal, which is fuzzed (a valid and an invalid call are in tests/web/test_web_api.py)."""
 
 
 def _check(case: schemathesis.Case, server_url: str) -> None:
@@ -59,4 +62,14 @@ def test_dashboard_api_never_answers_5xx(case: schemathesis.Case, server_url: st
     max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
 )
 def test_stage_api_never_answers_5xx(case: schemathesis.Case, server_url: str) -> None:
+    _check(case, server_url)
+
+
+@fuzz_only.include(path_regex="^/api/transient/flexibility$").parametrize()
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
+def test_transient_api_never_answers_5xx(case: schemathesis.Case, server_url: str, seen: list[Any]) -> None:
+    """The levers of /api/transient/flexibility are validated like the others (the slow simulations are
+    replaced by a stand-in, ``seen`` in conftest.py)."""
     _check(case, server_url)

@@ -176,3 +176,15 @@ def test_principals_card_and_the_deal_details_on_demand(page: Any) -> None:
     assert page.evaluate("document.getElementById('chart-levers').data[0].y.length") >= 10
     assert page.evaluate("document.getElementById('chart-map').data.length") == 9
     assert "details for the levers" in page.locator("#detail-status").inner_text()
+
+
+def test_flexibility_panel_draws_the_cost_curve_and_the_pressure_map(page: Any, seen: list[Any]) -> None:
+    """The button asks /api/transient/flexibility at the accepted levers and draws its two charts
+    (the slow simulations are replaced by a stand-in: tests/web/test_transient_api.py)."""
+    before = int(page.evaluate("document.body.dataset.flexibility || '0'"))
+    page.locator("#flex-run").click()
+    page.wait_for_function(f"Number(document.body.dataset.flexibility || 0) > {before}", timeout=60_000)
+    assert seen, "the endpoint was not called"
+    assert "computed in" in page.locator("#flex-status").inner_text()
+    assert page.evaluate("document.getElementById('chart-flex').data.length") == 3
+    assert page.evaluate("document.getElementById('chart-spacetime').data[0].type") == "heatmap"

@@ -44,6 +44,14 @@ EventOpt = Annotated[
     ),
 ]
 HoursOpt = Annotated[float, typer.Option("--hours", help="Simulated time [h].")]
+FlexOpt = Annotated[
+    bool,
+    typer.Option(
+        "--flexibility",
+        help="Instead of a run: the flexibility bound (seasonal and intraday swing per load factor) "
+        "with the tariff at each load (docs/transient.md).",
+    ),
+]
 
 
 @app.command()
@@ -52,6 +60,7 @@ def transient(
     set_: SetOpt = None,
     event: EventOpt = None,
     hours: HoursOpt = 24.0,
+    flexibility: FlexOpt = False,
     json_: JsonOpt = False,
     out: OutOpt = None,
     force: ForceOpt = False,
@@ -68,6 +77,11 @@ def transient(
         check_out(out, force, Format.csv, "transient_*.csv", "transient_*.html", "transient_summary.json")
         events = parse_events(event or [])
         scn = get_scenario(scenario, list(set_ or []))
+        if flexibility:
+            if events:
+                raise ScenarioError("--flexibility takes no events", field="--event", value=list(event or []))
+            _flexibility(scn, json_)
+            return
         rt = simulate_route(scn, events, hours)
         obj = rt.to_json()
         if out is not None:
@@ -123,10 +137,46 @@ def _print_summary(rt: Any, obj: dict[str, Any]) -> None:
     for name, modes in obj["stations_off_set_point"].items():
         out_console.print(f"  {name}: {', '.join(modes)}")
     for name, r in obj["max_station_power_over_installed"].items():
-        out_console.print(f"  [yellow]{name}: shaft power up to {r:.2f} x installed (not enforced)[/]")
+        out_console.print(f"  [yellow]{name}: shaft power up to {r:.2f} x installed[/]")
     s = obj["solver"]
     out_console.print(
         f"[dim]linepack swing {lp['swing']:,.2f} million m3; mass balance error "
         f"{obj['mass_balance_error_rel']:.1e} of a day's delivery; {s['steps']} steps, "
         f"{s['newton_iterations']} Newton iterations, {s['seconds']:.1f} s[/]"
     )
+
+
+def _flexibility(scn: Any, json_: bool) -> None:
+    from pos2.economics.flexibility import flexibility_cost_curve
+    from pos2.twin import run_twin
+
+    curve = flexibility_cost_curve(scn, run_twin(scn).summary)
+    obj = curve.to_json()
+    if json_:
+        print_json(obj)
+        return
+    out_console.print(
+        f"[bold]{obj['scenario']}[/]: flexibility bound; design {obj['design_throughput_bcm_per_year']:g} "
+        f"bcm/yr, steady capacity {obj['capacity_bcm_per_year']:.1f} bcm/yr"
+    )
+    t = Table(title="per load factor")
+    for c in (
+        "load",
+        "bcm/yr",
+        "seasonal swing max",
+        "intraday swing max",
+        "linepack swing Mm3",
+        "tariff USD/kcm",
+    ):
+        t.add_column(c)
+    for r in obj["loads"]:
+        capped = ">= " if r["intraday_capped"] else ""
+        t.add_row(
+            f"{r['load_factor']:.2f}",
+            f"{r['throughput_bcm_per_year']:.1f}",
+            f"+{100 * r['seasonal_swing_max']:.1f} %",
+            f"{capped}+-{100 * r['intraday_swing_max']:.1f} %",
+            f"{r['intraday_linepack_swing_mcm']:.2f}",
+            f"{r['tariff_usd_per_kcm']:.1f}",
+        )
+    out_console.print(t)

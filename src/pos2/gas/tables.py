@@ -100,12 +100,21 @@ def _cell_coefficients(
 
 @dataclass(frozen=True)
 class _Located:
-    """Cell index and local coordinates of a set of points."""
+    """Cell index and local coordinates of a set of points, with the ``v``-polynomials ``q_k`` of
+    each property evaluated there so far (reused by the value and the ``p``-derivative)."""
 
     shape: tuple[int, ...]
     cell: NDArray[np.intp]
     u: FloatArray
     v: FloatArray
+    q: dict[str, tuple[FloatArray, ...]] = field(default_factory=dict, compare=False)
+
+
+_MEMO_SIZE = 8
+"""Located point sets a table remembers: a solver asks for several properties (Z, dZ/dp, density,
+viscosity) at the same points in one evaluation; they share one location and one interpolant."""
+_MEMO_MIN_POINTS, _MEMO_MAX_POINTS = 1, 200_000
+"""Sizes of the point sets remembered (huge ones would hold memory)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,6 +146,17 @@ class TabulatedGas:
     t_nodes_k: FloatArray
     _coef: dict[str, NDArray[np.float64]] = field(repr=False)
     build_time_s: float = 0.0
+    _memo: list[tuple[FloatArray, FloatArray, _Located]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_memo"] = []  # a cache, not state: not shipped to other processes
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     # --- construction -----------------------------------------------------------------------------
     @classmethod
@@ -200,6 +220,19 @@ class TabulatedGas:
     # --- evaluation -------------------------------------------------------------------------------
     def _locate(self, p_pa: ArrayLike, t_k: ArrayLike) -> _Located:
         p, t = np.broadcast_arrays(np.asarray(p_pa, dtype=np.float64), np.asarray(t_k, dtype=np.float64))
+        memo = self._memo
+        remember = _MEMO_MIN_POINTS <= p.size <= _MEMO_MAX_POINTS
+        if remember:  # reuse the location of identical (p, T) arrays
+            for mp, mt, loc in tuple(memo):
+                if mp.shape == p.shape and np.array_equal(mp, p) and np.array_equal(mt, t):
+                    return loc
+        loc = self._locate_new(p, t)
+        if remember:
+            memo.insert(0, (p.copy(), t.copy(), loc))
+            del memo[_MEMO_SIZE:]
+        return loc
+
+    def _locate_new(self, p: FloatArray, t: FloatArray) -> _Located:
         p0, p1 = self.p_range_pa
         t0, t1 = self.t_range_k
         pf = p.ravel()
@@ -225,14 +258,13 @@ class TabulatedGas:
         return _Located(p.shape, i * (n_t - 1) + j, fu - i, fv - j)
 
     def _eval(self, key: str, loc: _Located, d_p: bool = False) -> FloatArray:
-        coef = self._coef[key]  # (16, n_cells): a_ij at row 4 i + j
-
-        def a(row: int) -> FloatArray:
-            return coef[row].take(loc.cell)
-
+        q = loc.q.get(key)
+        if q is None:
+            a = self._coef[key].take(loc.cell, axis=1)  # (16, n_points): a_ij at row 4 i + j
+            v = loc.v
+            q = tuple(((a[4 * k + 3] * v + a[4 * k + 2]) * v + a[4 * k + 1]) * v + a[4 * k] for k in range(4))
+            loc.q[key] = q
         u = loc.u
-        v = loc.v
-        q = [((a(4 * k + 3) * v + a(4 * k + 2)) * v + a(4 * k + 1)) * v + a(4 * k) for k in range(4)]
         if d_p:
             hp = self.p_nodes_pa[1] - self.p_nodes_pa[0]
             out = ((3.0 * q[3] * u + 2.0 * q[2]) * u + q[1]) / hp

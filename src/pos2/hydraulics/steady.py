@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -961,13 +962,17 @@ def _compressor_factor(st: _State, x: FloatArray) -> tuple[FloatArray, FloatArra
 
 
 def _march_temperatures(
-    st: _State, x: FloatArray, storage: tuple[FloatArray, FloatArray] | None = None
+    st: _State,
+    x: FloatArray,
+    storage: tuple[FloatArray, FloatArray] | None = None,
+    linear_solve: Callable[[IntArray, IntArray, FloatArray, FloatArray], FloatArray] | None = None,
 ) -> FloatArray:
     """Node temperatures for the flows and pressures in ``x`` (one sparse linear solve).
 
     ``storage`` adds a per-node diagonal [kg/s] and right-hand side [kg K/s] to the node balances of
     enthalpy flow (divided by cp): the heat stored in the gas of a node's control volume, used by the
-    transient solver (backward Euler); ``None`` for the steady state.
+    transient solver (backward Euler); ``None`` for the steady state. ``linear_solve(rows, cols,
+    values, rhs)`` replaces the sparse LU of the node system (the transient's banded solve).
     """
     topo, gas, opts = st.topo, st.gas, st.opts
     nn, ns, nc = topo.n_nodes, topo.n_segments, topo.c_from.size
@@ -1062,14 +1067,14 @@ def _march_temperatures(
     diag = np.where(stagnant, 1.0, wsum)
     rhs = np.where(stagnant, amb, rhs)
     keep = ~stagnant[r_all]
-    a = coo_matrix(
-        (
-            np.concatenate([diag, -(w * al)[keep]]),
-            (np.concatenate([np.arange(nn), r_all[keep]]), np.concatenate([np.arange(nn), c_all[keep]])),
-        ),
-        shape=(nn, nn),
-    ).tocsc()
-    t_new = _factorise(a, opts).solve(rhs)
+    a_vals = np.concatenate([diag, -(w * al)[keep]])
+    a_rows = np.concatenate([np.arange(nn), r_all[keep]])
+    a_cols = np.concatenate([np.arange(nn), c_all[keep]])
+    if linear_solve is not None:
+        t_new = linear_solve(a_rows, a_cols, a_vals, rhs)
+    else:
+        a = coo_matrix((a_vals, (a_rows, a_cols)), shape=(nn, nn)).tocsc()
+        t_new = _factorise(a, opts).solve(rhs)
     if not np.all(np.isfinite(t_new)) or np.any(t_new <= 0.0):
         raise ConvergenceError(
             "temperature march produced non-physical temperatures "

@@ -42,17 +42,21 @@ exactly the steady ones, so a steady solution is a fixed point of every time ste
   the steady march.
 * **Stations.** Compressors follow a set-point schedule (outlet pressure, ratio or flow). A tripped
   station passes the gas through its bypass (ratio 1, no fuel). With ``station_limits`` an
-  outlet-pressure station whose ratio would exceed its ``max_ratio`` runs at ``max_ratio``, and one
-  whose suction rises above its set point is bypassed (ratio 1), and it returns to its set point when
-  it can; each step is solved again until the modes settle. The power limit is not enforced: the
-  results report the shaft power for comparison with ``max_power_w``.
+  outlet-pressure station whose ratio would exceed its ``max_ratio`` runs at ``max_ratio``; one whose
+  shaft power would exceed ``max_power_w`` runs at the ratio at which the power equals it (a fixed
+  point in the ratio, solved by secant steps: less head); one whose suction rises above its set
+  point is bypassed (ratio 1); one whose suction falls below ``min_suction_pa`` trips and stays off
+  (latched). It returns to its set point when it can; each step is solved again until the modes
+  settle.
 * **Boundaries.** Pressure sources follow a pressure schedule or, during a supply cut, a fixed
   inflow; sinks and flow sources follow flow schedules; valves open and close (a closed valve carries
   no flow; a part of the network cut off by valves keeps its gas).
 
 Newton's method per step solves the system after eliminating the segment flows (each appears in one
-momentum row), which leaves a sparse nodal system (factorised with SuperLU) in the node pressures and
-the station and valve flows. A step whose Newton iteration fails is retried as two half steps (up to
+momentum row), which leaves a sparse nodal system in the node pressures and the station and valve
+flows: solved with a banded LU (:mod:`pos2.hydraulics.banded`) when the network is line-shaped, with
+SuperLU otherwise. Newton starts from the linear extrapolation of the last two steps. A step whose
+Newton iteration fails is retried as two half steps (up to
 ``max_halvings`` times); when that too fails the solver raises :class:`ConvergenceError` with the time,
 the iterations and the residual.
 
@@ -82,6 +86,7 @@ import pandas as pd
 from pos2.errors import ConvergenceError, InfeasibleError, NetworkError
 from pos2.gas.model import GasModel
 from pos2.hydraulics import steady as _st
+from pos2.hydraulics.banded import BandedSolver, SingularBandError
 from pos2.hydraulics.schedules import Controls, network_at
 from pos2.hydraulics.steady import SteadyOptions, SteadyResult, solve_steady, state_from_result
 from pos2.hydraulics.topology import (
@@ -97,10 +102,20 @@ from pos2.network.model import Network
 
 __all__ = ["Controls", "TransientOptions", "TransientResult", "nodal_matrix_at_start", "simulate_transient"]
 
-MODE_NAMES = {0: "set point", 1: "max ratio", 2: "bypass", 3: "tripped"}
-"""Station states in the results: holding its set point, at its ratio limit, bypassed, tripped."""
-_NORMAL, _CAPPED, _BYPASS, _TRIPPED = 0, 1, 2, 3
+MODE_NAMES = {
+    0: "set point",
+    1: "max ratio",
+    2: "bypass",
+    3: "tripped",
+    4: "max power",
+    5: "low suction trip",
+}
+"""Station states in the results: holding its set point, at its ratio limit, bypassed, tripped (by
+the schedule), at its shaft-power limit, tripped by its low-suction protection (latched)."""
+_NORMAL, _CAPPED, _BYPASS, _TRIPPED, _POWER, _LOW_SUCTION = 0, 1, 2, 3, 4, 5
+_OFF_STATES = (_BYPASS, _TRIPPED, _LOW_SUCTION)  # gas passes the bypass: ratio 1, no fuel
 _REL = 1e-7  # relative margin of the station-limit switches (no chattering at the boundary)
+_POWER_REL = 1e-6  # the power-limited ratio is iterated until it changes by less than this [-]
 
 
 @dataclass(frozen=True)
@@ -126,8 +141,13 @@ class TransientOptions:
     inertia
         Keep the inertia term ``(L/A) dm/dt`` (``False``: the parabolic "slow transient" model) [-].
     station_limits
-        Cap outlet-pressure stations at their ``max_ratio`` and bypass them when the suction exceeds
-        the set point [-].
+        Cap outlet-pressure stations at their ``max_ratio`` and at their ``max_power_w`` (the ratio
+        falls until the shaft power equals it), bypass them when the suction exceeds the set point,
+        and trip them when the suction falls below ``min_suction_pa`` [-].
+    min_suction_pa
+        Low-suction protection: a running station whose suction pressure falls below this trips (its
+        gas passes the bypass) and stays off for the rest of the run; a number for every station or
+        a mapping station name -> pressure; ``None``: no protection [Pa absolute].
     save_every_s
         Interval of the profile snapshots (all nodes) [s]; ``None`` = every step. Junction pressures,
         stations, sources, sinks and the mass balance are kept at every step.
@@ -153,6 +173,7 @@ class TransientOptions:
     stop_junction: str | None = None
     stop_below_pa: float | None = None
     junction_volume_m3: float = 1.0
+    min_suction_pa: float | dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         def bad(fld: str, value: Any, why: str) -> NetworkError:
@@ -169,6 +190,12 @@ class TransientOptions:
                 raise bad(name, getattr(self, name), "must be >= 1")
         if int(self.max_halvings) < 0:
             raise bad("max_halvings", self.max_halvings, "must be >= 0")
+        ms = self.min_suction_pa
+        for name, v in ms.items() if isinstance(ms, dict) else [("", ms)] if ms is not None else []:
+            if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
+                raise bad(
+                    f"min_suction_pa{'[' + name + ']' if name else ''}", v, "must be a positive pressure"
+                )
         if (self.stop_junction is None) != (self.stop_below_pa is None):
             raise bad(
                 "stop_below_pa", self.stop_below_pa, "give both stop_junction and stop_below_pa, or neither"
@@ -318,15 +345,32 @@ class _Sim:
         self.c_user_mode = topo.c_mode.copy()
         self.c_base_set = topo.c_set.copy()
         self.c_max_ratio = np.array([c.max_ratio for c in net.compressors], dtype=np.float64)
+        self.c_max_power = np.array([c.max_power_w for c in net.compressors], dtype=np.float64)
+        self.c_power_ratio = np.ones(nc)  # ratio of a station held at its power limit
+        self._pw_prev = (np.full(nc, np.nan), np.full(nc, np.nan))  # last (ratio, g) of its iteration
+        ms = opts.min_suction_pa
+        if isinstance(ms, dict):
+            unknown = sorted(set(ms) - {c.name for c in net.compressors})
+            if unknown:
+                raise NetworkError("no compressor of this name", element=unknown[0], field="min_suction_pa")
+            self.c_min_suction = np.array([ms.get(c.name, 0.0) for c in net.compressors], dtype=np.float64)
+        else:
+            self.c_min_suction = np.full(nc, 0.0 if ms is None else float(ms))
         self.c_fuel0 = topo.c_fuel.copy()
         self.c_state = np.zeros(nc, dtype=np.int64)
         self.valve_names = [v.name for v in net.valves]
         self.v_open0 = topo.v_open.copy()
         self._pattern = self._build_pattern()
+        # a line-shaped network: banded LU of the nodal system and of the temperature march
+        self._band = BandedSolver.build(self._pattern.rows, self._pattern.cols, self._pattern.n)
+        self._node_band = BandedSolver.build(topo.br_from, topo.br_to, nn)
         self.acc = _Accum()
         self.last: dict[str, Any] = {}
         self.t = 0.0
         self.p_rate = np.zeros(nn)  # dp/dt of the last step (thermal storage term) [Pa/s]
+        self.x_prev: FloatArray | None = None  # the state one step back (predictor) and its step
+        self.dt_prev: float | None = None
+        self._evaluated: tuple[FloatArray, FloatArray] | None = None
         self._apply_controls(0.0)
         _st._evaluate(self.st, self.x, jac=False)
         self.storage = self._storage(self.x)[0]
@@ -407,9 +451,12 @@ class _Sim:
         cset = self.c_set_user.copy()
         fuel = self.c_fuel0.copy()
         capped = self.c_state == _CAPPED
-        off = (self.c_state == _BYPASS) | (self.c_state == _TRIPPED)
+        power = self.c_state == _POWER
+        off = np.isin(self.c_state, _OFF_STATES)
         mode[capped] = MODE_RATIO
         cset[capped] = self.c_max_ratio[capped]
+        mode[power] = MODE_RATIO
+        cset[power] = self.c_power_ratio[power]
         mode[off] = MODE_RATIO
         cset[off] = 1.0
         fuel[off] = False
@@ -441,11 +488,67 @@ class _Sim:
         new[outlet & (st == _NORMAL) & (ratio < 1 - _REL)] = _BYPASS
         new[outlet & (st == _CAPPED) & (pin * self.c_max_ratio > pset * (1 + _REL))] = _NORMAL
         new[outlet & (st == _BYPASS) & (pin < pset * (1 - _REL))] = _NORMAL
-        changed = bool(np.any(new != st))
+        # shaft-power limit: the ratio at which the station's power equals max_power_w at its flow
+        limited = outlet & np.isfinite(self.c_max_power)
+        ratio_changed = False
+        if np.any(limited & np.isin(st, (_NORMAL, _CAPPED, _POWER))):
+            power, r_limit = self._power_and_limit_ratio(x)
+            running = (st == _NORMAL) | (st == _CAPPED)
+            over = limited & running & (power > self.c_max_power * (1 + _REL)) & (new == st)
+            held = limited & (st == _POWER)
+            new[over] = _POWER
+            # the ratio at the limit is a fixed point r = r_limit(r) (the flow answers the ratio):
+            # secant steps on g(r) = r_limit(r) - r, from the plain update r_limit on the first round
+            r_cur = self.c_power_ratio
+            g = np.minimum(r_limit, self.c_max_ratio) - r_cur
+            r_new = r_cur + g
+            prev_r, prev_g = self._pw_prev
+            sec = held & np.isfinite(prev_g) & (np.abs(g - prev_g) > 1e-15) & (r_cur != prev_r)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r_sec = r_cur - g * (r_cur - prev_r) / (g - prev_g)
+            r_new = np.where(sec & np.isfinite(r_sec) & (r_sec > 1.0), r_sec, r_new)
+            r_new = np.where(over, np.minimum(r_limit, self.c_max_ratio), r_new)
+            self._pw_prev = (np.where(held, r_cur, np.nan), np.where(held, g, np.nan))
+            moved = np.abs(g) > _POWER_REL * r_cur
+            # at the power limit, once its ratio has settled: back to the set point when the
+            # discharge rises above it (the set point needs less power), to the ratio limit when
+            # that binds first
+            settled = held & ~moved
+            new[settled & (pout > pset * (1 + _REL))] = _NORMAL
+            new[settled & (r_limit > self.c_max_ratio * (1 + _REL))] = _CAPPED
+            upd = (over | held) & (new == _POWER)
+            ratio_changed = bool(np.any(upd & moved))
+            self.c_power_ratio = np.where(upd, r_new, self.c_power_ratio)
+        # low-suction protection: trips, latched
+        low = (pin < self.c_min_suction * (1 - _REL)) & ~np.isin(st, (_TRIPPED, _LOW_SUCTION))
+        new[low] = _LOW_SUCTION
+        changed = bool(np.any(new != st)) or ratio_changed
         self.c_state = new
         if changed:
             self._set_modes()
         return changed
+
+    def _power_and_limit_ratio(self, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Shaft power of every station at ``x`` and the ratio at which it would equal
+        ``max_power_w`` with the same flow and suction state (inverting the steady solver's power
+        law ``P = m z R T (r^e - 1) / (e eta)``) [W], [-]."""
+        st, topo = self.st, self.topo0
+        p = np.sqrt(np.maximum(x[: self.nn], _st._P_MIN_PROPS**2))
+        pin, tin = p[topo.c_from], st.t_node[topo.c_from]
+        kappa = st.gas.isentropic_exponent(pin, tin)
+        zin = st.gas.z(pin, tin)
+        e = (kappa - 1.0) / kappa
+        e_eff = np.where(topo.c_polytropic, e / topo.c_eff, e)
+        mc = x[self.nn + self.ns : self.nn + self.ns + self.nc]
+        m_comp = np.maximum(mc / (1.0 + st.comp_a), 1e-9)
+        head = zin * st.r_s * tin / (e_eff * topo.c_eff)  # power per kg/s and unit of (r^e - 1)
+        r = p[topo.c_to] / pin
+        power = m_comp * head * (r**e_eff - 1.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            r_limit = (1.0 + self.c_max_power / (m_comp * head)) ** (1.0 / e_eff)
+        return np.asarray(power, dtype=np.float64), np.asarray(
+            np.nan_to_num(r_limit, nan=np.inf), dtype=np.float64
+        )
 
     # ---- residual and Newton --------------------------------------------------------------------
     def _storage(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -504,6 +607,7 @@ class _Sim:
         res, jp = _st._evaluate(st, x, jac)
         pref2, mref = st.p_ref**2, st.m_ref
         s_node, _m_seg, dm1, dm2, d_lumped = self._storage(x)
+        self._evaluated = (x, s_node)  # the solver's state was last evaluated at this very array
         bal = self._balance(x)
         rn = (bal - (s_node - self.storage) / dt) / mref
         rn[self.fixed_nodes] = (x[self.fixed_nodes] - self.fixed_pi) / pref2
@@ -607,24 +711,41 @@ class _Sim:
         rhs_nodes += np.bincount(sf, weights=ff * wf * q, minlength=nn)
         rhs_nodes += np.bincount(stt, weights=ft * wt * q, minlength=nn)
         rhs = np.concatenate([rhs_nodes, -res[nn + ns :]])
-        a = _st._matrix(self._pattern, self._nodal_values(parts, dt))
+        vals = self._nodal_values(parts, dt)
         try:
-            lu = _st._factorise(a, self.so)
-        except RuntimeError as exc:
+            if self._band is not None:
+                y = self._band.solve(vals, rhs)
+            else:
+                y = _st._factorise(_st._matrix(self._pattern, vals), self.so).solve(rhs)
+        except (RuntimeError, SingularBandError) as exc:
             raise _StepFailedError(f"singular Jacobian ({exc})", 0, math.inf) from exc
-        y = lu.solve(rhs)
         dpi = y[:nn]
         dm_seg = -(r_seg + b3[:ns, 0] * dpi[sf] + b3[:ns, 1] * dpi[stt]) / d
         return np.concatenate([dpi, dm_seg, y[nn:]])
 
-    def _solve_step(self, dt: float, x_start: FloatArray) -> tuple[FloatArray, int, float]:
-        """Newton's method for one time step from ``x_start`` (the previous state)."""
+    def _solve_step(
+        self, dt: float, x_start: FloatArray, guess: FloatArray | None = None
+    ) -> tuple[FloatArray, int, float]:
+        """Newton's method for one time step: from ``guess`` (a prediction) when given and, should
+        that fail, from ``x_start`` (the previous state)."""
         m_old = x_start[self.nn : self.nn + self.ns].copy()
+        if guess is not None:
+            try:
+                return self._newton(dt, m_old, guess, min_iter=0)
+            except _StepFailedError as e:
+                x, it, norm = self._newton(dt, m_old, x_start, min_iter=1)
+                return x, it + e.iterations, norm
+        return self._newton(dt, m_old, x_start, min_iter=1)
+
+    def _newton(
+        self, dt: float, m_old: FloatArray, x_start: FloatArray, min_iter: int
+    ) -> tuple[FloatArray, int, float]:
+        """Damped Newton iterations of one time step from ``x_start``."""
         x = x_start.copy()
         res, parts = self._evaluate(x, dt, m_old, jac=True)
         norm = float(np.max(np.abs(res)))
         it = 0
-        while norm > self.opts.tol or it == 0:
+        while norm > self.opts.tol or it < min_iter:
             if it >= self.opts.max_iter:
                 raise _StepFailedError("Newton did not converge", it, norm, x)
             dx = self._newton_step(res, parts, dt)
@@ -637,7 +758,7 @@ class _Sim:
             for _ in range(10):
                 xt = x + alpha * dx
                 if float(np.min(xt[: self.nn])) > 0.0:
-                    rt, pt = self._evaluate(xt, dt, m_old, jac=True)
+                    rt, _pt = self._evaluate(xt, dt, m_old, jac=False)  # the Jacobian only if needed
                     lt = float(np.dot(rt, rt))
                     if math.isfinite(lt) and lt <= (1.0 - 1e-4 * alpha) * l2:
                         break
@@ -647,10 +768,11 @@ class _Sim:
                     break
                 why = "pressure fell to zero" if collapsed else "no descent along the Newton direction"
                 raise _StepFailedError(why, it, norm, x + dx)
-            x, res, parts = xt, rt, pt
+            x, res = xt, rt
             norm = float(np.max(np.abs(res)))
             if norm <= self.opts.tol:
                 break
+            res, parts = self._evaluate(x, dt, m_old, jac=True)  # gas properties remembered: cheap
         if float(np.min(x[: self.nn])) <= 0.0:
             raise _StepFailedError("pressure fell to zero", it, norm)
         return x, it, norm
@@ -665,23 +787,39 @@ class _Sim:
         mass = self.storage
         diag = mass / dt
         rhs = mass * t_old / dt + (self.node_vol / cp + mass * mu) * self.p_rate
-        t_new = _st._march_temperatures(st, self.x, storage=(diag, rhs))
+        band = self._node_band
+        solve = None if band is None else (lambda r, c, v, b: band.solve(v, b, band.positions(r, c)))
+        t_new = _st._march_temperatures(st, self.x, storage=(diag, rhs), linear_solve=solve)
         st.t_node = t_new
         st.t_seg = _st._segment_temperatures(st.topo, t_new)
+
+    def _predict(self, dt: float) -> FloatArray | None:
+        """Start of Newton's method: the state extrapolated linearly from the last two steps (the
+        converged answer does not depend on it, only the iterations do); ``None`` at the start."""
+        if self.x_prev is None or self.dt_prev is None:
+            return None
+        guess = self.x + (self.x - self.x_prev) * (dt / self.dt_prev)
+        if float(np.min(guess[: self.nn])) <= 0.0:
+            return None
+        return np.asarray(guess, dtype=np.float64)
 
     def step(self, dt: float) -> int:
         """Advance by ``dt``; returns the Newton iterations. Raises _StepFailedError (state unchanged)."""
         t_new = self.t + dt
         saved_t = (self.st.t_node, self.st.t_seg)
         saved_state = self.c_state.copy()
+        saved_ratio = self.c_power_ratio.copy()
+        self._pw_prev = (np.full(self.nc, np.nan), np.full(self.nc, np.nan))
         self._apply_controls(t_new)
         if self.so.thermal:
             self._thermal_update(dt)
         iters = 0
+        norm = math.inf
+        guess = self._predict(dt)
         try:
-            for _ in range(2 * max(self.nc, 1) + 2):
+            for _ in range(2 * max(self.nc, 1) + 30):
                 try:
-                    x, it, norm = self._solve_step(dt, self.x)
+                    x, it, norm = self._solve_step(dt, self.x, guess)
                 except _StepFailedError as e:
                     # a station may have to leave its set point within this step (e.g. its suction
                     # collapses after a supply cut): switch by the last iterate and try again
@@ -692,15 +830,22 @@ class _Sim:
                 iters += it
                 if not self._update_station_states(x):
                     break
+                guess = x  # the modes changed: start from this step's last solution
+            else:
+                raise _StepFailedError("the station modes did not settle", iters, norm)
         except _StepFailedError:
             self.st.t_node, self.st.t_seg = saved_t
             self.c_state = saved_state
+            self.c_power_ratio = saved_ratio
             self._apply_controls(self.t)
             raise
         # accept
         self.acc.max_residual = max(self.acc.max_residual, norm)
-        _st._evaluate(self.st, x, jac=False)  # fuel factors at the solution
-        s_new = self._storage(x)[0]
+        if self._evaluated is not None and self._evaluated[0] is x:
+            s_new = self._evaluated[1]  # fuel factors and storage of the solution are current
+        else:
+            _st._evaluate(self.st, x, jac=False)  # fuel factors at the solution
+            s_new = self._storage(x)[0]
         bal = self._balance(x)
         src = (s_new - self.storage) / dt - bal  # what the pressure-controlled sources supply
         # flow sources and pressure sources held at an inflow enter through the injections
@@ -714,6 +859,7 @@ class _Sim:
         self.acc.iterations += iters
         p_old = np.sqrt(np.maximum(self.x[: self.nn], 0.0))
         self.p_rate = (np.sqrt(np.maximum(x[: self.nn], 0.0)) - p_old) / dt
+        self.x_prev, self.dt_prev = self.x, dt
         self.x, self.storage, self.t = x, s_new, t_new
         self.last = {"inflow": inflow, "outflow": outflow, "fuel": float(fuel.sum()), "src": src}
         return iters
@@ -827,9 +973,9 @@ def _run(
     n_steps = math.ceil(opts.duration_s / opts.dt_s - 1e-9)
     save_every = opts.save_every_s or opts.dt_s
     rows_j: list[FloatArray] = []
-    rows_c: list[dict[str, Any]] = []
-    rows_src: list[dict[str, Any]] = []
-    rows_snk: list[dict[str, Any]] = []
+    rows_c: list[FloatArray] = []  # per step: (7, n_compressors) flow, p_in, p_out, power, fuel, t_out, state
+    rows_src: list[FloatArray] = []  # per step: (3, n_sources) mode (1 = flow), flow, p
+    rows_snk: list[FloatArray] = []  # per step: (2, n_sinks) flow, p
     rows_bal: list[dict[str, Any]] = []
     prof_t: list[float] = []
     prof_p: list[FloatArray] = []
@@ -838,12 +984,14 @@ def _run(
     linepack0 = float(np.sum(sim.storage))
     stop_idx = None if opts.stop_junction is None else sim._jidx(opts.stop_junction)
     stopped: float | None = None
+    times: list[float] = []
 
     def record(dt: float, iters: int) -> None:
         x = sim.x
         p = np.sqrt(np.maximum(x[:nn], 0.0))
         t = sim.t
-        rows_j.append(np.concatenate([[t], p[:nj]]))
+        times.append(t)
+        rows_j.append(p[:nj].copy())
         if sim.nc:
             factor, power = _st._compressor_factor(sim.st, x)
             fuel = sim._fuel(x)
@@ -851,63 +999,28 @@ def _run(
             tin = sim.st.t_node[topo.c_from]
             t_dis = factor * tin
             t_out = np.where(np.isnan(topo.c_aftercooler_k), t_dis, np.fmin(t_dis, topo.c_aftercooler_k))
-            t_out = np.where(sim.c_state >= _BYPASS, tin, t_out)
-            for i, name in enumerate(sim.comp_names):
-                pin, pout = p[topo.c_from[i]], p[topo.c_to[i]]
-                rows_c.append(
-                    {
-                        "time_s": t,
-                        "name": name,
-                        "flow_kg_per_s": float(mc[i]),
-                        "p_in_pa": float(pin),
-                        "p_out_pa": float(pout),
-                        "ratio": float(pout / pin),
-                        "power_w": float(power[i]),
-                        "fuel_kg_per_s": float(fuel[i]),
-                        "t_out_k": float(t_out[i]),
-                        "mode": MODE_NAMES[int(sim.c_state[i])],
-                    }
-                )
+            t_out = np.where(np.isin(sim.c_state, _OFF_STATES), tin, t_out)
+            rows_c.append(np.stack([mc, p[topo.c_from], p[topo.c_to], power, fuel, t_out, sim.c_state]))
         src = sim.last["src"] if sim.last else None
-        for i, name in enumerate(sim.ps_names):
-            node = topo.fixed_nodes[i]
-            fixed_flow = not math.isnan(sim.ps_flow_set[i])
-            q = (
-                sim.ps_flow_set[i]
-                if fixed_flow
-                else (
-                    float(src[node]) if src is not None else float(initial.sources["flow_kg_per_s"].iloc[i])
-                )
+        fixed_flow = ~np.isnan(sim.ps_flow_set)
+        if src is not None:
+            q_ps = np.where(fixed_flow, sim.ps_flow_set, src[topo.fixed_nodes])
+        else:
+            q_ps = np.where(
+                fixed_flow,
+                sim.ps_flow_set,
+                initial.sources["flow_kg_per_s"].to_numpy()[: sim.ps_flow_set.size],
             )
-            rows_src.append(
-                {
-                    "time_s": t,
-                    "name": name,
-                    "mode": "flow" if fixed_flow else "pressure",
-                    "flow_kg_per_s": float(q),
-                    "p_pa": float(p[node]),
-                }
+        rows_src.append(
+            np.stack(
+                [
+                    np.concatenate([fixed_flow.astype(np.float64), np.ones(sim.fs_flow.size)]),
+                    np.concatenate([q_ps, sim.fs_flow]),
+                    np.concatenate([p[topo.fixed_nodes], p[topo.fs_node]]),
+                ]
             )
-        fs_now = sim.fs_flow
-        for i, name in enumerate(sim.fs_names):
-            rows_src.append(
-                {
-                    "time_s": t,
-                    "name": name,
-                    "mode": "flow",
-                    "flow_kg_per_s": float(fs_now[i]),
-                    "p_pa": float(p[topo.fs_node[i]]),
-                }
-            )
-        for i, name in enumerate(sim.sink_names):
-            rows_snk.append(
-                {
-                    "time_s": t,
-                    "name": name,
-                    "flow_kg_per_s": float(sim.sink_flow[i]),
-                    "p_pa": float(p[sim.sink_node[i]]),
-                }
-            )
+        )
+        rows_snk.append(np.stack([sim.sink_flow, p[sim.sink_node]]))
         lp = float(np.sum(sim.storage))
         a = sim.acc
         last = sim.last or {"inflow": math.nan, "outflow": math.nan, "fuel": math.nan}
@@ -956,13 +1069,15 @@ def _run(
             if p_stop < opts.stop_below_pa:
                 stopped = sim.t
                 break
-    junctions = pd.DataFrame(np.array(rows_j), columns=["time_s", *list(topo.junction_names)])
+    t_all = np.array(times)
+    junctions = pd.DataFrame(np.array(rows_j), columns=list(topo.junction_names))
+    junctions.insert(0, "time_s", t_all)
     return TransientResult(
         network=net.name,
         junctions=junctions,
-        compressors=pd.DataFrame(rows_c, columns=_COMP_COLS),
-        sources=pd.DataFrame(rows_src, columns=["time_s", "name", "mode", "flow_kg_per_s", "p_pa"]),
-        sinks=pd.DataFrame(rows_snk, columns=["time_s", "name", "flow_kg_per_s", "p_pa"]),
+        compressors=_compressor_table(t_all, sim.comp_names, rows_c),
+        sources=_source_table(t_all, [*sim.ps_names, *sim.fs_names], rows_src),
+        sinks=_sink_table(t_all, sim.sink_names, rows_snk),
         balance=pd.DataFrame(rows_bal),
         points=points,
         profile_time_s=np.array(prof_t),
@@ -985,18 +1100,53 @@ def _run(
     )
 
 
-_COMP_COLS = [
-    "time_s",
-    "name",
-    "flow_kg_per_s",
-    "p_in_pa",
-    "p_out_pa",
-    "ratio",
-    "power_w",
-    "fuel_kg_per_s",
-    "t_out_k",
-    "mode",
-]
+def _long(t_all: FloatArray, names: list[str], n: int) -> dict[str, Any]:
+    """time_s and name columns of a long table with ``n = len(names)`` rows per time."""
+    return {"time_s": np.repeat(t_all, n), "name": np.tile(np.array(names, dtype=object), t_all.size)}
+
+
+def _compressor_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    n = len(names)
+    a = np.stack(rows) if rows else np.zeros((0, 7, n))  # (steps, 7, n)
+
+    def col(k: int) -> FloatArray:
+        return np.asarray(a[:, k, :].ravel(), dtype=np.float64)
+
+    mode_names = np.array([MODE_NAMES[k] for k in sorted(MODE_NAMES)], dtype=object)
+    return pd.DataFrame(
+        {
+            **_long(t_all if rows else np.zeros(0), names, n),
+            "flow_kg_per_s": col(0),
+            "p_in_pa": col(1),
+            "p_out_pa": col(2),
+            "ratio": col(2) / col(1),
+            "power_w": col(3),
+            "fuel_kg_per_s": col(4),
+            "t_out_k": col(5),
+            "mode": mode_names[col(6).astype(np.int64)],
+        }
+    )
+
+
+def _source_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    n = len(names)
+    a = np.stack(rows) if n else np.zeros((t_all.size, 3, 0))
+    return pd.DataFrame(
+        {
+            **_long(t_all, names, n),
+            "mode": np.where(a[:, 0, :].ravel() > 0.5, "flow", "pressure").astype(object),
+            "flow_kg_per_s": a[:, 1, :].ravel(),
+            "p_pa": a[:, 2, :].ravel(),
+        }
+    )
+
+
+def _sink_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    n = len(names)
+    a = np.stack(rows) if n else np.zeros((t_all.size, 2, 0))
+    return pd.DataFrame(
+        {**_long(t_all, names, n), "flow_kg_per_s": a[:, 0, :].ravel(), "p_pa": a[:, 1, :].ravel()}
+    )
 
 
 def nodal_matrix_at_start(

@@ -25,7 +25,7 @@ import plotly.io as pio
 from pos2.bargaining import DealResult
 from pos2.errors import OutputError, Pos2Error
 from pos2.pipeline import Pipeline, PipelineResult, ProgressFn, StageOutcome
-from pos2.report import deal_figures, summits_section
+from pos2.report import deal_figures, summits_section, transient_section
 from pos2.report import figures as figs
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
 from pos2.report.summary import (
@@ -620,6 +620,16 @@ def _build(
         ),
     )
     _twin_sections(doc, chain, extras)
+    doc.add(
+        "transient",
+        "Transient and flexibility",
+        transient_section.section_html(
+            extras.get("transient") if extras is not None else None,
+            extras.why_missing("transient") if extras is not None else "not run",
+            doc.fig,
+            _table,
+        ),
+    )
     _economics_sections(doc, chain)
     _deal_sections(doc, chain, cmap)
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from pos2.errors import Pos2Error
+from pos2.report import transient_section
 from pos2.scenario import Scenario
 from pos2.twin import standard
 
@@ -42,6 +43,7 @@ TASKS: dict[str, Callable[[Scenario], Any]] = {
     **standard.ANALYSES,
     "implied": _implied,
     "capacity": _capacity,
+    "transient": transient_section.compute,  # last: it never displaces the analyses above
 }
 """The twin's standard analyses (:data:`pos2.twin.standard.ANALYSES`, the same parameters as
 ``pos2 twin --out``), with the two whose results are objects turned into plain dicts for the worker

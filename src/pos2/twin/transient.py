@@ -3,7 +3,7 @@
 The twin's steady state at the scenario's throughput (every running station at its MAOP set point;
 stations the twin bypasses or throttles at part load stay so) is the start; events change the
 boundary conditions and stations, and :func:`pos2.hydraulics.transient.simulate_transient` integrates
-in time. Station limits from the scenario apply: a station runs at most at ``stations.max_ratio``.
+in time. Station limits from the scenario apply (ratio, installed power, low-suction trip: below).
 
 Events (the ``--event`` syntax of ``pos2 transient``; times take ``h``, ``min`` or ``s``)::
 
@@ -20,6 +20,10 @@ Events (the ``--event`` syntax of ``pos2 transient``; times take ``h``, ``min`` 
 The survival time is the time from the first disruptive event (trip or supply cut; else from 0) until
 the delivery pressure falls below ``pipeline.min_delivery_pressure_mpa``.
 
+Station limits over time: a station runs at most at ``stations.max_ratio`` and at its installed shaft
+power (``units_per_station x unit_power_mw``; at the limit its ratio falls so that the power equals
+it: less head), and trips when its suction falls below ``MIN_SUCTION_PRESSURE_MPA``.
+
 >>> parse_event("trip:russia_cs3@2h").start_s
 7200.0
 >>> parse_event("demand_step:+10%@90min").fraction
@@ -28,8 +32,10 @@ the delivery pressure falls below ``pipeline.min_delivery_pressure_mpa``.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -50,9 +56,12 @@ __all__ = [
     "DAILY_PROFILE_AMPLITUDE",
     "DEFAULT_DT_S",
     "EVENT_KINDS",
+    "MIN_SUCTION_PRESSURE_MPA",
     "Event",
+    "FlexibilityBound",
     "FlexibilityTables",
     "RouteTransient",
+    "flexibility_bound",
     "flexibility_tables",
     "parse_event",
     "parse_events",
@@ -77,6 +86,16 @@ grid; change it with ``profile:daily:15%``."""
 DAILY_PROFILE_PEAK_H = 16.0
 """Hour of the daily profile's peak (its minimum is 12 h earlier, at 04:00) [h]. Assumption (INF):
 the usual night minimum and late-afternoon/evening maximum of gas demand."""
+
+MIN_SUCTION_PRESSURE_MPA = 3.5
+"""Low-suction protection of the route's stations [MPa abs]: a running station whose suction falls
+below it trips (its gas passes the bypass) and stays off for the rest of the run.
+
+Assumption (confidence INF): no source gives the trip setting of the PoS2 gas-turbine units. Below
+about 3.5 MPa a station designed for 7-12 MPa leaves its compressors' operating map (at ratio <= 1.6
+and the installed power the volume flow would have to grow by half or more: choke) and the fuel gas of
+its turbines, taken from the line, falls towards the 2.5-3 MPa that gas-turbine fuel systems
+typically need. Change it with ``simulate_route(..., min_suction_mpa=...)``."""
 
 _TIME = r"(\d+(?:\.\d+)?)\s*(h|min|s)"
 _PCT = r"([+-]?\d+(?:\.\d+)?)\s*%"
@@ -357,6 +376,7 @@ def simulate_route(
     throughput_bcm_per_year: float | None = None,
     stop_at_minimum: bool = False,
     save_every_s: float | None = None,
+    min_suction_mpa: float | None = MIN_SUCTION_PRESSURE_MPA,
 ) -> RouteTransient:
     """Simulate the scenario's line over ``hours`` with ``events``.
 
@@ -376,6 +396,8 @@ def simulate_route(
         Stop as soon as the delivery pressure falls below its minimum (survival runs) [-].
     save_every_s
         Interval of the profile snapshots; default the time step [s].
+    min_suction_mpa
+        Low-suction trip of every station (``MIN_SUCTION_PRESSURE_MPA``); ``None``: none [MPa abs].
 
     Raises
     ------
@@ -478,6 +500,7 @@ def simulate_route(
         save_every_s=save_every_s,
         stop_junction=chain.end_node if stop_at_minimum else None,
         stop_below_pa=min_pa if stop_at_minimum else None,
+        min_suction_pa=None if min_suction_mpa is None else min_suction_mpa * 1e6,
     )
     result = simulate_transient(net, gas_for(m.gas.composition), controls, opts, initial=res)
     return _collect(scenario, chain, result, tuple(events), q, hours, dt_s, min_pa, tuple(warnings))
@@ -596,6 +619,22 @@ def survival_time_h(
 # the quantities of the report and dashboard sections
 # ------------------------------------------------------------------------------------------------
 
+_CACHE: dict[tuple[Any, ...], Any] = {}
+_CACHE_SIZE = 16
+_CACHE_LOCK = threading.Lock()
+
+
+def _digest(scenario: Scenario) -> str:
+    """Digest of the scenario's values: equal scenarios share the cached flexibility results."""
+    return hashlib.blake2b(scenario.model.model_dump_json().encode(), digest_size=16).hexdigest()
+
+
+def _remember(key: tuple[Any, ...], value: Any) -> None:
+    with _CACHE_LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+
 
 @dataclass(frozen=True, eq=False)
 class FlexibilityTables:
@@ -644,7 +683,28 @@ def flexibility_tables(
         Longest simulated time after the trip [h].
     dt_s
         Time step [s].
+
+    Results are cached per scenario content and arguments (in this process).
     """
+    picked = None if stations is None else tuple(stations)
+    key = ("tables", _digest(scenario), tuple(loads), picked, amplitude, trip_at_h, horizon_h, dt_s)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    out = _flexibility_tables(scenario, loads, stations, amplitude, trip_at_h, horizon_h, dt_s)
+    _remember(key, out)
+    return out
+
+
+def _flexibility_tables(
+    scenario: Scenario,
+    loads: Sequence[float],
+    stations: Sequence[str] | None,
+    amplitude: float,
+    trip_at_h: float,
+    horizon_h: float,
+    dt_s: float,
+) -> FlexibilityTables:
     m = scenario.model
     q_design = m.pipeline.throughput_bcm_per_year
     profile = parse_event(f"profile:daily:{amplitude * 100:g}%")
@@ -703,4 +763,173 @@ def flexibility_tables(
         space_time=space_time,
         space_time_event=first_event,
         settings={"dt_s": dt_s, "amplitude": amplitude, "trip_at_h": trip_at_h, "horizon_h": horizon_h},
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# the physical bound of the flexibility band (read by the deal model)
+# ------------------------------------------------------------------------------------------------
+
+INTRADAY_SWING_CAP = 0.5
+"""Largest intraday half-amplitude searched (+-50 % of the daily mean) [-]."""
+
+
+@dataclass(frozen=True, eq=False)
+class FlexibilityBound:
+    """What the line can physically deliver around a flat contract rate, per load factor.
+
+    Read by the deal model as a physical bound on the contract's flexibility band (see
+    docs/transient.md, "Flexibility bound"). All shares are of the mean rate at that load.
+    """
+
+    scenario: str
+    design_throughput_bcm_per_year: float
+    """``pipeline.throughput_bcm_per_year`` [bcm/yr]."""
+    capacity_bcm_per_year: float
+    """Largest steady throughput the installed power, the ratio limit, the MAOP and the minimum
+    delivery pressure allow (:func:`pos2.twin.analysis.capacity`) [bcm/yr]."""
+    table: pd.DataFrame
+    """One row per load factor: ``load_factor``, ``throughput_bcm_per_year``,
+    ``seasonal_swing_max`` (the share by which the peak-season rate may exceed the annual mean:
+    capacity / throughput - 1, at least 0), ``intraday_swing_max`` (the largest half-amplitude of the
+    daily offtake profile the line delivers from linepack with the delivery pressure at or above its
+    minimum and every station within its limits), ``intraday_capped`` (the search stopped at
+    ``INTRADAY_SWING_CAP``: the bound is at least this), ``intraday_linepack_swing_mcm`` (the linepack
+    swing over that day, million m3) and ``delivery_pressure_min_mpa`` (the lowest delivery pressure
+    that day)."""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def at(self, load_factor: float) -> dict[str, float]:
+        """The bound at a load factor, linear between the tabulated loads (clamped at the ends).
+
+        Parameters
+        ----------
+        load_factor
+            Mean rate over ``pipeline.throughput_bcm_per_year`` [-].
+        """
+        t = self.table.sort_values("load_factor")
+        lf = t["load_factor"].to_numpy(dtype=float)
+        q = load_factor * self.design_throughput_bcm_per_year
+        return {
+            "load_factor": float(load_factor),
+            "throughput_bcm_per_year": q,
+            "seasonal_swing_max": max(self.capacity_bcm_per_year / q - 1.0, 0.0) if q > 0 else math.inf,
+            "intraday_swing_max": float(np.interp(load_factor, lf, t["intraday_swing_max"].to_numpy(float))),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON types (the ``pos2 transient --flexibility --json`` object, without tariffs)."""
+        return {
+            "scenario": self.scenario,
+            "design_throughput_bcm_per_year": self.design_throughput_bcm_per_year,
+            "capacity_bcm_per_year": self.capacity_bcm_per_year,
+            "loads": [
+                {k: (bool(v) if isinstance(v, bool | np.bool_) else float(v)) for k, v in row.items()}
+                for row in self.table.to_dict(orient="records")
+            ],
+            "settings": self.settings,
+        }
+
+
+def _intraday_ok(scenario: Scenario, q: float, amplitude: float, dt_s: float) -> tuple[bool, Any]:
+    from pos2.errors import ConvergenceError, InfeasibleError
+
+    try:
+        rt = simulate_route(
+            scenario,
+            (parse_event(f"profile:daily:{amplitude * 100:.6g}%"),),
+            24.0,
+            dt_s=dt_s,
+            throughput_bcm_per_year=q,
+            save_every_s=24 * 3600.0,
+        )
+    except (ConvergenceError, InfeasibleError):
+        return False, None
+    p_ok = float(rt.delivery["delivery_pressure_mpa"].min()) >= rt.min_delivery_pressure_mpa
+    st = rt.stations
+    tripped = bool((st["mode"] == "low suction trip").any()) if len(st) else False
+    return p_ok and not tripped, rt
+
+
+def flexibility_bound(
+    scenario: Scenario,
+    *,
+    loads: Sequence[float] = (0.6, 0.7, 0.8, 0.9, 1.0),
+    dt_s: float = 900.0,
+    tol: float = 0.01,
+) -> FlexibilityBound:
+    """The physical bound of the flexibility band: seasonal swing from spare capacity, intraday
+    swing from linepack, at each load factor.
+
+    Seasonal: the peak-season rate may rise to the steady capacity of the installed stations (a
+    steady estimate at the scenario's season; storage and line-pack cycling over weeks are not
+    modelled). Intraday: bisection (to ``tol``) on the half-amplitude of ``profile:daily`` (a cosine
+    around the mean, same daily volume) over a day simulated from the steady start; a swing is
+    deliverable when the solvers converge, the delivery pressure stays at or above
+    ``pipeline.min_delivery_pressure_mpa`` and no station trips on low suction (the ratio and power
+    limits act inside the simulation).
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario [-].
+    loads
+        Load factors (shares of ``pipeline.throughput_bcm_per_year``) [-].
+    dt_s
+        Time step of the day simulations [s].
+    tol
+        Width of the final amplitude interval [-].
+    """
+    key = ("bound", _digest(scenario), tuple(loads), dt_s, tol)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    out = _flexibility_bound(scenario, loads, dt_s, tol)
+    _remember(key, out)
+    return out
+
+
+def _flexibility_bound(
+    scenario: Scenario, loads: Sequence[float], dt_s: float, tol: float
+) -> FlexibilityBound:
+    from pos2.twin.analysis import capacity
+
+    m = scenario.model
+    q_design = m.pipeline.throughput_bcm_per_year
+    cap = capacity(scenario).throughput_bcm_per_year
+    rows = []
+    for lf in loads:
+        q = lf * q_design
+        lo, hi = 0.0, INTRADAY_SWING_CAP
+        ok_hi, rt_hi = _intraday_ok(scenario, q, hi, dt_s)
+        best = rt_hi if ok_hi else None
+        if not ok_hi:
+            while hi - lo > tol:
+                mid = 0.5 * (lo + hi)
+                ok, rt = _intraday_ok(scenario, q, mid, dt_s)
+                if ok:
+                    lo, best = mid, rt
+                else:
+                    hi = mid
+        amp = INTRADAY_SWING_CAP if ok_hi else lo
+        if best is None:  # even the smallest swing tried fails: measure the flat day
+            best = simulate_route(scenario, (), 24.0, dt_s=dt_s, throughput_bcm_per_year=q)
+        lp = best.linepack_mcm
+        rows.append(
+            {
+                "load_factor": float(lf),
+                "throughput_bcm_per_year": q,
+                "seasonal_swing_max": max(cap / q - 1.0, 0.0),
+                "intraday_swing_max": amp,
+                "intraday_capped": bool(ok_hi),
+                "intraday_linepack_swing_mcm": float(lp.max() - lp.min()),
+                "delivery_pressure_min_mpa": float(best.delivery["delivery_pressure_mpa"].min()),
+            }
+        )
+    return FlexibilityBound(
+        scenario=m.name,
+        design_throughput_bcm_per_year=q_design,
+        capacity_bcm_per_year=float(cap),
+        table=pd.DataFrame(rows),
+        settings={"dt_s": dt_s, "tol": tol, "intraday_cap": INTRADAY_SWING_CAP, "hours": 24.0},
     )

@@ -38,6 +38,7 @@ from pos2.errors import Pos2Error, shorten
 from pos2.pipeline import STAGES, StageOutcome
 from pos2.report.extract import clean_json, profile_table
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
+from pos2.web import transient_api
 from pos2.web.guard import LOOPBACK_HOSTS, MAX_BODY_BYTES, RequestGuard
 from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
@@ -305,6 +306,8 @@ def create_app(
             return svc.valuation_detail(svc.scenario(lv.scenario.value, lv.overrides()))
 
         return await svc.offload(answer, key=_request_key("deal_detail", lv))
+
+    transient_api.register(app, lambda r: svc.scenario(r.scenario.value, r.overrides()), Levers, errors)
 
     @app.post("/api/dashboard", responses=errors)
     async def dashboard(req: Levers) -> Any:  # type: ignore[valid-type]

@@ -149,3 +149,21 @@ def test_models_pickle_for_parallel_runs() -> None:
     np.testing.assert_array_equal(again.z(p, 288.15), gas.z(p, 288.15))
     gerg = pickle.loads(pickle.dumps(Gerg2008(WEST_SIBERIAN)))
     assert float(gerg.z(9.8e6, 288.15)) == pytest.approx(float(gas.z(9.8e6, 288.15)), rel=2e-7)
+
+
+def test_location_memo_gives_the_unmemoised_values_and_follows_changed_inputs() -> None:
+    """A table remembers the last located point sets (several properties at the same points share
+    one location); the values equal a fresh table's, and an input changed in place is located anew."""
+    gas = default_gas()
+    fresh = pickle.loads(pickle.dumps(gas))  # the memo is not pickled: a clean copy
+    assert fresh._memo == []
+    rng = np.random.default_rng(7)
+    p = rng.uniform(1e6, 15e6, 500)
+    t = rng.uniform(260.0, 320.0, 500)
+    z1 = gas.z(p, t)
+    assert np.array_equal(gas.dz_dp(p, t), fresh.dz_dp(p.copy(), t.copy()))
+    assert np.array_equal(gas.density(p, t), fresh.density(p.copy(), t.copy()))
+    assert np.array_equal(gas.z(p.copy(), t.copy()), z1)  # equal values: the memo answers
+    p *= 0.9  # the caller mutates its array in place: the memo kept a copy, so it must not answer
+    assert np.array_equal(gas.z(p, t), fresh.z(p.copy(), t.copy()))
+    assert not np.array_equal(gas.z(p, t), z1)

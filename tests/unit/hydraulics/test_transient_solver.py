@@ -183,3 +183,70 @@ def test_closing_one_of_two_loss_free_valves_keeps_the_other_open(real_gas: Cons
     r = simulate_transient(nb.build(), real_gas, ctl, _opts(False, dt_s=900.0, duration_s=4 * 3600.0))
     assert r.pressure("b") == pytest.approx(r.pressure("c"), rel=1e-9)
     assert r.mass_balance_error_kg < 1e-6 * 100.0 * 4 * 3600.0
+
+
+def _steady_power_w(net: Network, gas: ConstantZ, flow: float) -> float:
+    so = _opts(False).steady
+    res = solve_steady(replace(net, sinks=(replace(net.sinks[0], flow_kg_per_s=flow),)), gas, so)
+    return float(res.compressors["power_w"].iloc[0])
+
+
+def test_station_at_its_power_limit_delivers_less_head(real_gas: ConstantZ) -> None:
+    """A demand step that needs more power than installed: the station runs at max_power_w (the
+    ratio falls so that the shaft power equals it), the discharge pressure drops below the set
+    point, and mass stays conserved."""
+    net0 = _line(False)
+    p_before = _steady_power_w(net0, real_gas, 300.0)
+    p_after = _steady_power_w(net0, real_gas, 340.0)
+    p_max = 0.5 * (p_before + p_after)  # enough for the start, not for the new demand
+    net = replace(net0, compressors=(replace(net0.compressors[0], max_power_w=p_max),))
+    ctl = Controls(sink_flow_kg_per_s={"out": Schedule((0.0, 3600.0), (300.0, 340.0))})
+    r = simulate_transient(net, real_gas, ctl, _opts(False, dt_s=900.0, duration_s=DAY_S))
+    c = r.compressors
+    assert c["mode"].iloc[0] == "set point"
+    assert c["mode"].iloc[-1] == "max power"
+    assert c["power_w"].max() <= p_max * (1 + 1e-5)
+    held = c[c["mode"] == "max power"]
+    assert np.allclose(held["power_w"], p_max, rtol=1e-5)
+    assert r.pressure("c")[-1] < 7e6 * (1 - 1e-3)  # less head than the set point
+    assert r.mass_balance_error_kg < 1e-6 * 300.0 * DAY_S
+    # without the limit the same run holds the set point at a higher power
+    free = simulate_transient(net0, real_gas, ctl, _opts(False, dt_s=900.0, duration_s=DAY_S))
+    assert free.compressors["power_w"].iloc[-1] > p_max * 1.01
+    assert free.pressure("c")[-1] == pytest.approx(7e6, rel=1e-6)
+
+
+def test_low_suction_trips_the_station_and_it_stays_off(real_gas: ConstantZ) -> None:
+    """A supply cut drains the line in front of the station; when its suction falls below the
+    minimum it trips (ratio 1, no fuel) and does not restart by itself."""
+    net = _line(False)
+    ctl = Controls(source_flow_kg_per_s={"src": Schedule((0.0, 600.0), (math.nan, 0.0), "step")})
+    opts = _opts(False, dt_s=900.0, duration_s=DAY_S, min_suction_pa=4.5e6)
+    opts = replace(opts, stop_junction="d", stop_below_pa=3e6)  # the delivery collapses afterwards
+    r = simulate_transient(net, real_gas, ctl, opts)
+    c = r.compressors
+    tripped = c["mode"] == "low suction trip"
+    assert tripped.any()
+    first = int(np.argmax(tripped.to_numpy()))
+    assert c["p_in_pa"].iloc[first - 1] >= 4.5e6 * (1 - 1e-6)  # it ran while the suction sufficed
+    after = c.iloc[first:]
+    assert (after["mode"] == "low suction trip").all()  # latched
+    assert np.allclose(after["ratio"], 1.0, atol=1e-9)
+    assert (after["fuel_kg_per_s"] == 0.0).all()
+    assert r.mass_balance_error_kg < 1e-6 * 300.0 * DAY_S
+    # without the protection the station keeps compressing from an ever lower suction
+    free = simulate_transient(net, real_gas, ctl, replace(opts, min_suction_pa=None))
+    assert free.compressors["p_in_pa"].min() < 4.5e6
+    assert r.stopped_at_s is not None
+    assert free.stopped_at_s is not None
+    assert free.stopped_at_s > r.stopped_at_s  # compressing on keeps the delivery up for longer
+    assert "low suction trip" not in set(free.compressors["mode"])
+
+
+def test_min_suction_option_is_checked(real_gas: ConstantZ) -> None:
+    with pytest.raises(NetworkError, match="min_suction_pa"):
+        TransientOptions(min_suction_pa=-1.0)
+    with pytest.raises(NetworkError, match="no compressor"):
+        simulate_transient(
+            _line(False), real_gas, None, _opts(False, duration_s=900.0, min_suction_pa={"x": 1e6})
+        )

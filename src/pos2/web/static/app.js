@@ -270,6 +270,39 @@ async function loadScenario(name) {
   update();
 }
 
+// transient and flexibility (GET /api/transient/flexibility): run on request, it takes a while
+async function runFlexibility() {
+  const params = new URLSearchParams({ scenario: state.scenario });
+  for (const [k, v] of Object.entries(state.accepted)) if (v !== null) params.set(k, v);
+  const status = document.getElementById("flex-status");
+  status.textContent = "computing…";
+  const t0 = performance.now();
+  try {
+    const d = await api(`/api/transient/flexibility?${params}`);
+    const cc = d.cost_curve, lf = cc.map((r) => r.load_factor);
+    Plotly.react("chart-flex", [
+      { type: "scatter", mode: "lines+markers", x: lf, y: cc.map((r) => r.tariff_usd_per_kcm), name: "tariff USD/kcm" },
+      { type: "scatter", mode: "lines+markers", x: lf, y: cc.map((r) => 100 * r.intraday_swing_max),
+        name: "intraday swing max, ±%", yaxis: "y2" },
+      { type: "scatter", mode: "lines+markers", x: lf, y: cc.map((r) => 100 * r.seasonal_swing_max),
+        name: "seasonal swing max, +%", yaxis: "y2" }], {
+      title: { text: "Flexibility cost curve", font: { size: 14 } },
+      xaxis: { title: { text: "load factor" } }, yaxis: { title: { text: "USD per 1,000 m³" } },
+      yaxis2: { title: { text: "% of the mean rate" }, overlaying: "y", side: "right", showgrid: false },
+      legend: { orientation: "h", y: -0.32 }, margin: { t: 40, l: 60, r: 60, b: 75 } }, PLOT_CFG);
+    const st = d.space_time;
+    Plotly.react("chart-spacetime", [{ type: "heatmap", x: st.chainage_km, y: st.time_h, z: st.p_mpa,
+      colorbar: { title: { text: "MPa abs" } } }], {
+      title: { text: `Pressure over time after ${st.event}`, font: { size: 14 } },
+      xaxis: { title: { text: "chainage [km]" } }, yaxis: { title: { text: "time [h]" } },
+      margin: { t: 40, l: 60, r: 20, b: 50 } }, PLOT_CFG);
+    status.textContent = `computed in ${Math.round(performance.now() - t0)} ms`;
+    document.body.dataset.flexibility = String(Number(document.body.dataset.flexibility || 0) + 1);
+  } catch (err) {
+    status.textContent = `not available: ${err.message}`;
+  }
+}
+
 async function init() {
   const select = document.getElementById("scenario");
   try {
@@ -282,6 +315,7 @@ async function init() {
   select.addEventListener("change", () => loadScenario(select.value));
   document.getElementById("reset").addEventListener("click", () => loadScenario(state.scenario));
   document.getElementById("detail-btn").addEventListener("click", loadDetail);
+  document.getElementById("flex-run").addEventListener("click", runFlexibility);
   await loadScenario(state.scenario);
 }
 
