@@ -42,6 +42,7 @@ def test_a_tiny_budget_lists_what_is_missing_in_all_three_places(tmp_path: Path)
     for o in whatif:
         assert o["item"] in stderr
     assert "--budget 0 for no limit" in stderr
+    assert "not run as asked (not run (--no-analyses))" in stderr  # what the user switched off: one line
     # the report: a section near the top listing the same items
     html = (out / REPORT_FILE).read_text(encoding="utf-8")
     m = re.search(r"<section id='omitted'>(.*?)</section>", html, re.S)

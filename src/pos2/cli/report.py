@@ -134,8 +134,18 @@ def report(
             _print_answers(summary)
         if not quiet:
             err_console.print(f"report: {path}")
-        omitted = summary.get("omitted") or []
-        for o in omitted:  # printed even with --quiet: the report has gaps
+        listed = summary.get("omitted") or []
+        # work the time budget cut is printed even with --quiet (the report has gaps the user did not
+        # ask for); what the user switched off (--no-analyses) only without --quiet
+        omitted = [o for o in listed if "--budget" in o["how"]]
+        chosen = [o for o in listed if "--budget" not in o["how"]]
+        if chosen and not quiet:
+            err_console.print(
+                f"note: {len(chosen)} piece(s) of work not run as asked ({chosen[0]['why']}); "
+                "listed in the report and summary.json",
+                highlight=False,
+            )
+        for o in omitted:
             err_console.print(f"[yellow]omitted[/]: {o['item']}: {o['why']}", highlight=False)
         if omitted:
             hows = "; ".join(dict.fromkeys(o["how"] for o in omitted))

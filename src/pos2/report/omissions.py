@@ -27,6 +27,7 @@ TWIN_ANALYSIS_LABELS = {
     "by_stations": "twin analysis: capacity against the number of stations",
     "by_pressure": "twin analysis: capacity against the maximum pressure",
     "part_loads": "twin analysis: fuel and power at part loads",
+    "length_effect": "twin analysis: stations and power against the Russian section length",
 }
 
 

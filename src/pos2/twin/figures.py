@@ -269,7 +269,7 @@ def route_map(geometry: RouteGeometry, stations: pd.DataFrame | None = None) -> 
                 marker={"symbol": "x", "size": 11, "color": "#111111"},
                 name="border crossings",
                 text=[f"{p.name}, km {p.chainage_m / 1000:,.0f}" for p in crossings],
-                textposition="middle right",
+                textposition="bottom right",
                 textfont={"size": 11},
                 hovertemplate="%{text}<extra></extra>",
             )
@@ -280,7 +280,10 @@ def route_map(geometry: RouteGeometry, stations: pd.DataFrame | None = None) -> 
     # equal scale: one degree of latitude is 1/cos(latitude) times as long as one of longitude
     ratio = 1.0 / math.cos(math.radians(mid_lat))
     fig.update_xaxes(
-        range=[min(route_lon) - 6, max(route_lon) + 8], title_text="longitude [°E]", constrain="domain"
+        # room on the right for the border-crossing labels
+        range=[min(route_lon) - 6, max(route_lon) + 16],
+        title_text="longitude [°E]",
+        constrain="domain",
     )
     fig.update_yaxes(
         range=[min(route_lat) - 2, max(route_lat) + 2],
