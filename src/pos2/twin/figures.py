@@ -269,7 +269,8 @@ def route_map(geometry: RouteGeometry, stations: pd.DataFrame | None = None) -> 
                 marker={"symbol": "x", "size": 11, "color": "#111111"},
                 name="border crossings",
                 text=[f"{p.name}, km {p.chainage_m / 1000:,.0f}" for p in crossings],
-                textposition="bottom right",
+                # the last crossing is at the map's east edge: its label goes to the left
+                textposition=["bottom right"] * (len(crossings) - 1) + ["bottom left"],
                 textfont={"size": 11},
                 hovertemplate="%{text}<extra></extra>",
             )
