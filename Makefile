@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: demo test lint typecheck pytest venv system-deps clean bench lock
+.PHONY: demo test lint typecheck pytest venv system-deps clean bench lock docs
 
 # uv (from PyPI) installs in seconds; pip is the fallback if uv cannot be had. Both install the
 # versions locked in constraints.txt (pip and uv resolve differently without it).
@@ -43,6 +43,11 @@ system-deps:
 
 demo: $(VENV)/.base
 	$(BIN)/pos2 report --out $(OUT) --force
+
+# regenerate docs/scenario_format.md, the README's headline numbers and answers, and docs/img/*.png
+# from the current code (a full report run with no time budget, then headless chromium screenshots)
+docs: $(STAMP) system-deps
+	$(BIN)/python tools/make_docs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

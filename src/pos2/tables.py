@@ -75,9 +75,22 @@ def write_table(df: pd.DataFrame, folder: Path, stem: str, fmt: Format, force: b
         df.to_csv(path, index=False)
     elif fmt is Format.parquet:
         try:
-            df.to_parquet(path, index=False)
+            _parquet_safe(df).to_parquet(path, index=False)
         except ImportError:
             raise OutputError("parquet output needs pyarrow (pip install pyarrow)") from None
     else:
         df.to_json(path, orient="records", indent=2)
     return path
+
+
+def _parquet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with each mixed-type text column as text (Parquet columns have one type; CSV and JSON
+    write such columns as they are, e.g. a sources table's values: numbers next to words)."""
+    mixed = [
+        c
+        for c in df.columns
+        if df[c].dtype == object and len({type(v) for v in df[c] if v is not None and v == v}) > 1
+    ]
+    if not mixed:
+        return df
+    return df.assign(**{str(c): df[c].map(lambda v: v if v is None or v != v else str(v)) for c in mixed})

@@ -45,3 +45,11 @@ def test_parquet_without_pyarrow_is_an_output_error(tmp_path: Path, monkeypatch:
     with pytest.raises(OutputError, match="pyarrow"):
         check_format(Format.parquet)
     check_format(Format.csv)
+
+
+def test_parquet_writes_a_column_of_numbers_and_words_as_text(tmp_path: Path) -> None:
+    mixed = pd.DataFrame({"key": ["a", "b", "c"], "value": [1.5, "annual", None]})
+    path = write_table(mixed, tmp_path, "t", Format.parquet, force=False)
+    back = pd.read_parquet(path)
+    assert back["value"].tolist() == ["1.5", "annual", None]
+    assert back["key"].tolist() == ["a", "b", "c"]

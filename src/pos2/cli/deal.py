@@ -59,8 +59,19 @@ def deal(
 ) -> None:
     """Zone of agreement, Nash and Rubinstein prices, agreement probability by year, Shapley shares, hindcast.
 
-    Prices are USD (2025) per 1,000 m3 at the Chinese border. Levers: hormuz.closure_months,
-    hormuz.closure_probability, bargaining.china_power, demand.growth_per_year, lng.price_usd_per_mmbtu.
+    Prices are USD (2025) per 1,000 m3 at the Chinese border. Levers (--set): bargaining.china_power,
+    demand.growth_per_year, lng.price_usd_per_mmbtu and the Hormuz risk, three different things:
+
+    * hormuz.closure_months: months shut in a year with a closure (12: that whole year, but such
+      years still come only with the chances below);
+
+    * hormuz.closure_probability: chance a closure starts in an open year (1: every year);
+
+    * hormuz.closure_probability_when_closed: chance a closure carries on into the next year (1: shut
+      for good).
+
+    Each "closed 12 months" reading gives its own ceiling for China; `pos2 sources --keys` has the
+    full list.
     """
     import pandas as pd
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,6 @@ from pos2.cli.common import (
     EXIT_ERROR,
     DebugOpt,
     ForceOpt,
-    Format,
-    FormatOpt,
     JsonOpt,
     OutOpt,
     QuietOpt,
@@ -29,6 +28,16 @@ from pos2.cli.common import (
     print_json,
 )
 from pos2.scenario import DEFAULT_SCENARIO
+
+
+class ReportFormat(StrEnum):
+    """``pos2 report --format``: the table formats, one Excel workbook, or a PDF of the report."""
+
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+    xlsx = "xlsx"
+    pdf = "pdf"
 
 
 @app.command()
@@ -45,7 +54,20 @@ def report(
         "--analyses/--no-analyses",
         help="Run the twin's station design, implied pressure, capacity curves and part loads.",
     ),
-    fmt: FormatOpt = Format.csv,
+    budget: float = typer.Option(
+        45.0,
+        "--budget",
+        min=0,
+        metavar="SECONDS",
+        help="Time budget: what-if re-runs and twin analyses not done by then are left out and listed "
+        "(terminal, report, summary.json 'omitted'). 0: no limit.",
+    ),
+    fmt: ReportFormat = typer.Option(
+        ReportFormat.csv,
+        "--format",
+        help="Tables as csv, parquet or json files; xlsx: all tables in one report.xlsx; "
+        "pdf: report.pdf printed by headless chromium (plus CSV tables).",
+    ),
     json_: JsonOpt = False,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
@@ -55,6 +77,8 @@ def report(
 
     Writes into --out (default ./out): report.html (opens offline: figures embedded, plotly.js
     inlined), summary.json (the headline numbers; --json prints it) and the tables (--format).
+    Work not finished within --budget seconds is left out and listed on the terminal, at the top of
+    the report and in summary.json ("omitted"), with how to get it.
     """
     from pos2.report.render import STEPS, SUMMARY_FILE, check_outputs, render_report
 
@@ -65,7 +89,15 @@ def report(
         scn = get_scenario(scenario, set_)
         if quiet:
             path = render_report(
-                scn, out_dir, force, None, paths=paths, seed=seed, fmt=fmt.value, analyses=analyses
+                scn,
+                out_dir,
+                force,
+                None,
+                paths=paths,
+                seed=seed,
+                fmt=fmt.value,
+                analyses=analyses,
+                budget_s=budget,
             )
         else:
             columns = (
@@ -86,7 +118,15 @@ def report(
                     bar.update(task, description=msg)
 
                 path = render_report(
-                    scn, out_dir, force, step, paths=paths, seed=seed, fmt=fmt.value, analyses=analyses
+                    scn,
+                    out_dir,
+                    force,
+                    step,
+                    paths=paths,
+                    seed=seed,
+                    fmt=fmt.value,
+                    analyses=analyses,
+                    budget_s=budget,
                 )
                 bar.update(task, completed=STEPS, description="done")
         summary = json.loads((path.parent / SUMMARY_FILE).read_text(encoding="utf-8"))
@@ -96,6 +136,26 @@ def report(
             _print_answers(summary)
         if not quiet:
             err_console.print(f"report: {path}")
+        listed = summary.get("omitted") or []
+        # work the time budget cut is printed even with --quiet (the report has gaps the user did not
+        # ask for); what the user switched off (--no-analyses) only without --quiet
+        omitted = [o for o in listed if "--budget" in o["how"]]
+        chosen = [o for o in listed if "--budget" not in o["how"]]
+        if chosen and not quiet:
+            err_console.print(
+                f"note: {len(chosen)} piece(s) of work not run as asked ({chosen[0]['why']}); "
+                "listed in the report and summary.json",
+                highlight=False,
+            )
+        for o in omitted:
+            err_console.print(f"[yellow]omitted[/]: {o['item']}: {o['why']}", highlight=False)
+        if omitted:
+            hows = "; ".join(dict.fromkeys(o["how"] for o in omitted))
+            err_console.print(
+                f"[yellow]warning[/]: {len(omitted)} piece(s) of work are not in the report "
+                f"(listed in it and in summary.json); to get them: {hows}",
+                highlight=False,
+            )
         failed = {k: v.get("error") for k, v in (summary.get("stages") or {}).items() if not v.get("ok")}
         for name, why in failed.items():  # printed even with --quiet: the report has gaps
             err_console.print(f"[yellow]warning[/]: the {name} stage gave no result: {why}", highlight=False)

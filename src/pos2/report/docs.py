@@ -1,16 +1,24 @@
-"""Generated documentation: ``docs/scenario_format.md`` from the scenario schema.
+"""Generated documentation: ``docs/scenario_format.md`` from the scenario schema, and the README's
+quoted numbers from a run of the default scenario.
 
 Regenerate after changing a scenario section::
 
     .venv/bin/python -m pos2.report.docs
 
-A test checks that the committed file equals :func:`scenario_format_markdown`.
+``make docs`` (``tools/make_docs.py``) regenerates everything: this file, the README's headline
+numbers and executive-summary answers (between ``<!-- pos2:headline -->`` / ``<!-- pos2:answers -->``
+marker comments, from a full ``pos2 report`` run) and the images in ``docs/img``. Tests check that
+the committed ``docs/scenario_format.md`` equals :func:`scenario_format_markdown` and that the
+README's headline numbers equal :func:`headline_markdown` of a run.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pos2.scenario import available_scenarios, schema_markdown
 
@@ -66,6 +74,112 @@ standard reference conditions (20 °C, 101.325 kPa); pressures are absolute.
 def scenario_format_markdown() -> str:
     """The full text of ``docs/scenario_format.md``."""
     return _HEADER.format(names=", ".join(f"`{n}`" for n in available_scenarios())) + schema_markdown()
+
+
+README_PATH = Path("README.md")
+HEADLINE = "headline"
+ANSWERS = "answers"
+
+
+def _n(x: Any, digits: int = 0) -> str:
+    return "–" if x is None else f"{float(x):,.{digits}f}"
+
+
+def headline_markdown(summary: Mapping[str, Any]) -> str:
+    """The README's headline numbers (a Markdown table) from a report's ``summary.json``.
+
+    Only numbers of the twin, economics and deal stages at the operating point (no time-budgeted
+    analyses), so any run of the default scenario gives the same table.
+    """
+    tariff = summary.get("tariff_usd_per_kcm") or {}
+    capex = summary.get("capex_usd_bn") or {}
+    npv = summary.get("npv_p50_usd_bn") or {}
+    pa = summary.get("p_agreement_by_year") or {}
+    zone = summary.get("zopa_usd_per_kcm")
+    years = [y for y in ("2030", "2040") if y in pa]
+    fuel = summary.get("fuel_share")
+    rows = [
+        ("throughput", f"{_n(summary.get('throughput_bcm_per_year'), 1)} bcm/yr (20 °C, 101.325 kPa)"),
+        (
+            "compressor stations · shaft power",
+            f"{summary.get('stations')} · {_n(summary.get('total_power_mw'))} MW",
+        ),
+        ("fuel gas", f"{_n(None if fuel is None else 100 * fuel, 1)} % of the gas entering the line"),
+        (
+            "levelised tariff",
+            f"{_n(tariff.get('total'))} USD per 1,000 m³ (Russia {_n(tariff.get('russia'))}, "
+            f"Mongolia {_n(tariff.get('mongolia'))})",
+        ),
+        (
+            "construction cost",
+            f"{_n(capex.get('total'), 1)} bn USD of 2025 (Russia {_n(capex.get('russia'), 1)}, "
+            f"Mongolia {_n(capex.get('mongolia'), 1)})",
+        ),
+        (
+            "Russia's breakeven border price",
+            f"{_n(summary.get('breakeven_price_usd_per_kcm'))} USD per 1,000 m³",
+        ),
+        (
+            "contract price, base price deck",
+            f"{_n(summary.get('contract_price_usd_per_kcm'))} USD per 1,000 m³",
+        ),
+        (
+            "China's highest / Gazprom's lowest price",
+            f"{_n(summary.get('china_max_price_usd_per_kcm'))} / "
+            f"{_n(summary.get('russia_min_price_usd_per_kcm'))} USD per 1,000 m³",
+        ),
+        ("zone of agreement", "none" if not zone else f"{_n(zone[0])}–{_n(zone[1])} USD per 1,000 m³"),
+        (
+            "Nash price",
+            "none (no zone of agreement)"
+            if summary.get("nash_price_usd_per_kcm") is None
+            else f"{_n(summary.get('nash_price_usd_per_kcm'))} USD per 1,000 m³",
+        ),
+        (
+            "chance of a signature",
+            ", ".join(f"{_n(100 * pa[y])} % by the end of {y}" for y in years) or "–",
+        ),
+        (
+            "NPV P50 Russia / China / Mongolia",
+            f"{_n(npv.get('russia'), 1)} / {_n(npv.get('china'), 1)} / {_n(npv.get('mongolia'), 1)} bn USD "
+            f"({summary.get('npv_basis')})",
+        ),
+    ]
+    lines = ["| quantity | this build |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
+    return "\n".join(lines)
+
+
+def answers_markdown(summary: Mapping[str, Any]) -> str:
+    """The executive summary's answers as Markdown bullets."""
+    return "\n".join(f"* **{q}** {a}" for q, a in (summary.get("answers") or {}).items())
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- pos2:{name} -->", f"<!-- /pos2:{name} -->"
+
+
+def read_block(text: str, name: str) -> str:
+    """The text between the ``pos2:<name>`` marker comments (``ValueError`` if they are missing)."""
+    start, end = _markers(name)
+    m = re.search(re.escape(start) + r"\n(.*?)\n?" + re.escape(end), text, re.S)
+    if m is None:
+        raise ValueError(f"README has no {start} ... {end} block")
+    return m.group(1).strip("\n")
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    """``text`` with the ``pos2:<name>`` block's content replaced by ``body``."""
+    read_block(text, name)
+    start, end = _markers(name)
+    return re.sub(
+        re.escape(start) + r".*?" + re.escape(end), lambda _m: f"{start}\n{body}\n{end}", text, flags=re.S
+    )
+
+
+def update_readme(text: str, summary: Mapping[str, Any]) -> str:
+    """The README with its headline numbers and answers taken from ``summary``."""
+    text = replace_block(text, HEADLINE, headline_markdown(summary))
+    return replace_block(text, ANSWERS, answers_markdown(summary))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,9 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from pos2.report.display import compact_number
 
 PARTY_COLOURS = {"russia": "#b3261e", "china": "#1f6fb2", "mongolia": "#8a6d3b"}
 LAYOUT = {"template": "plotly_white", "margin": {"t": 50, "l": 70, "r": 30, "b": 60}, "height": 420}
@@ -54,24 +57,39 @@ def npv_figure(economics: Mapping[str, Any]) -> go.Figure:
 
 
 def npv_distribution_figure(samples: pd.DataFrame) -> go.Figure:
-    """Histograms of NPV samples per party [bn USD]; ``samples`` has one column per party."""
-    fig = _fig("NPV distribution per party (Monte Carlo)")
-    for party in samples.columns:
+    """Histograms of NPV samples per party [bn USD]; ``samples`` has one column per party.
+
+    One panel per party with its own NPV axis: the parties' spreads differ by an order of magnitude
+    (Mongolia's transit income hardly varies), so on one shared axis the narrow ones vanish.
+    """
+    parties = list(samples.columns)
+    titles = []
+    for party in parties:
+        q = samples[party].quantile([0.1, 0.5, 0.9])
+        p10, p50, p90 = (float(v) for v in q)
+        titles.append(f"{str(party).capitalize()}: P10 {p10:,.1f} · P50 {p50:,.1f} · P90 {p90:,.1f} bn USD")
+    fig = make_subplots(rows=len(parties), cols=1, subplot_titles=titles, vertical_spacing=0.12)
+    for k, party in enumerate(parties, start=1):
         fig.add_histogram(
             x=samples[party],
             name=str(party).capitalize(),
-            opacity=0.6,
             marker_color=PARTY_COLOURS.get(str(party)),
-            nbinsx=60,
+            nbinsx=50,
+            row=k,
+            col=1,
         )
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title_text="NPV [bn USD]")
-    fig.update_yaxes(title_text="price paths")
+        fig.update_xaxes(title_text="NPV [bn USD]", tickformat=",.1f", row=k, col=1)
+        fig.update_yaxes(title_text="price paths", row=k, col=1)
+    fig.update_layout(
+        title={"text": "NPV distribution per party (Monte Carlo; each panel has its own NPV axis)"},
+        **{**LAYOUT, "height": 260 * len(parties) + 100, "margin": {"t": 100, "l": 70, "r": 30, "b": 60}},
+        showlegend=False,
+    )
     return fig
 
 
 def zopa_figure(deal: Mapping[str, Any]) -> go.Figure:
-    """Reservation prices, the zone of agreement and the Nash price [USD per 1,000 m3]."""
+    """Reservation prices, the zone of agreement and the Nash price [USD per 1,000 m³]."""
     lo = deal.get("russia_min_price_usd_per_kcm")
     hi = deal.get("china_max_price_usd_per_kcm")
     zopa = deal.get("zopa_usd_per_kcm")
@@ -91,7 +109,7 @@ def zopa_figure(deal: Mapping[str, Any]) -> go.Figure:
         fig.add_vrect(x0=zopa[0], x1=zopa[1], fillcolor="rgba(46,160,67,0.18)", line_width=0)
     if nash is not None:
         fig.add_vline(x=nash, line_dash="dash", line_color="#2ea043", annotation_text=f"Nash {nash:.0f}")
-    fig.update_xaxes(title_text="price at the border [USD per 1,000 m3 (20 degC)]")
+    fig.update_xaxes(title_text="price at the border [USD per 1,000 m³ (20 °C)]")
     fig.update_layout(height=300, margin={"l": 170})
     fig.update_yaxes(range=[-0.5, 1.5])
     return fig
@@ -128,7 +146,7 @@ def profile_figure(profile: pd.DataFrame, title: str) -> go.Figure:
 
 
 def whatif_figure(rows: pd.DataFrame) -> go.Figure:
-    """Gap and China's gain from waiting per lever setting [USD per 1,000 m3]."""
+    """Gap and China's gain from waiting per lever setting [USD per 1,000 m³]."""
     labels = [f"{r.label} = {r.value_text}" for r in rows.itertuples()]
     fig = _fig("What closes the deal? Each lever moved alone")
     fig.add_bar(
@@ -146,7 +164,7 @@ def whatif_figure(rows: pd.DataFrame) -> go.Figure:
         marker_color="#b3261e",
     )
     fig.add_vline(x=0, line_color="#333")
-    fig.update_xaxes(title_text="USD per 1,000 m3")
+    fig.update_xaxes(title_text="USD per 1,000 m³")
     fig.update_layout(
         barmode="group",
         height=max(350, 40 * len(rows) + 140),
@@ -157,7 +175,7 @@ def whatif_figure(rows: pd.DataFrame) -> go.Figure:
 
 
 def zopa_over_time_figure(by_year: pd.DataFrame) -> go.Figure:
-    """China's highest and Russia's lowest acceptable price by year [USD per 1,000 m3].
+    """China's highest and Russia's lowest acceptable price by year [USD per 1,000 m³].
 
     Parameters
     ----------
@@ -178,39 +196,76 @@ def zopa_over_time_figure(by_year: pd.DataFrame) -> go.Figure:
         fill="tonexty",
         fillcolor="rgba(46,160,67,0.15)",
     )
-    fig.update_yaxes(title_text="price [USD per 1,000 m3]")
+    fig.update_yaxes(title_text="price [USD per 1,000 m³]")
     fig.update_xaxes(title_text="year of first gas")
     return fig
 
 
 def china_value_figure(by_year: pd.DataFrame) -> go.Figure:
-    """China's value of PoS2 gas by year: cost saving and security value [USD per 1,000 m3]."""
+    """China's value of PoS2 gas by year: cost saving and security value [USD per 1,000 m³]."""
     df = by_year.dropna(subset=["cost_saving_usd_per_kcm"])
     fig = _fig("China's value of Power of Siberia 2 gas: cost saving + security (Hormuz) value")
     fig.add_bar(x=df["year"], y=df["cost_saving_usd_per_kcm"], name="cost saving vs alternatives")
     fig.add_bar(x=df["year"], y=df["security_value_usd_per_kcm"], name="security value")
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title_text="USD per 1,000 m3")
+    fig.update_yaxes(title_text="USD per 1,000 m³")
     return fig
 
 
 def nash_vs_beta_figure(table: pd.DataFrame, beta: float) -> go.Figure:
-    """Nash bargaining price against China's bargaining power beta [USD per 1,000 m3]."""
+    """Nash bargaining price against China's bargaining power beta [USD per 1,000 m³]."""
     fig = _fig("Nash bargaining price vs China's bargaining power β")
     fig.add_scatter(x=table["china_power"], y=table["nash_price_usd_per_kcm"], mode="lines+markers")
     fig.add_vline(x=beta, line_dash="dot", annotation_text=f"scenario β = {beta:g}")
     fig.update_xaxes(title_text="β (0: Russia takes all, 1: China takes all)")
-    fig.update_yaxes(title_text="price [USD per 1,000 m3]")
+    fig.update_yaxes(title_text="price [USD per 1,000 m³]")
     return fig
 
 
-def tornado_figure(rows: pd.DataFrame) -> go.Figure:
-    """Russia's NPV swing for each input moved low/high (the economics' tornado) [bn USD]."""
+def tornado_figure(rows: pd.DataFrame, base_npv_usd_bn: float | None = None) -> go.Figure:
+    """Russia's NPV swing for each input moved low/high (the economics' tornado) [bn USD].
+
+    The bars start at Russia's base NPV (a vertical line), so the low and the high side of each
+    input both show; without a base value they start at zero and the title says so.
+
+    Parameters
+    ----------
+    rows
+        The economics' tornado table [-].
+    base_npv_usd_bn
+        Russia's NPV with every input at its base value (the deterministic base deck) [bn USD].
+    """
     df = rows.sort_values("russia_swing_usd_bn")
-    fig = _fig("Tornado: Russia's NPV with each input at its low and high value")
-    labels = [f"{k} ({lo:g} / {hi:g})" for k, lo, hi in zip(df["key"], df["low"], df["high"], strict=True)]
-    fig.add_bar(y=labels, x=df["russia_npv_low_usd_bn"], orientation="h", name="input low")
-    fig.add_bar(y=labels, x=df["russia_npv_high_usd_bn"], orientation="h", name="input high")
-    fig.update_layout(barmode="overlay", height=max(350, 30 * len(df) + 120), margin={"l": 360})
-    fig.update_xaxes(title_text="Russia NPV [bn USD]")
+    base = 0.0 if base_npv_usd_bn is None else float(base_npv_usd_bn)
+    title = (
+        f"Tornado: Russia's NPV with each input at its low and high value (bars from the base NPV "
+        f"{base:,.1f} bn USD)"
+        if base_npv_usd_bn is not None
+        else "Tornado: Russia's NPV with each input at its low and high value (bars from zero)"
+    )
+    fig = _fig(title)
+    labels = [
+        f"{k} ({compact_number(lo)} / {compact_number(hi)})"
+        for k, lo, hi in zip(df["key"], df["low"], df["high"], strict=True)
+    ]
+    for side, colour in (("low", "#1f6fb2"), ("high", "#e8a33d")):
+        npv = df[f"russia_npv_{side}_usd_bn"].astype(float)
+        fig.add_bar(
+            y=labels,
+            x=npv - base,
+            base=base,
+            orientation="h",
+            name=f"input {side}",
+            marker_color=colour,
+            customdata=npv,
+            hovertemplate="%{y}: NPV %{customdata:,.2f} bn USD<extra>input " + side + "</extra>",
+        )
+    fig.add_vline(x=base, line_color="#333", line_width=2, annotation_text=f"base {base:,.1f}")
+    fig.update_layout(
+        barmode="overlay",
+        height=max(350, 30 * len(df) + 120),
+        margin={"l": 360},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    fig.update_xaxes(title_text="Russia NPV [bn USD]", tickformat=",.1f")
     return fig

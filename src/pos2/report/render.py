@@ -25,9 +25,11 @@ import plotly.io as pio
 from pos2.bargaining import DealResult
 from pos2.errors import OutputError, Pos2Error
 from pos2.pipeline import Pipeline, PipelineResult, ProgressFn, StageOutcome
-from pos2.report import deal_figures, summits_section, transient_section
+from pos2.report import deal_figures, exports, summits_section, transient_section
 from pos2.report import figures as figs
+from pos2.report.display import display_units, number_text
 from pos2.report.extract import PARTIES, clean_json, deal_numbers, dig, economics_numbers, profile_table
+from pos2.report.omissions import DEFAULT_BUDGET_S, Omission, omissions, omissions_json
 from pos2.report.summary import (
     Answer,
     capacity_answer,
@@ -44,7 +46,9 @@ from pos2.twin import figures as twin_figures
 
 REPORT_FILE = "report.html"
 SUMMARY_FILE = "summary.json"
-FORMATS = tuple(f.value for f in Format)
+TABLE_FORMATS = tuple(f.value for f in Format)
+FORMATS = (*TABLE_FORMATS, "xlsx", "pdf")
+"""``--format`` of the report: a table format, ``xlsx`` (one workbook) or ``pdf`` (plus CSV tables)."""
 TABLE_FILES = (
     "stations.csv",
     "sections.csv",
@@ -70,9 +74,18 @@ TABLE_FILES = (
 """Tables :func:`render_report` may write (named for CSV; other formats change the suffix)."""
 
 
+def _table_format(fmt: str) -> str:
+    """The format of the separate table files (``xlsx`` writes none; ``pdf`` writes CSV)."""
+    return "csv" if fmt == "pdf" else fmt
+
+
 def output_files(fmt: str = "csv") -> list[str]:
-    """Every file :func:`render_report` may write into the output folder for table format ``fmt``."""
-    return [REPORT_FILE, SUMMARY_FILE, *(n.removesuffix(".csv") + f".{fmt}" for n in TABLE_FILES)]
+    """Every file :func:`render_report` may write into the output folder for format ``fmt``."""
+    if fmt == "xlsx":
+        return [REPORT_FILE, SUMMARY_FILE, exports.XLSX_FILE]
+    tf = _table_format(fmt)
+    extra = [exports.PDF_FILE] if fmt == "pdf" else []
+    return [REPORT_FILE, SUMMARY_FILE, *extra, *(n.removesuffix(".csv") + f".{tf}" for n in TABLE_FILES)]
 
 
 STEPS = 7
@@ -94,7 +107,10 @@ def _table(df: pd.DataFrame, floatfmt: str = "{:,.2f}") -> str:
 
     def cell(v: Any) -> str:
         if isinstance(v, float):
-            return "" if pd.isna(v) else floatfmt.format(v)
+            if pd.isna(v):
+                return ""
+            text = floatfmt.format(v)
+            return number_text(v, 6) if "e" in text else text  # never scientific notation
         return _esc(v)
 
     head = "".join(f"<th>{_esc(c)}</th>" for c in df.columns)
@@ -105,6 +121,9 @@ def _table(df: pd.DataFrame, floatfmt: str = "{:,.2f}") -> str:
 
 
 def _figure_html(fig: go.Figure, div_id: str) -> str:
+    # money and volumes as 1,234 (never 1.2e9 or 1.2G) on every axis
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
     return str(
         pio.to_html(
             fig,
@@ -140,7 +159,10 @@ def check_outputs(out_dir: Path, force: bool, fmt: str = "csv") -> None:
         raise OutputError(f"--out {out_dir} exists and is not a folder")
     if fmt not in FORMATS:
         raise OutputError(f"unknown table format {fmt!r} (one of {', '.join(FORMATS)})")
-    check_format(Format(fmt))
+    if fmt == "pdf":
+        exports.check_pdf_support()
+    elif fmt in TABLE_FORMATS:
+        check_format(Format(fmt))
     if force:
         return
     existing = [n for n in output_files(fmt) if (out_dir / n).exists()]
@@ -171,10 +193,11 @@ def render_report(
     *,
     paths: int | None = None,
     seed: int | None = None,
-    whatif_budget_s: float = 15.0,
-    extras_budget_s: float = 45.0,
+    whatif_budget_s: float | None = None,
+    extras_budget_s: float | None = None,
     fmt: str = "csv",
     analyses: bool = True,
+    budget_s: float | None = DEFAULT_BUDGET_S,
 ) -> Path:
     """Run all stages on ``scenario`` and write ``report.html`` and the tables (CSV) into ``out_dir``.
 
@@ -193,14 +216,19 @@ def render_report(
     seed
         Random seed (``None``: the scenario's) [-].
     whatif_budget_s
-        Time allowed for the one-lever-at-a-time re-runs [s].
+        Time allowed for the one-lever-at-a-time re-runs (default: a third of ``budget_s``) [s].
     fmt
-        Table format: ``csv``, ``parquet`` or ``json`` [-].
+        Table format: ``csv``, ``parquet`` or ``json``; ``xlsx`` (all tables in one workbook) or
+        ``pdf`` (``report.pdf`` printed by headless chromium, plus CSV tables) [-].
     analyses
         Run the twin's slower analyses (station design, implied pressure, capacity curves, part
         loads); without them the report says they were not run [-].
     extras_budget_s
-        Time from the start by which the twin's analyses (design, capacity curves...) must be done [s].
+        Time from the start by which the twin's analyses (design, capacity curves...) must be done
+        (default: ``budget_s``) [s].
+    budget_s
+        The report's time budget (``None`` or 0: no limit). Work cut by it is listed, with how to get
+        it, in ``report.html`` and ``summary.json`` (``omitted``) [s].
 
     Returns
     -------
@@ -213,6 +241,11 @@ def render_report(
         When a report file exists and ``force`` is false (checked before any work).
     """
     t_start = time.perf_counter()
+    limit = budget_s if budget_s else None  # 0 or None: no limit
+    if whatif_budget_s is None:
+        whatif_budget_s = float("inf") if limit is None else limit / 3.0
+    if extras_budget_s is None:
+        extras_budget_s = float("inf") if limit is None else limit
     out = Path(out_dir)
     check_outputs(out, force, fmt)
     scn = load_scenario(scenario) if isinstance(scenario, str) else scenario
@@ -238,22 +271,51 @@ def render_report(
             job.close()  # no worker outlives the report (errors, Ctrl-C)
     if not analyses:
         extras = TwinExtras(errors=dict.fromkeys(TASKS, "not run (--no-analyses)"))
+    missing = omissions(skipped_moves=skipped, extras=extras, analyses=analyses, budget_s=limit)
     say("figures")
     doc = _build(chain, whatif, len(skipped), whatif_note, extras, cmap)
+    doc.sections.insert(1, ("omitted", "Not in this report", _omitted_html(missing)))
     say("writing report and tables")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        tables = {n.removesuffix(".csv") + f".{fmt}": df for n, df in _tables(chain, whatif, extras).items()}
-        for name, df in tables.items():
-            write_table(df, out, name.removesuffix(f".{fmt}"), Format(fmt), force=True)
+        tf = _table_format(fmt)
+        frames = _tables(chain, whatif, extras)
+        if fmt == "xlsx":
+            about = {"scenario": chain.scenario.name, "overrides": dict(chain.scenario.overrides)}
+            exports.write_workbook({n.removesuffix(".csv"): df for n, df in frames.items()},
+                                   out / exports.XLSX_FILE, about)  # fmt: skip
+            tables = [exports.XLSX_FILE]
+        else:
+            tables = sorted(n.removesuffix(".csv") + f".{tf}" for n in frames)
+            for name, df in frames.items():
+                write_table(df, out, name.removesuffix(".csv"), Format(tf), force=True)
         path = out / REPORT_FILE
         elapsed = time.perf_counter() - t_start
-        path.write_text(_page(chain, doc, sorted(tables), elapsed), encoding="utf-8")
-        summary = _summary_json(chain, doc, sorted(tables), elapsed)
+        path.write_text(_page(chain, doc, tables, elapsed), encoding="utf-8")
+        summary = _summary_json(chain, doc, tables, elapsed)
+        summary["budget_s"] = limit
+        d = deal_numbers(chain.deal.result) or {}
+        for k in ("china_max_price_usd_per_kcm", "russia_min_price_usd_per_kcm"):
+            summary[k] = d.get(k)
+        summary["omitted"] = omissions_json(missing)
         (out / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, allow_nan=False), encoding="utf-8")
     except OSError as e:
         raise OutputError(f"cannot write the report into {out}: {e.strerror}") from None
+    if fmt == "pdf":
+        say("printing report.pdf with headless chromium")
+        exports.print_pdf(path, out / exports.PDF_FILE)
     return path
+
+
+def _omitted_html(missing: Sequence[Omission]) -> str:
+    """The report's list of what it left out (a line saying nothing was, when so)."""
+    if not missing:
+        return "<p>Nothing: every analysis of this report finished.</p>"
+    items = "".join(f"<li><b>{_esc(o.item)}</b>: {_esc(o.why)} — {_esc(o.how)}.</li>" for o in missing)
+    return (
+        f"<p class='na'>{len(missing)} piece(s) of work are missing from this report (the sections "
+        f"concerned say so too):</p><ul class='omitted'>{items}</ul>"
+    )
 
 
 def _summary_json(chain: PipelineResult, doc: _Doc, tables: list[str], elapsed_s: float) -> dict[str, Any]:
@@ -408,7 +470,7 @@ def _economics_sections(doc: _Doc, chain: PipelineResult) -> None:
         body += "<h3>Capital cost by item</h3>" + _table(capex, floatfmt="{:,.4g}")
     tornado = dig(econ.data, "tornado")
     if tornado:
-        body += doc.fig(figs.tornado_figure(pd.DataFrame(tornado)))
+        body += doc.fig(figs.tornado_figure(pd.DataFrame(tornado), _base_npv(tables.get("decks"))))
     doc.add("costs", "Costs and tariff", body)
 
     npv = ""
@@ -427,6 +489,14 @@ def _economics_sections(doc: _Doc, chain: PipelineResult) -> None:
         "below are deterministic).</p>"
     )
     doc.add("npv", "NPV per party", npv)
+
+
+def _base_npv(decks: Any) -> float | None:
+    """Russia's deterministic NPV on the base deck (the tornado's base) [bn USD], if known."""
+    if not isinstance(decks, pd.DataFrame) or not {"deck", "party", "npv_usd_bn"} <= set(decks.columns):
+        return None
+    hit = decks[(decks["deck"] == "base") & (decks["party"] == "russia")]["npv_usd_bn"]
+    return float(hit.iloc[0]) if len(hit) else None
 
 
 def _valuation_html(doc: _Doc, res: DealResult, cmap: StageOutcome[dict[str, Any]] | None = None) -> str:
@@ -818,11 +888,13 @@ def _page(chain: PipelineResult, doc: _Doc, tables: list[str], elapsed_s: float)
         for o in chain.outcomes()
     )
     nav = " · ".join(f"<a href='#{a}'>{_esc(t)}</a>" for a, t, _ in doc.sections)
-    body = "".join(f"<section id='{a}'><h2>{_esc(t)}</h2>{b}</section>" for a, t, b in doc.sections)
+    body = display_units(
+        "".join(f"<section id='{a}'><h2>{_esc(t)}</h2>{b}</section>" for a, t, b in doc.sections)
+    )
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     run = (
         f"<section id='run'><h2>This run</h2><p>Scenario <b>{_esc(scn.name)}</b> ({_esc(scn.origin)}); "
-        f"overrides: {_esc(overrides)}. Written {when} in {elapsed_s:.1f} s. Tables (CSV): "
+        f"overrides: {_esc(overrides)}. Written {when} in {elapsed_s:.1f} s. Tables: "
         f"{_esc(', '.join(tables))}.</p><table><thead><tr><th>stage</th><th>status</th><th>seconds</th></tr>"
         f"</thead><tbody>{stages}</tbody></table></section>"
     )

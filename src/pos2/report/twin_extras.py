@@ -39,6 +39,9 @@ def _capacity(scn: Scenario) -> Any:
     return {"capacity_bcm_per_year": r.throughput_bcm_per_year, "binding": r.binding_text()}
 
 
+BUDGET_NOTE = "not computed within the report's time budget (pos2 report --budget SECONDS; 0: no limit)"
+"""Why a task has no result when the report's time budget ran out."""
+
 TASKS: dict[str, Callable[[Scenario], Any]] = {
     **standard.ANALYSES,
     "implied": _implied,
@@ -101,14 +104,14 @@ class ExtrasJob:
             for name in TASKS:
                 if self._pool is None:
                     if time.perf_counter() > deadline:
-                        out.errors[name] = "not computed within the report's time budget"
+                        out.errors[name] = BUDGET_NOTE
                         continue
                     res = run_task(name, self._scn)
                 else:
                     try:
                         res = self._pending[name].get(timeout=max(0.01, deadline - time.perf_counter()))
                     except multiprocessing.TimeoutError:
-                        out.errors[name] = "not computed within the report's time budget"
+                        out.errors[name] = BUDGET_NOTE
                         continue
                 _, value, err, secs = res
                 out.seconds[name] = secs

@@ -18,10 +18,18 @@ class HormuzSection(Section):
     """Risk of a closure of the Strait of Hormuz."""
 
     closure_months: float = field(
-        unit="months", description="Expected months closed in a year of closure.", ge=0, le=12
+        unit="months",
+        description="Months the strait is shut in a year with a closure (12: that whole year). Such years "
+        "come with the chances below: 12 here is not 'closed for sure'.",
+        ge=0,
+        le=12,
     )
     closure_probability: float = field(
-        unit="1/yr", description="Probability per year of a closure.", ge=0, le=1
+        unit="1/yr",
+        description="Chance that a closure starts in a year when the strait is open (1: a closure year "
+        "every year, each closure_months long).",
+        ge=0,
+        le=1,
     )
     closure_lng_price_usd_per_mmbtu: float = field(
         25.40,
@@ -33,7 +41,8 @@ class HormuzSection(Section):
     closure_probability_when_closed: float = field(
         0.25,
         unit="1/yr",
-        description="Closure probability used for a negotiation round held while the strait is closed.",
+        description="Chance that a closure carries on into the next year (1: once shut, shut for good); "
+        "also the closure probability of a negotiation round held while the strait is closed.",
         ge=0,
         le=1,
     )

@@ -4,6 +4,7 @@ report can embed it; :func:`write_figure` writes a self-contained HTML file (plo
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -76,7 +77,7 @@ def profile_figure(result: TwinResult) -> go.Figure:
         go.Scatter(
             x=prof["chainage_km"],
             y=prof["t_c"],
-            name="gas temperature [degC]",
+            name="gas temperature [°C]",
             line={"color": _COLORS["temperature"]},
         ),
         row=2,
@@ -98,7 +99,7 @@ def profile_figure(result: TwinResult) -> go.Figure:
     s = result.summary
     fig.update_layout(
         title=(
-            f"{s.scenario}: {s.throughput_bcm_per_year:g} bcm/yr (20 degC) - {len(st)} stations, "
+            f"{s.scenario}: {s.throughput_bcm_per_year:g} bcm/yr (20 °C) - {len(st)} stations, "
             f"{s.total_power_mw:.0f} MW shaft, fuel {s.fuel_share:.1%}"
         ),
         legend={"orientation": "h", "y": -0.12},
@@ -107,7 +108,7 @@ def profile_figure(result: TwinResult) -> go.Figure:
     fig.update_xaxes(title_text="chainage [km]", row=2, col=1)
     fig.update_yaxes(title_text="pressure [MPa abs]", row=1, col=1)
     fig.update_yaxes(title_text="elevation [m]", row=1, col=1, secondary_y=True)
-    fig.update_yaxes(title_text="temperature [degC]", row=2, col=1)
+    fig.update_yaxes(title_text="temperature [°C]", row=2, col=1)
     fig.update_yaxes(title_text="velocity [m/s]", row=2, col=1, secondary_y=True)
     return fig
 
@@ -155,7 +156,7 @@ def capacity_figure(by_stations: pd.DataFrame, by_pressure: pd.DataFrame, target
     fig.update_layout(title=f"Capacity of section '{sec}' (solved alone)", height=450, showlegend=False)
     fig.update_xaxes(title_text="stations [-]", row=1, col=1)
     fig.update_xaxes(title_text="maximum operating pressure [MPa abs]", row=1, col=2)
-    fig.update_yaxes(title_text="capacity [bcm/yr at 20 degC]", row=1, col=1)
+    fig.update_yaxes(title_text="capacity [bcm/yr at 20 °C]", row=1, col=1)
     return fig
 
 
@@ -168,14 +169,18 @@ def fuel_power_figure(part_loads: pd.DataFrame) -> go.Figure:
         :func:`pos2.twin.analysis.part_loads` table [-]
     """
     ok = part_loads[part_loads["feasible"].astype(bool)] if "feasible" in part_loads else part_loads
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    # two panels, not two y axes: fuel is nearly proportional to power, so on twin axes the two
+    # lines would lie on top of each other
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
     fig.add_trace(
         go.Scatter(
             x=part_loads["throughput_bcm_per_year"],
             y=part_loads.get("total_power_mw"),
             mode="lines+markers",
             name="shaft power [MW]",
-        )
+        ),
+        row=1,
+        col=1,
     )
     fig.add_trace(
         go.Scatter(
@@ -183,17 +188,19 @@ def fuel_power_figure(part_loads: pd.DataFrame) -> go.Figure:
             y=part_loads.get("fuel_bcm_per_year"),
             mode="lines+markers",
             name="fuel gas [bcm/yr]",
+            line={"color": "#d62728"},
         ),
-        secondary_y=True,
+        row=2,
+        col=1,
     )
     fig.update_layout(
         title=f"Fuel and power vs throughput ({len(ok)} of {len(part_loads)} points within all limits)",
-        height=450,
+        height=500,
         legend={"orientation": "h", "y": -0.2},
     )
-    fig.update_xaxes(title_text="throughput [bcm/yr at 20 degC]")
-    fig.update_yaxes(title_text="shaft power [MW]", secondary_y=False)
-    fig.update_yaxes(title_text="fuel gas [bcm/yr]", secondary_y=True)
+    fig.update_xaxes(title_text="throughput [bcm/yr at 20 °C]", row=2, col=1)
+    fig.update_yaxes(title_text="shaft power [MW]", row=1, col=1)
+    fig.update_yaxes(title_text="fuel gas [bcm/yr]", row=2, col=1)
     return fig
 
 
@@ -242,21 +249,49 @@ def route_map(geometry: RouteGeometry, stations: pd.DataFrame | None = None) -> 
             go.Scatter(
                 x=lon,
                 y=lat,
-                mode="markers",
+                mode="markers+text",
                 marker={"symbol": "triangle-up", "size": 10, "color": _COLORS["station"]},
                 name="compressor stations",
                 text=list(stations["name"]),
+                # labels alternate sides so that neighbouring stations do not write over each other
+                textposition=["middle right" if i % 2 else "middle left" for i in range(len(stations))],
+                textfont={"size": 9, "color": _COLORS["station"]},
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    crossings = [p for p in pts if p.kind == "border"]
+    if crossings:
+        fig.add_trace(
+            go.Scatter(
+                x=[p.lon_deg for p in crossings],
+                y=[p.lat_deg for p in crossings],
+                mode="markers+text",
+                marker={"symbol": "x", "size": 11, "color": "#111111"},
+                name="border crossings",
+                text=[f"{p.name}, km {p.chainage_m / 1000:,.0f}" for p in crossings],
+                # the last crossing is at the map's east edge: its label goes to the left
+                textposition=["bottom right"] * (len(crossings) - 1) + ["bottom left"],
+                textfont={"size": 11},
                 hovertemplate="%{text}<extra></extra>",
             )
         )
     route_lon = [p.lon_deg for p in pts]
     route_lat = [p.lat_deg for p in pts]
-    fig.update_xaxes(range=[min(route_lon) - 4, max(route_lon) + 4], title_text="longitude [deg E]")
+    mid_lat = 0.5 * (min(route_lat) + max(route_lat))
+    # equal scale: one degree of latitude is 1/cos(latitude) times as long as one of longitude
+    ratio = 1.0 / math.cos(math.radians(mid_lat))
+    fig.update_xaxes(
+        # room on the right for the border-crossing labels
+        range=[min(route_lon) - 6, max(route_lon) + 16],
+        title_text="longitude [°E]",
+        constrain="domain",
+    )
     fig.update_yaxes(
-        range=[min(route_lat) - 3, max(route_lat) + 3],
-        title_text="latitude [deg N]",
+        range=[min(route_lat) - 2, max(route_lat) + 2],
+        title_text=f"latitude [°N] (equal distance scale at {mid_lat:.0f}°N)",
         scaleanchor="x",
-        scaleratio=1.6,
+        scaleratio=ratio,
+        constrain="domain",
     )
     fig.update_layout(
         title="Route (waypoints in flow order; borders: Natural Earth 1:110m, public domain)",

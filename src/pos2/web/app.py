@@ -8,6 +8,7 @@ Endpoints (also described by the OpenAPI document at ``/openapi.json``):
 ``GET /api/scenarios``        names of the embedded scenarios
 ``GET /api/schema``           the scenario schema table (key, type, unit, default, range)
 ``GET /api/levers``           the dashboard levers with ranges and the scenario's values
+``GET /api/capacity``         the line's capacity as built (the throughput slider's top)
 ``GET|POST /api/twin``        twin summary and profile
 ``GET|POST /api/economics``   costs, tariff and NPVs per party
 ``GET|POST /api/deal``        zone of agreement, Nash price, agreement probability
@@ -39,6 +40,7 @@ from pos2.pipeline import STAGES, StageOutcome
 from pos2.report.extract import clean_json, profile_table
 from pos2.scenario import DEFAULT_SCENARIO, Scenario, available_scenarios, schema_table
 from pos2.web import transient_api
+from pos2.web.capacity import CapacityCache
 from pos2.web.guard import LOOPBACK_HOSTS, MAX_BODY_BYTES, RequestGuard
 from pos2.web.service import LEVER_KEYS, DashboardService, bounds, levers
 
@@ -237,6 +239,13 @@ def create_app(
     def get_levers(scenario: ScenarioName = ScenarioName(DEFAULT_SCENARIO)) -> list[dict[str, Any]]:  # type: ignore[valid-type]
         """The dashboard levers with their ranges and the scenario's values."""
         return clean_json(levers(svc.scenario(scenario.value, {})))  # type: ignore[no-any-return]
+
+    capacities = CapacityCache()
+
+    @app.get("/api/capacity", responses=errors)
+    def get_capacity(scenario: ScenarioName = ScenarioName(DEFAULT_SCENARIO)) -> dict[str, Any]:  # type: ignore[valid-type]
+        """The line's capacity with the stations as built [bcm/yr] and what limits it (computed once)."""
+        return capacities.get(scenario.value)
 
     def _twin(req: _LeverBase) -> Any:
         scn = svc.scenario(req.scenario.value, req.overrides())

@@ -54,8 +54,8 @@ LEVER_LABELS: dict[str, str] = {
     "contract.flex_band": "Flexibility band",
     "finance.china_share": "China's share of construction cost",
     "transit.fee_usd_per_kcm_100km": "Mongolian transit fee",
-    "hormuz.closure_months": "Hormuz closure: months closed",
-    "hormuz.closure_probability": "Hormuz closure: probability per year",
+    "hormuz.closure_months": "Hormuz: months shut in a closure year",
+    "hormuz.closure_probability": "Hormuz: chance a closure starts, per year",
     "bargaining.china_power": "China's bargaining power (beta)",
     "pipeline.throughput_bcm_per_year": "Throughput",
 }

@@ -1,7 +1,9 @@
 // pos2 dashboard: levers -> POST /api/dashboard -> numbers and charts. No external resources.
 "use strict";
 
-const state = { scenario: "pos2", levers: [], values: {}, accepted: {}, seq: 0, shown: 0, timer: null };
+const state = { scenario: "pos2", levers: [], values: {}, accepted: {}, seq: 0, shown: 0, timer: null,
+  capacity: null, beyond: false, last: null, pinned: null };
+const THROUGHPUT = "pipeline.throughput_bcm_per_year";
 const PLOT_CFG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
 const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
 
@@ -24,16 +26,21 @@ async function api(path, options) {
   return body;
 }
 
+// units written one way on the page (the schema's ASCII spellings: degC, m3)
+const units = (text) => String(text).replace(/\bdegC\b/g, "°C").replace(/\b(k?m)3\b/g, "$1³");
+
 function buildForm(levers) {
   const form = document.getElementById("lever-form");
   form.innerHTML = "";
-  for (const lv of levers) {
+  for (const raw of levers) {
+    const lv = { ...raw, unit: units(raw.unit), description: units(raw.description) };
     const id = lv.key.replace(/\./g, "-");
     const div = document.createElement("div");
     div.className = "lever";
     div.innerHTML =
       `<label for="${id}-range" title="${lv.description}">${lv.label}
          <span class="unit">${lv.unit === "-" ? "" : "[" + lv.unit + "]"}</span></label>
+       <div class="hint">${lv.description}</div>
        <div class="row">
          <input type="range" id="${id}-range" data-key="${lv.key}" min="${lv.min}" max="${lv.max}"
                 step="${lv.step}" value="${lv.value}" aria-label="${lv.label}">
@@ -45,7 +52,11 @@ function buildForm(levers) {
     const num = div.querySelector("input[type=number]");
     range.addEventListener("input", () => { num.value = range.value; num.classList.remove("invalid");
       setValue(lv.key, range.value); });
-    num.addEventListener("change", () => { range.value = num.value; setValue(lv.key, num.value); });
+    num.addEventListener("change", () => {
+      if (lv.key === THROUGHPUT && state.capacity !== null && Number(num.value) > state.capacity) setBeyond(true);
+      range.value = num.value; setValue(lv.key, num.value);
+    });
+    if (lv.key === THROUGHPUT) addCapacityControls(div);
   }
 }
 
@@ -71,7 +82,7 @@ async function update() {
     });
     if (seq !== state.seq) return; // a newer request is on its way
     const failed = Object.entries(data.stages).filter(([, st]) => !st.ok
-      && !String(st.error).startsWith("needs the"));
+      && !String(st.error).startsWith("needs the"));  // a stage that needs a failed one: said once, above
     const notes = failed.map(([name, st]) => `${name}: ${st.error}`);
     const vs = data.violations || [];
     if (vs.length) {
@@ -81,7 +92,10 @@ async function update() {
     showMessage(notes.join(" — "), "warning");
     document.querySelectorAll("input.invalid").forEach((el) => el.classList.remove("invalid"));
     render(data);
+    state.last = data;
     state.accepted = { ...state.values };
+    syncUrl();
+    renderCompare();
     document.body.classList.remove("stale");
     state.shown += 1;
     document.body.dataset.updates = String(state.shown);
@@ -149,7 +163,7 @@ function render(data) {
       xaxis: { title: { text: "price [USD per 1,000 m³]" } }, shapes, showlegend: false,
       yaxis: { automargin: true }, margin: { t: 40, l: 100, r: 20, b: 45 },
     }, PLOT_CFG);
-  } else unavailable("chart-zopa", "Zone of agreement", st.deal.error);
+  } else unavailable("chart-zopa", "Zone of agreement", shortWhy(st.deal));
 
   // NPVs
   if (econ) {
@@ -163,7 +177,7 @@ function render(data) {
         arrayminus: p50.map((v, i) => v - p10[i]) }, name: "NPV P50 (P10–P90)",
     }], { title: { text: "NPV per party: P50 with P10–P90", font: { size: 14 } },
       yaxis: { title: { text: "NPV [bn USD]" } }, margin: { t: 40, l: 60, r: 20, b: 40 } }, PLOT_CFG);
-  } else unavailable("chart-npv", "NPV per party", st.economics.error);
+  } else unavailable("chart-npv", "NPV per party", shortWhy(st.economics));
 
   // agreement probability
   if (pa) {
@@ -173,7 +187,7 @@ function render(data) {
       title: { text: "Probability of agreement by year", font: { size: 14 } },
       yaxis: { title: { text: "cumulative probability" }, range: [0, 1] },
       margin: { t: 40, l: 60, r: 20, b: 40 } }, PLOT_CFG);
-  } else unavailable("chart-agreement", "Probability of agreement", st.deal.error);
+  } else unavailable("chart-agreement", "Probability of agreement", shortWhy(st.deal));
 
   // pressure profile
   const pr = data.profile;
@@ -187,14 +201,53 @@ function render(data) {
       xaxis: { title: { text: "chainage [km]" } }, yaxis: { title: { text: "pressure [MPa abs]" } },
       yaxis2: { title: { text: "elevation [m]" }, overlaying: "y", side: "right", showgrid: false },
       legend: { orientation: "h", y: -0.32 }, margin: { t: 40, l: 60, r: 60, b: 75 } }, PLOT_CFG);
-  } else unavailable("chart-profile", "Pressure profile", st.twin.error || "the twin gives no profile table");
+  } else unavailable("chart-profile", "Pressure profile", st.twin.ok ? "the twin gives no profile table" : shortWhy(st.twin));
 
   const notes = document.getElementById("stage-notes");
   notes.innerHTML = "";
   for (const [name, s] of Object.entries(st)) {
     const li = document.createElement("li");
-    li.textContent = s.ok ? `${name}: ${fmt(s.seconds * 1000)} ms` : `${name}: ${s.error}`;
+    li.textContent = s.ok ? `${name}: ${fmt(s.seconds * 1000)} ms` : `${name}: ${shortWhy(s)}`;
     notes.appendChild(li);
+  }
+  flagCards(feasibility(data));
+}
+
+// ---- feasibility: every card says when the line cannot carry the operating point (issue 15, item 4)
+
+function shortWhy(stage) {
+  if (!stage || stage.ok) return "";
+  const e = String(stage.error || "no result");
+  return e.startsWith("needs the") ? "not computed: an earlier stage gave no result (see the message above)"
+    : `no result (see the message above): ${e.split(":")[0]}`;
+}
+
+function feasibility(data) {
+  const st = data.stages || {};
+  const thr = data.levers ? data.levers[THROUGHPUT] : null;
+  const root = Object.values(st).find((s) => !s.ok && !String(s.error).startsWith("needs the"));
+  if (root) {
+    return { kind: "noresult", text: `No result at ${fmt(thr, 1)} bcm/yr: ${String(root.error).split(" (")[0]}` };
+  }
+  const vs = data.violations || [];
+  if (vs.length || (data.twin && data.twin.feasible === false)) {
+    return { kind: "infeasible", text: `Infeasible: ${vs.length} limit(s) broken at ${fmt(thr, 1)} bcm/yr;`
+      + " these numbers assume a line that cannot run this way" };
+  }
+  return null;
+}
+
+function flagCards(f) {
+  const banner = document.getElementById("feasibility");
+  banner.hidden = !f; banner.textContent = f ? f.text : ""; banner.dataset.kind = f ? f.kind : "ok";
+  for (const card of document.querySelectorAll("#results .card")) {
+    let flag = card.querySelector(".flag");
+    if (!flag) { flag = document.createElement("div"); flag.className = "flag"; card.appendChild(flag); }
+    card.classList.toggle("infeasible", Boolean(f));
+    card.dataset.state = f ? f.kind : "ok";
+    flag.hidden = !f;
+    flag.textContent = f ? (f.kind === "noresult" ? "no result: the line cannot carry this"
+      : "infeasible operating point") : "";
   }
 }
 
@@ -260,13 +313,178 @@ async function loadDetail() {
   } catch (err) { status.textContent = `details not available: ${err.message}`; }
 }
 
-async function loadScenario(name) {
+// ---- the throughput slider follows the line's capacity, with an explicit way past it
+
+function addCapacityControls(div) {
+  const box = document.createElement("div");
+  box.className = "capacity";
+  box.innerHTML = `<span id="capacity-note" class="hint">line capacity: computing…</span>
+    <label class="beyond"><input type="checkbox" id="beyond-capacity"> go past the line's capacity
+    (results flagged infeasible)</label>`;
+  div.appendChild(box);
+  box.querySelector("#beyond-capacity").addEventListener("change", (ev) => { setBeyond(ev.target.checked); });
+}
+
+function throughputLever() { return state.levers.find((l) => l.key === THROUGHPUT); }
+
+function setBeyond(on) {
+  state.beyond = on;
+  const cb = document.getElementById("beyond-capacity");
+  if (cb) cb.checked = on;
+  applyCapacity();
+  syncUrl();
+}
+
+function applyCapacity() {
+  const lv = throughputLever();
+  const range = document.getElementById(THROUGHPUT.replace(/\./g, "-") + "-range");
+  const note = document.getElementById("capacity-note");
+  if (!lv || !range || !note) return;
+  if (state.capacity === null) { range.max = lv.max; return; }
+  const cap = Math.floor(state.capacity / lv.step + 1e-9) * lv.step;
+  range.max = state.beyond ? lv.max : cap;
+  range.dataset.capacity = String(state.capacity);
+  note.textContent = state.beyond
+    ? `past the line's capacity (${fmt(state.capacity, 1)} bcm/yr): results above it are flagged infeasible`
+    : `slider up to the line's capacity as built: ${fmt(state.capacity, 1)} bcm/yr`;
+  note.classList.toggle("warn", state.beyond);
+}
+
+async function loadCapacity(name) {
+  try {
+    const c = await api(`/api/capacity?scenario=${encodeURIComponent(name)}`);
+    if (name !== state.scenario) return;
+    state.capacity = c.capacity_bcm_per_year;
+    if (state.capacity === null) {
+      document.getElementById("capacity-note").textContent = `line capacity unknown: ${c.error}`;
+      return;
+    }
+    const set = state.values[THROUGHPUT];
+    const v = set !== undefined && set !== null ? set : (throughputLever() || {}).value;
+    if (v !== undefined && v > state.capacity) state.beyond = true;  // the scenario itself is past it
+    const cb = document.getElementById("beyond-capacity");
+    if (cb) cb.checked = state.beyond;
+    applyCapacity();
+  } catch (err) {
+    const note = document.getElementById("capacity-note");
+    if (note) note.textContent = `line capacity unknown: ${err.message}`;
+  }
+}
+
+// ---- lever states in the URL (shareable) and two scenarios side by side (issue 15, item 9)
+
+function encodeLevers(values) {
+  return Object.entries(values).filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${k}:${v}`).join(",");
+}
+
+function decodeLevers(text) {
+  const out = {};
+  for (const part of (text || "").split(",")) {
+    const i = part.lastIndexOf(":");
+    if (i > 0 && state.levers.some((l) => l.key === part.slice(0, i))) out[part.slice(0, i)] = Number(part.slice(i + 1));
+  }
+  return out;
+}
+
+function syncUrl() {
+  const q = new URLSearchParams();
+  if (state.scenario !== "pos2") q.set("scenario", state.scenario);
+  for (const lv of state.levers) {
+    const v = state.accepted[lv.key];
+    if (v !== null && v !== undefined && v !== lv.value) q.set(lv.key, String(v));
+  }
+  if (state.beyond) q.set("beyond", "1");
+  if (state.pinned) q.set("A", encodeLevers(state.pinned.values));
+  const text = q.toString().replace(/%3A/g, ":").replace(/%2C/g, ",");
+  history.replaceState(null, "", text ? `?${text}` : location.pathname);
+}
+
+function readUrl() {
+  const q = new URLSearchParams(location.search);
+  const values = {};
+  for (const lv of state.levers) {
+    if (!q.has(lv.key)) continue;
+    const v = Number(q.get(lv.key));
+    if (q.get(lv.key) !== "" && Number.isFinite(v)) values[lv.key] = v;
+  }
+  return { values, beyond: q.get("beyond") === "1", pinned: q.has("A") ? decodeLevers(q.get("A")) : null };
+}
+
+function showValues(values) {
+  for (const lv of state.levers) {
+    const id = lv.key.replace(/\./g, "-");
+    const v = lv.key in values && values[lv.key] !== null ? values[lv.key] : lv.value;
+    document.getElementById(`${id}-range`).value = v;
+    document.getElementById(`${id}-number`).value = v;
+  }
+}
+
+async function pinFrom(values) {
+  const body = { scenario: state.scenario, ...values };
+  const data = await api("/api/dashboard", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  state.pinned = { values: { ...values }, data };
+  syncUrl();
+  renderCompare();
+}
+
+function headline(data) {
+  const d = data.deal, e = data.economics, t = data.twin;
+  const z = d && d.zopa_usd_per_kcm;
+  const pa = d && d.p_agreement_by_year;
+  const f = feasibility(data);
+  return [
+    ["operating point", f ? f.text : "feasible"],
+    ["zone of agreement [USD/1,000 m³]", d ? (z ? `${fmt(z[0])} – ${fmt(z[1])}` : "none") : "–"],
+    ["Nash price [USD/1,000 m³]", d ? fmt(d.nash_price_usd_per_kcm) : "–"],
+    ["China's highest / Russia's lowest", d ? `${fmt(d.china_max_price_usd_per_kcm)} / ${fmt(d.russia_min_price_usd_per_kcm)}` : "–"],
+    ["agreement by end-2030", pa && pa["2030"] !== undefined ? `${fmt(100 * pa["2030"])} %` : "–"],
+    ["NPV P50 Russia / China / Mongolia [bn USD]", e ? ["russia", "china", "mongolia"]
+      .map((p) => fmt(e.parties[p].npv_usd_bn.p50, 1)).join(" / ") : "–"],
+    ["stations · power", t ? `${t.stations ? t.stations.length : "–"} · ${fmt(t.total_power_mw)} MW` : "–"],
+  ];
+}
+
+function renderCompare() {
+  const box = document.getElementById("compare");
+  const p = state.pinned;
+  document.getElementById("unpin").hidden = !p;
+  if (!p || !state.last) { box.hidden = true; return; }
+  box.hidden = false;
+  const a = headline(p.data), b = headline(state.last);
+  const rows = [];
+  for (const lv of state.levers) {
+    const va = lv.key in p.values ? p.values[lv.key] : lv.value;
+    const vb = lv.key in state.accepted && state.accepted[lv.key] !== null ? state.accepted[lv.key] : lv.value;
+    if (va !== vb) rows.push([`${lv.label} [${lv.unit}]`, String(va), String(vb), "lever"]);
+  }
+  a.forEach(([name, va], i) => rows.push([name, va, b[i][1], "result"]));
+  const tbody = box.querySelector("tbody");
+  tbody.innerHTML = "";
+  for (const [name, va, vb, kind] of rows) {
+    const tr = document.createElement("tr");
+    tr.className = kind + (va !== vb ? " differs" : "");
+    for (const text of [name, va, vb]) { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); }
+    tbody.appendChild(tr);
+  }
+}
+
+async function loadScenario(name, fromUrl = false) {
   state.scenario = name;
   try {
     state.levers = await api(`/api/levers?scenario=${encodeURIComponent(name)}`);
   } catch (err) { showMessage(err.message); setStatus("cannot load the levers"); return; }
-  state.values = {};
+  const saved = fromUrl ? readUrl() : { values: {}, beyond: false, pinned: null };
+  state.values = { ...saved.values };
+  state.beyond = saved.beyond;
+  state.capacity = null;
+  state.pinned = null;
   buildForm(state.levers);
+  showValues(state.values);
+  if (saved.pinned) pinFrom(saved.pinned).catch((err) => showMessage(`scenario A: ${err.message}`));
+  loadCapacity(name);
   update();
 }
 
@@ -316,7 +534,15 @@ async function init() {
   document.getElementById("reset").addEventListener("click", () => loadScenario(state.scenario));
   document.getElementById("detail-btn").addEventListener("click", loadDetail);
   document.getElementById("flex-run").addEventListener("click", runFlexibility);
-  await loadScenario(state.scenario);
+  document.getElementById("pin").addEventListener("click", () => {
+    if (state.last) { state.pinned = { values: { ...state.accepted }, data: state.last }; syncUrl(); renderCompare(); }
+  });
+  document.getElementById("unpin").addEventListener("click", () => { state.pinned = null; syncUrl(); renderCompare(); });
+  const urlScenario = new URLSearchParams(location.search).get("scenario");
+  if (urlScenario && [...select.options].some((o) => o.value === urlScenario)) {
+    state.scenario = urlScenario; select.value = urlScenario;
+  }
+  await loadScenario(state.scenario, true);
 }
 
 init();
