@@ -9,6 +9,7 @@ composed by :mod:`pos2.pipeline`.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -594,6 +595,40 @@ def negotiate(
     if not 0.0 <= b.china_power <= 1.0:
         raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {b.china_power}")
     breakeven = breakeven_usd_per_kcm
+    # the contract valuation (numpy, mostly outside the GIL) runs beside the price-only LP: on two
+    # cores the deal stage takes the longer of the two instead of their sum; same numbers either way
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos2-valuation") as pool:
+        pending = pool.submit(value_deal, scenario, costs, detail=detail)
+        try:
+            return _negotiate(
+                scenario,
+                breakeven,
+                contract_price_usd_per_kcm,
+                contract_price_basis,
+                costs,
+                rounds,
+                projects,
+                detail,
+                pending,
+            )
+        finally:
+            pending.cancel()
+
+
+def _negotiate(
+    scenario: Scenario,
+    breakeven: float | None,
+    contract_price_usd_per_kcm: float,
+    contract_price_basis: str,
+    costs: ProjectCosts,
+    rounds: tuple[Round, ...],
+    projects: dict[str, ProjectBasis] | None,
+    detail: bool,
+    pending: Future[Valuation],
+) -> DealResult:
+    """:func:`negotiate` once the valuation has been started in ``pending``."""
+    m = scenario.model
+    b = m.bargaining
     deck = scenario_deck(m)
     first_gas = b.first_round_year + b.first_gas_lag_years
     cases = case_decks(m)
@@ -616,7 +651,7 @@ def negotiate(
         "nash_price_usd_per_kcm": nash,
     }
     # the contract valuation (issue 13): the headline zone, Nash price and delay use it
-    val = value_deal(scenario, costs, detail=detail)
+    val = pending.result()
     v_c, r_g = val.china_max_usd_per_kcm, val.gazprom_min_usd_per_kcm
     z_c = zopa(r_g, v_c)
     nash_c = val.summary["nash_price_usd_per_kcm"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -553,8 +553,6 @@ class Valuation:
     lever_effects: list[dict[str, Any]]
     contract_terms: dict[str, Any]
     """The non-price terms of the feasible contract with the largest joint surplus (or the closest one)."""
-    contract_map: dict[str, Any] = field(default_factory=dict)
-    """:func:`contract_map` on the detail paths (empty without the details)."""
 
     @property
     def china_max_usd_per_kcm(self) -> float:
@@ -628,5 +626,4 @@ def value_deal(scenario: Scenario, costs: ProjectCosts, *, detail: bool = True) 
         gap_waterfall(fine, contract),
         lever_effects(fine, contract),
         terms,
-        contract_map(fine, contract),
     )
