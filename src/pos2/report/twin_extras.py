@@ -8,6 +8,7 @@ such, never estimated.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -109,7 +110,9 @@ class ExtrasJob:
                     res = run_task(name, self._scn)
                 else:
                     try:
-                        res = self._pending[name].get(timeout=max(0.01, deadline - time.perf_counter()))
+                        left = deadline - time.perf_counter()
+                        # no budget (an infinite deadline): wait as long as the task takes
+                        res = self._pending[name].get(timeout=None if math.isinf(left) else max(0.01, left))
                     except multiprocessing.TimeoutError:
                         out.errors[name] = BUDGET_NOTE
                         continue
