@@ -54,7 +54,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "grid": (0.0, 0.5, 2.0),
         "scale": "log1p",
         "unit": "1/yr per unit gap share",
-        "prior": "0 to 3/yr: China's discount rate (8 %, scenario finance.discount_rate_china) reached at "
+        "prior": "0 to 3/yr: China's discount rate (7 %, scenario finance.discount_rate_china) reached at "
         "an uncontracted gap of about 3-25 % of demand (assumption)",
     },
     "p_state_waiver": {
