@@ -318,6 +318,20 @@ LEVERS: tuple[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]], ...] =
 )
 """The levers of issue 13 (§7) plus the supplier cap; ``"x5"`` multiplies the base value."""
 
+LEVER_LABELS: dict[str, str] = {
+    "export_duty_waiver": "an export-duty waiver",
+    "chinese_equity_25": "Chinese equity of 25 %",
+    "chinese_equity_50": "Chinese equity of 50 %",
+    "phased_30_firm_20_optional": "30 bcm/yr firm + 20 optional",
+    "take_or_pay_with_make_up_5y": "100 % take-or-pay with 5 years' make-up",
+    "hybrid_50_jkm": "a hybrid price, 50 % JKM",
+    "s_curve_40_110": "an S-curve, kinks at 40 and 110 USD/bbl",
+    "hormuz_hazard_x5": "a five-fold Hormuz closure hazard",
+    "jkm_long_run_11_5": "a long-run JKM of 11.5 USD/MMBtu (instead of 8.0)",
+    "no_supplier_cap": "no cap on Russia's share of China's supply",
+}
+"""Each lever of :data:`LEVERS` in words (report, CLI)."""
+
 
 def lever_effects(inputs: EngineInputs, contract: dict[str, Any]) -> list[dict[str, Any]]:
     """Each lever's effect on China's highest price, Gazprom's lowest price and the joint surplus.

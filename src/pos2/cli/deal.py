@@ -188,6 +188,8 @@ def _print_map(cmap: dict[str, Any]) -> None:
 
 def _print_valuation(res: DealResult) -> None:
     """The gap waterfall, the lever effects and the efficient terms (when computed)."""
+    from pos2.bargaining.engine import LEVER_LABELS
+
     val = res.valuation
     if val.gap_waterfall:
         w = Table(
@@ -210,7 +212,7 @@ def _print_valuation(res: DealResult) -> None:
             lv.add_column(c, justify="right")
         for e in val.lever_effects:
             lv.add_row(
-                e["lever"].replace("_", " "),
+                LEVER_LABELS.get(e["lever"], e["lever"].replace("_", " ")),
                 f"{e['china_max_delta']:+,.1f}",
                 f"{e['russia_min_delta']:+,.1f}",
                 f"{e['joint_surplus_delta']:+,.2f}",

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pos2.bargaining import DealResult
+from pos2.bargaining.engine import LEVER_LABELS
 from pos2.pipeline import PipelineResult, StageOutcome
 from pos2.report.extract import deal_numbers, dig, economics_numbers, price_gap_usd_per_kcm
 from pos2.report.summits_section import why_sentence
@@ -236,7 +237,10 @@ def valuation_levers_text(deal: DealResult | None) -> str:
     gap = float(deal.china_max_usd_per_kcm) - float(val.gazprom_min_usd_per_kcm)
     rows = sorted(
         (
-            (e["lever"].replace("_", " "), gap + e["china_max_delta"] - e["russia_min_delta"])
+            (
+                LEVER_LABELS.get(e["lever"], e["lever"].replace("_", " ")),
+                gap + e["china_max_delta"] - e["russia_min_delta"],
+            )
             for e in val.lever_effects
         ),
         key=lambda r: -r[1],
@@ -360,5 +364,5 @@ def closing_answer(
         setting = "setting was" if skipped == 1 else "settings were"
         parts.append(f"{skipped} further lever {setting} not tried within the time budget.")
     if lead:
-        parts = [lead, "Re-running the scenario with one lever moved at a time:", *parts]
+        parts = [lead, "Whole-scenario re-runs (twin, economics and deal again):", *parts]
     return Answer(q, " ".join(parts), True)

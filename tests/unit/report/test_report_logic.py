@@ -146,11 +146,11 @@ def test_closing_answer_reads_the_valuations_levers_and_efficient_terms() -> Non
     text = valuation_levers_text(deal)  # type: ignore[arg-type]
     assert "now -15" in text
     # gap -15 + 12 + 40 = +37 and -15 + 50 = +35 open a zone; the hybrid (-17) does not
-    assert "chinese equity 50 (gap +37)" in text
-    assert "export duty waiver (gap +35)" in text
+    assert "Chinese equity of 50 % (gap +37)" in text
+    assert "an export-duty waiver (gap +35)" in text
     assert "hybrid" not in text
     assert "from 200 to 240" in text
     a = closing_answer(None, skipped=0, note="no time", deal=deal)  # type: ignore[arg-type]
     assert a.ok
     assert "no time" in a.answer
-    assert "chinese equity 50" in a.answer
+    assert "Chinese equity of 50 %" in a.answer
