@@ -74,6 +74,7 @@ def deal_numbers(result: DealResult | None) -> dict[str, Any] | None:
         "p_agreement_by_year": {str(y): p for y, p in result.p_agreement_by_year.items()},
         "shapley": dict(result.shapley),
         "hindcast_rounds": len(result.hindcast),
+        "p_agreement_basis": result.settings.get("p_agreement_basis"),
     }
 
 

@@ -138,6 +138,9 @@ function render(data) {
   document.getElementById("principals").textContent = pr0 ? `${fmt(pr0.gazprom)} / ${fmt(pr0.state)}` : "–";
   const pa = deal && deal.p_agreement_by_year ? deal.p_agreement_by_year : null;
   document.getElementById("p2030").textContent = pa && pa["2030"] !== undefined ? fmt(100 * pa["2030"]) + " %" : "–";
+  document.getElementById("p2030-basis").textContent = deal && deal.p_agreement_basis
+    ? deal.p_agreement_basis + (deal.hindcast_rounds ? "" : "; pos2 deal and the report play the bargaining over the summits instead, which differs")
+    : "–";
   document.getElementById("npv").textContent = econ
     ? ["russia", "china", "mongolia"].map((p) => fmt(econ.parties[p].npv_usd_bn.p50, 1)).join(" / ") : "–";
   document.getElementById("power").textContent = twin
@@ -253,6 +256,8 @@ function flagCards(f) {
 
 // -- the deal's details on demand: POST /api/deal/detail -----------------------------------------
 function renderDetail(d) {
+  document.getElementById("detail-charts").hidden = false;
+  document.getElementById("chart-map").hidden = false;
   const w = d.gap_waterfall || [];
   const split = w.findIndex((s) => s.step === "russia_resource_cost");
   const traces = [w.slice(0, split), w.slice(split)].filter((p) => p.length).map((part, i) => ({
