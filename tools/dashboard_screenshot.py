@@ -17,16 +17,10 @@ from pathlib import Path
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from pos2.report import exports
 from pos2.web.app import create_app
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+ARGS = list(exports.CHROMIUM_ARGS)  # the one launch list (report PDF, tools, tests)
 
 
 def main() -> int:

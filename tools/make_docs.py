@@ -23,20 +23,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from pos2.report import docs
+from pos2.report import docs, exports
 from pos2.report.render import SUMMARY_FILE, plotly_js, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG = ROOT / "docs" / "img"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+ARGS = list(exports.CHROMIUM_ARGS)  # the one launch list (report PDF, tools, tests)
 REPORT_FIGURES = {  # report figure title prefix -> image
     "Route": "twin_route_map.png",
     "pos2:": "twin_profile.png",

@@ -10,15 +10,10 @@ from typing import Any
 
 import pytest
 
+from pos2.report import exports
+
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(exports.CHROMIUM_ARGS)  # the one launch list (report PDF, tools, tests)
 ARTIFACTS = Path(os.environ.get("POS2_TEST_ARTIFACTS", Path(tempfile.gettempdir()) / "pos2-web-artifacts"))
 
 pytestmark = [

@@ -16,17 +16,11 @@ from typing import Any
 
 import pytest
 
+from pos2.report import exports
 from pos2.report.render import render_report
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(exports.CHROMIUM_ARGS)  # the one launch list (report PDF, tools, tests)
 
 pytestmark = [
     pytest.mark.browser,
