@@ -83,21 +83,22 @@ def test_points_the_line_cannot_carry_are_flagged_on_every_card(browser: Any, se
     cap = _capacity(server_url)
     pg = _open(browser, server_url)
     cards = pg.locator("#results .card")
-    assert cards.count() == 6
-    assert all(cards.nth(i).get_attribute("data-state") == "ok" for i in range(6))
+    n = cards.count()
+    assert n == 7  # zone, Nash, China/Russia, Russia's floor by principal, agreement, NPV, stations
+    assert all(cards.nth(i).get_attribute("data-state") == "ok" for i in range(n))
     # past capacity but solvable: limits broken, numbers shown, every card flagged
     over = f"{cap + 5:g}"
     _type(pg, THR, over)
     assert pg.locator("#beyond-capacity").is_checked()  # typing past the top is going past it, said so
     banner = pg.locator("#feasibility").inner_text()
     assert re.search(r"Infeasible: \d+ limit\(s\) broken", banner), banner
-    for i in range(6):
+    for i in range(n):
         assert cards.nth(i).get_attribute("data-state") == "infeasible"
         assert cards.nth(i).locator(".flag").inner_text() == "infeasible operating point"
     assert f"{THR}={over}" in pg.url
     # far past it: no result; every card says so, the solver's message appears once, not per chart
     _type(pg, THR, "120")
-    for i in range(6):
+    for i in range(n):
         assert cards.nth(i).get_attribute("data-state") == "noresult"
         assert "no result" in cards.nth(i).locator(".flag").inner_text()
     assert "No result at 120.0 bcm/yr" in pg.locator("#feasibility").inner_text()
