@@ -149,16 +149,6 @@ def test_existing_output_is_refused_before_any_work(name: str, table: str, tmp_p
     assert (out / table).read_text() == "my own notes\n"
 
 
-@pytest.mark.parametrize("name", ["twin", "economics", "deal", "sources"])
-def test_parquet_without_pyarrow_is_refused_before_any_work(name: str, tmp_path: Path) -> None:
-    if importlib.util.find_spec("pyarrow") is not None:
-        pytest.skip("pyarrow is installed: parquet output works")
-    r = run_cli(name, "--out", str(tmp_path / "o"), "--format", "parquet", "--quiet")
-    assert r.returncode == 3, r.stderr
-    assert "pyarrow" in r.stderr
-    assert not (tmp_path / "o").exists()
-
-
 def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "afile"
     f.write_text("keep me\n")

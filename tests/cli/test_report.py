@@ -175,18 +175,6 @@ def test_report_renders_offline_in_a_browser(
     assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests
 
 
-def test_report_refuses_parquet_without_pyarrow_before_working(tmp_path: Path) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("pyarrow") is not None:
-        pytest.skip("pyarrow is installed: parquet output works")
-    r = run_pos2("report", "--out", str(tmp_path), "--format", "parquet")
-    assert r.returncode == 3
-    assert "pyarrow" in r.stderr
-    assert "report:" not in r.stderr  # refused: no report written
-    assert not (tmp_path / REPORT_FILE).exists()
-
-
 def test_summary_numbers_are_the_runs_numbers(
     demo: tuple[Path, subprocess.CompletedProcess[str], float],
 ) -> None:
