@@ -8,7 +8,7 @@ agreement probability, what-if runs).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -115,10 +115,37 @@ def zopa_figure(deal: Mapping[str, Any]) -> go.Figure:
     return fig
 
 
-def agreement_figure(p_by_year: Mapping[str, float]) -> go.Figure:
-    """Cumulative probability of agreement by the end of each year [-]."""
+def agreement_figure(
+    p_by_year: Mapping[str, float], band_by_year: Mapping[str, Sequence[float]] | None = None
+) -> go.Figure:
+    """Cumulative probability of agreement by the end of each year [-].
+
+    ``band_by_year`` (year -> [low, high]) is drawn as a shaded band behind the line: the spread of the
+    probability over the private types of the summit game (``summits.p_agreement_band_by_year``).
+    """
     years = sorted(p_by_year, key=lambda y: int(y))
     fig = _fig("Probability that the deal is signed by the end of each year")
+    bands = band_by_year or {}
+    band = [y for y in years if y in bands]
+    if band:
+        x = [int(y) for y in band]
+        fig.add_scatter(
+            x=x,
+            y=[bands[y][1] for y in band],
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=x,
+            y=[bands[y][0] for y in band],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(31,111,178,0.18)",
+            name="band over the types",
+        )
     fig.add_scatter(
         x=[int(y) for y in years], y=[p_by_year[y] for y in years], mode="lines+markers", name="P(agreement)"
     )

@@ -640,7 +640,9 @@ def _deal_sections(
 
     pa = d.get("p_agreement_by_year") or {}
     body = (
-        doc.fig(figs.agreement_figure(pa)) if pa else _na("Not available: the deal gives no probabilities.")
+        doc.fig(figs.agreement_figure(pa, dig(deal.data, "summits", "p_agreement_band_by_year")))
+        if pa
+        else _na("Not available: the deal gives no probabilities.")
     )
     delay = dig(deal.data, "delay") or {}
     if delay:

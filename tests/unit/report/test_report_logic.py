@@ -154,3 +154,18 @@ def test_closing_answer_reads_the_valuations_levers_and_efficient_terms() -> Non
     assert a.ok
     assert "no time" in a.answer
     assert "Chinese equity of 50 %" in a.answer
+
+
+def test_agreement_figure_draws_the_band_over_the_types() -> None:
+    from pos2.report.figures import agreement_figure
+
+    p = {"2027": 0.3, "2028": 0.5, "2029": 0.6}
+    band = {"2027": [0.28, 0.35], "2028": [0.45, 0.6]}
+    fig = agreement_figure(p, band)
+    assert len(fig.data) == 3
+    hi, lo, line = fig.data
+    assert list(hi.y) == [0.35, 0.6]
+    assert list(lo.y) == [0.28, 0.45]
+    assert lo.fill == "tonexty"
+    assert list(line.y) == [0.3, 0.5, 0.6]
+    assert len(agreement_figure(p).data) == 1  # no band: the line alone
