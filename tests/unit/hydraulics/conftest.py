@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from numpy.typing import ArrayLike, NDArray
@@ -95,3 +97,30 @@ def jt_gas() -> JouleThomsonGas:
 def z_gas() -> PressureZGas:
     """Z(p) = 1 - 2.2e-8 p, no JT."""
     return PressureZGas()
+
+
+def _jacobian_error(st: Any, x: NDArray[np.float64]) -> float:
+    """Largest row-scaled difference between the solver's analytic Jacobian at ``x`` and central
+    differences of its residual (the check every Jacobian test makes) [-]."""
+    from pos2.hydraulics import steady as steady_mod
+
+    _, jp = steady_mod._evaluate(st, x, jac=True)
+    assert jp is not None
+    jac = steady_mod._full_jacobian(st, jp).toarray()
+    num = np.zeros_like(jac)
+    for i in range(x.size):
+        h = 1e-6 * max(abs(x[i]), 1.0)
+        xp, xm = x.copy(), x.copy()
+        xp[i] += h
+        xm[i] -= h
+        num[:, i] = (steady_mod._evaluate(st, xp, False)[0] - steady_mod._evaluate(st, xm, False)[0]) / (
+            2 * h
+        )
+    scale = np.abs(num).max(axis=1, keepdims=True) + 1e-300
+    return float((np.abs(jac - num) / scale).max())
+
+
+@pytest.fixture
+def jacobian_error() -> Any:
+    """:func:`_jacobian_error`: analytic against numerical Jacobian of a prepared steady system."""
+    return _jacobian_error
