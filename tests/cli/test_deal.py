@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -163,6 +164,18 @@ def test_out_writes_tables_prints_a_table_and_refuses_overwrite(tmp_path: Path) 
         "deal_contract_map",
     ):
         assert (tmp_path / f"{stem}.csv").is_file()
+    # the probability of a deal is the summit game's, as in --json (one question, one answer), and the
+    # hindcast shows each round's p(deal), its leave-one-out value, the reason and the scores
+    j = json.loads(run_in_process("--json").stdout)
+    assert f"{j['p_agreement_by_year']['2030']:.2f}" in _row(p.stdout, "P(deal by 2030)")
+    for r in j["hindcast"]:
+        line = _row(p.stdout, r["date"])
+        assert f"{r['p_deal']:.2f}" in line
+        assert f"{r['p_deal_leave_one_out']:.2f}" in line
+        assert r["binding_reason"] in line
+    assert f"Brier {j['hindcast_scores']['brier']:.3f}" in p.stdout
+    hind = pd.read_csv(tmp_path / "deal_hindcast.csv")
+    assert hind["p_deal"].tolist() == pytest.approx([r["p_deal"] for r in j["hindcast"]], rel=1e-9)
     cells = (tmp_path / "deal_contract_map.csv").read_text().strip().splitlines()
     assert len(cells) == 1 + 81
     # the same map (cached in the process) in --json, under its own key; absent without --map
@@ -173,3 +186,8 @@ def test_out_writes_tables_prints_a_table_and_refuses_overwrite(tmp_path: Path) 
     again = run_in_process("--quiet", "--out", str(tmp_path))
     assert again.returncode == 3
     assert "--force" in again.stderr
+
+
+def _row(text: str, start: str) -> str:
+    """The line of a printed table whose first cell starts with ``start``."""
+    return next(line for line in text.splitlines() if line.lstrip("│┃ ").startswith(start))

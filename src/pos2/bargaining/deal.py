@@ -167,6 +167,9 @@ class DealResult:
                     "model_verdict": j["model_verdict"],
                     "actual_outcome": j["actual_outcome"],
                     "match": j["match"],
+                    "p_deal": j["p_deal"],
+                    "p_deal_leave_one_out": j["p_deal_leave_one_out"],
+                    "binding_reason": j["binding_reason"],
                     "explanation": j["explanation"],
                     "sources": "; ".join(j["sources"]),
                 }

@@ -137,7 +137,7 @@ def deal(
                 f"contract price ({res.settings['contract_price_basis']})",
                 _fmt(res.contract_price_usd_per_kcm),
             ),
-            ("P(agreement) by the last round", f"{res.delay.p_agreement_total:.2f}"),
+            *_agreement_rows(res),
             (
                 "Shapley shares R / M / C",
                 " / ".join(f"{res.shapley[p]:.2f}" for p in ("russia", "mongolia", "china")),
@@ -147,21 +147,65 @@ def deal(
             t.add_row(k, v)
         out_console.print(t)
         _print_valuation(res)
-        h = Table(title="hindcast")
-        for c in ("date", "Russia min", "China max", "Nash", "model", "actual"):
-            h.add_column(c)
-        for r in res.hindcast:
-            h.add_row(
-                r.round.date.isoformat(),
-                _fmt(r.russia_min_usd_per_kcm),
-                _fmt(r.china_max_usd_per_kcm),
-                _fmt(r.nash_price_usd_per_kcm),
-                r.model_verdict,
-                r.round.actual_outcome,
-            )
-        out_console.print(h)
+        _print_hindcast(res)
         if cmap is not None:
             _print_map(cmap)
+
+
+def _agreement_rows(res: DealResult) -> list[tuple[str, str]]:
+    """The probability of a deal as the headline computes it (the summit game), with its basis."""
+    s = res.summits
+    if s is None:  # the summit game failed: the one-sided delay lattice, named as such
+        why = res.settings.get("summits_error", "not solved")
+        return [(f"P(agreement) by the last round (one-sided delay lattice; summit game: {why})",
+                 f"{res.delay.p_agreement_total:.2f}")]  # fmt: skip
+    sig = s["price_at_signature_usd_per_kcm"]
+    return [
+        ("P(deal by 2030), bargaining over summits (docs/deal_dynamics.md)", f"{s['p_agreement_2030']:.2f}"),
+        (
+            f"  by {max(res.p_agreement_by_year)}",
+            f"{res.p_agreement_by_year[max(res.p_agreement_by_year)]:.2f}",
+        ),
+        ("  expected delay to signature (years)", f"{s['expected_delay_years']:.1f}"),
+        (
+            "  price at signature P10 / P50 / P90",
+            f"{sig['p10']:,.0f} / {sig['p50']:,.0f} / {sig['p90']:,.0f}",
+        ),
+    ]
+
+
+def _print_hindcast(res: DealResult) -> None:
+    """Per round: the price-only verdict, the summit game's probability (and without the round), why."""
+    sc = res.summits["scores"] if res.summits else None
+    title = (
+        "hindcast: Russia's (R) and China's (C) limits and the verdict on price alone; p(deal), "
+        "leave-one-out (LOO) and the reason: the bargaining over summits"
+    )
+    h = Table(title=title)
+    for c in ("date", "R min", "C max", "price", "p(deal)", "LOO", "reason", "actual"):
+        h.add_column(c, no_wrap=c != "reason", min_width=10 if c == "reason" else None)
+    for r in res.hindcast:
+        d = r.dynamics or {}
+        p, loo = d.get("p_deal"), d.get("p_deal_leave_one_out")
+        h.add_row(
+            r.round.date.isoformat(),
+            _fmt(r.russia_min_usd_per_kcm),
+            _fmt(r.china_max_usd_per_kcm),
+            r.model_verdict,
+            "-" if p is None else f"{p:.2f}",
+            "-" if loo is None else f"{loo:.2f}",
+            d.get("binding_reason") or "-",
+            r.round.actual_outcome,
+        )
+    out_console.print(h)
+    if sc:
+        verdict = "beats" if sc["brier"] < sc["brier_base_rate"] else "does not beat"
+        out_console.print(
+            f"scores over {sc['rounds']} rounds: Brier {sc['brier']:.3f} "
+            f"(base rate {sc['brier_base_rate']:.3f}: the model {verdict} it), log-likelihood "
+            f"{sc['log_likelihood']:.2f} (base rate {sc['log_likelihood_base_rate']:.2f}), "
+            f"LOO Brier {sc['brier_leave_one_out']:.3f}"
+        )
 
 
 def _print_map(cmap: dict[str, Any]) -> None:
