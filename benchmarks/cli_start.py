@@ -19,6 +19,14 @@ the same run:
   pydantic): what ``pos2 solve`` cannot avoid (the Newton matrix's sparse LU and typer's parameter
   handling), the floor of ``pos2 solve``.
 
+Byte code: Python caches the compiled modules (``__pycache__``) the first time they are imported, so
+a user's second run of ``pos2`` reads them instead of compiling. The benchmark's processes get the
+same: ``PYTHONDONTWRITEBYTECODE`` is removed from their environment and ``PYTHONPYCACHEPREFIX`` points
+at a directory under the temporary directory (nothing is written into the source tree or the venv);
+an untimed first round fills it. ``--no-bytecode-cache`` measures instead with
+``PYTHONDONTWRITEBYTECODE=1`` and no cache to read (every module compiled on every run, as on a
+machine that sets that variable and installed without compiling; about 2-3 times slower).
+
 Targets of issue 15 item 12 (on an idle core): ``pos2 --help`` under 0.5 s, ``pos2 solve`` on a
 small network under 1 s. The small network is ``examples/transmission_mesh.toml`` (9 junctions, 7
 pipes, one compressor station).
@@ -33,6 +41,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,11 +68,22 @@ FLOOR_OF = {
 }
 
 
-def _run_once(cmd: list[str]) -> tuple[float, float]:
+def child_env(bytecode_cache: bool) -> dict[str, str]:
+    """The children's environment: byte code cached in a private directory, or never cached."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    if bytecode_cache:
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "pos2-benchmark-pycache")
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="pos2-no-pycache-")  # stays empty
+    return env
+
+
+def _run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run of ``cmd`` as a child process [s]."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    r = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
@@ -72,15 +92,16 @@ def _run_once(cmd: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def measure(repeat: int) -> list[dict[str, float | str]]:
+def measure(repeat: int, bytecode_cache: bool = True) -> list[dict[str, float | str]]:
     """Run every case ``repeat`` times, round robin; one row per case."""
-    for cmd in CASES.values():  # warm the file cache and the byte-code caches, untimed
-        _run_once(cmd)
+    env = child_env(bytecode_cache)
+    for cmd in CASES.values():  # warm the file cache and the byte-code cache, untimed
+        _run_once(cmd, env)
     walls: dict[str, list[float]] = {k: [] for k in CASES}
     cpus: dict[str, list[float]] = {k: [] for k in CASES}
     for _ in range(repeat):
         for name, cmd in CASES.items():
-            w, c = _run_once(cmd)
+            w, c = _run_once(cmd, env)
             walls[name].append(w)
             cpus[name].append(c)
     floor = "python -c pass (floor)"
@@ -106,16 +127,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="runs of each command (default 5)")
     ap.add_argument("--json", action="store_true", help="print JSON on stdout")
+    ap.add_argument(
+        "--no-bytecode-cache", action="store_true", help="compile every module on every run (see above)"
+    )
     args = ap.parse_args(argv)
+    cache = not args.no_bytecode_cache
     load_before = os.getloadavg()
-    rows = measure(args.repeat)
+    rows = measure(args.repeat, bytecode_cache=cache)
     load_after = os.getloadavg()
     if args.json:
-        print(
-            json.dumps({"load_average_before": load_before, "load_average_after": load_after, "rows": rows})
-        )
+        out = {"load_average": [load_before, load_after], "bytecode_cache": cache, "rows": rows}
+        print(json.dumps(out))
         return 0
-    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)")
+    print(
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); "
+        f"byte code {'cached' if cache else 'compiled on every run'}"
+    )
     print(
         f"{'command':52s} {'best s':>7s} {'median s':>9s} {'CPU s':>6s} {'/ empty':>8s} {'/ floor':>8s} "
         f"{'CPU / floor':>12s}"
