@@ -8,11 +8,9 @@ OUT ?= out
 .PHONY: demo test lint typecheck pytest venv system-deps clean bench lock docs
 
 # uv (from PyPI) installs in seconds; pip is the fallback if uv cannot be had. Both install the
-# versions locked in constraints.txt (pip and uv resolve differently without it). uv compiles the
-# byte code at install, as pip does: otherwise, where PYTHONDONTWRITEBYTECODE is set, every `pos2`
-# start compiles numpy, scipy, pandas... anew (`pos2 solve` ≈ 2 s of CPU instead of 0.8 s; BENCHMARKS.md).
+# versions locked in constraints.txt (pip and uv resolve differently without it).
 LOCK := constraints.txt
-INSTALL = $$(if [ -x $(BIN)/uv ]; then echo "$(BIN)/uv pip install --compile-bytecode --python $(BIN)/python"; \
+INSTALL = $$(if [ -x $(BIN)/uv ]; then echo "$(BIN)/uv pip install --python $(BIN)/python"; \
 	else echo "$(BIN)/python -m pip install"; fi) --quiet -c $(LOCK)
 
 # the runtime dependencies only (make demo)

@@ -24,9 +24,9 @@ a user's second run of ``pos2`` reads them instead of compiling. The benchmark's
 same: ``PYTHONDONTWRITEBYTECODE`` is removed from their environment and ``PYTHONPYCACHEPREFIX`` points
 at a directory under the temporary directory (nothing is written into the source tree or the venv);
 an untimed first round fills it. ``--no-bytecode-cache`` measures instead with
-``PYTHONDONTWRITEBYTECODE=1``: only the byte code compiled at install time is read (``make venv``
-compiles site-packages; pos2's own modules, installed editable, are compiled on every run); in a venv
-installed without compiling, every module is compiled on every start, 2-3 times slower.
+``PYTHONDONTWRITEBYTECODE=1``: only byte code compiled beforehand is read (``uv pip install
+--compile-bytecode``, pip's default, or ``python -m compileall``); in a venv without it, every module
+is compiled on every start, 2-3 times slower.
 
 Targets of issue 15 item 12 (on an idle core): ``pos2 --help`` under 0.5 s, ``pos2 solve`` on a
 small network under 1 s. The small network is ``examples/transmission_mesh.toml`` (9 junctions, 7
