@@ -136,6 +136,29 @@ def test_lever_states_are_in_the_url_and_restored_from_it(browser: Any, server_u
     pg.close()
 
 
+COMPARE_CHARTS = ("zopa", "npv", "agreement", "profile")
+
+
+def _both_scenarios_drawn(pg: Any) -> None:
+    """Each comparison chart draws A and B and names both in its legend; B's levers move B's numbers."""
+    for chart in COMPARE_CHARTS:
+        sel = f"#chart-compare-{chart}"
+        legend = pg.evaluate(f"[...document.querySelectorAll('{sel} .legendtext')].map((e) => e.textContent)")
+        assert any(t.startswith("A (pinned)") for t in legend), (chart, legend)
+        assert any(t.startswith("B (current)") for t in legend), (chart, legend)
+        drawn = pg.locator(f"{sel} g.trace").count()  # SVG groups Plotly drew, one per trace
+        assert drawn >= 2, (chart, drawn)
+    bars = pg.locator("#chart-compare-npv g.trace.bars g.point")
+    assert bars.count() == 6  # three parties, A and B
+    npv = pg.evaluate("document.getElementById('chart-compare-npv').data.map((t) => [t.name, t.y])")
+    assert [name for name, _ in npv] == ["A (pinned)", "B (current)"]
+    assert npv[0][1] != npv[1][1]  # China's share of the cost moved B's NPVs, not A's
+    widths = pg.evaluate(
+        "[...document.querySelectorAll('#compare-charts .chart')].map((e) => e.getBoundingClientRect().width)"
+    )
+    assert min(widths) > 200  # visible, two to a row
+
+
 def test_two_scenarios_side_by_side(browser: Any, server_url: str) -> None:
     pg = _open(browser, server_url)
     assert pg.locator("#compare").is_hidden()
@@ -148,6 +171,7 @@ def test_two_scenarios_side_by_side(browser: Any, server_url: str) -> None:
     assert len(lever_rows) == 1
     assert "0.5" in lever_rows[0]
     assert pg.locator("#compare tr.result").count() >= 6
+    _both_scenarios_drawn(pg)
     assert "A=" in pg.url
     url = pg.url
     pg.close()

@@ -186,7 +186,7 @@ def solve(
                             "t_c": float(r["t_k"]) - 273.15,
                             "elevation_m": float(r["elevation_m"]),
                         }
-                        for r in res.nodes.to_dict("records")
+                        for r in res.records("nodes")
                     ],
                     "compressors": [
                         {
@@ -195,7 +195,7 @@ def solve(
                             "power_mw": float(r["power_w"]) / 1e6,
                             "fuel_kg_per_s": float(r["fuel_kg_per_s"]),
                         }
-                        for r in res.compressors.to_dict("records")
+                        for r in res.records("compressors")
                     ],
                     **_flows_json(res, net),
                     "notes": list(notes),
@@ -210,7 +210,7 @@ def solve(
         table = Table(title="junctions (absolute pressure)")
         for col in ("name", "p MPa", "T degC", "elevation m"):
             table.add_column(col)
-        for r in res.nodes.to_dict("records"):
+        for r in res.records("nodes"):
             table.add_row(
                 str(r["name"]),
                 f"{float(r['p_pa']) / 1e6:.4f}",
@@ -232,7 +232,7 @@ def _ends(net: Any, kind: str) -> dict[str, tuple[str, str]]:
 def _flows_json(res: Any, net: Any) -> dict[str, list[dict[str, Any]]]:
     """Flows of every branch and source in the JSON output (mass flow in kg/s, positive from -> to)."""
     out: dict[str, list[dict[str, Any]]] = {"pipes": [], "regulators": [], "valves": [], "sources": []}
-    for r in res.pipes.to_dict("records"):
+    for r in res.records("pipes"):
         out["pipes"].append(
             {
                 "name": r["name"],
@@ -245,7 +245,7 @@ def _flows_json(res: Any, net: Any) -> dict[str, list[dict[str, Any]]]:
         )
     for kind in ("regulators", "valves"):
         ends = _ends(net, kind)
-        for r in getattr(res, kind).to_dict("records"):
+        for r in res.records(kind):
             out[kind].append(
                 {
                     "name": r["name"],
@@ -255,7 +255,7 @@ def _flows_json(res: Any, net: Any) -> dict[str, list[dict[str, Any]]]:
                     "dp_bar": (float(r["p_in_pa"]) - float(r["p_out_pa"])) / 1e5,
                 }
             )
-    for r in res.sources.to_dict("records"):
+    for r in res.records("sources"):
         out["sources"].append(
             {
                 "name": r["name"],
@@ -272,7 +272,7 @@ def _flow_table(res: Any, net: Any) -> Table:
     table = Table(title="flows (kg/s, positive from -> to; sources: supplied)")
     for col in ("kind", "name", "from -> to", "flow kg/s", "dp bar"):
         table.add_column(col)
-    for r in res.pipes.to_dict("records"):
+    for r in res.records("pipes"):
         table.add_row(
             "pipe",
             str(r["name"]),
@@ -282,7 +282,7 @@ def _flow_table(res: Any, net: Any) -> Table:
         )
     for kind in ("compressors", "regulators", "valves"):
         ends = _ends(net, kind)
-        for r in getattr(res, kind).to_dict("records"):
+        for r in res.records(kind):
             a, b = ends[r["name"]]
             table.add_row(
                 kind[:-1],
@@ -291,7 +291,7 @@ def _flow_table(res: Any, net: Any) -> Table:
                 f"{float(r['flow_kg_per_s']):.4f}",
                 f"{(float(r['p_in_pa']) - float(r['p_out_pa'])) / 1e5:.4f}",
             )
-    for r in res.sources.to_dict("records"):
+    for r in res.records("sources"):
         table.add_row(
             f"{r['kind']} source", str(r["name"]), str(r["junction"]), f"{float(r['flow_kg_per_s']):.4f}", ""
         )

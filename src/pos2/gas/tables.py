@@ -2,10 +2,14 @@
 
 :meth:`TabulatedGas.from_composition` evaluates :class:`~pos2.gas.gerg.Gerg2008` once on a regular
 (p, T) grid (default 81 x 41 nodes over 0.05-16 MPa x 240-340 K, about 0.1 s) and fits an interpolating
-bicubic spline (FITPACK, ``scipy.interpolate.RectBivariateSpline`` with ``s = 0``) to each property.
+bicubic spline to each property: the tensor-product cubic spline with not-a-knot ends, the spline
+FITPACK fits with ``s = 0`` (``scipy.interpolate.RectBivariateSpline(..., kx=3, ky=3, s=0)``).
 Inside a grid cell a bicubic spline is a single bicubic polynomial, so each cell's 16 coefficients
 are stored (from the spline's values and derivatives at the cell corners) and evaluated with plain
-vectorised numpy: locate the cell, gather the coefficients, Horner in both directions.
+vectorised numpy: locate the cell, gather the coefficients, Horner in both directions. The
+derivatives at the nodes come from the 1-D not-a-knot spline's slope equations, solved with numpy
+(:func:`not_a_knot_slopes`): the same spline as FITPACK's to rounding (a unit test compares them),
+without importing ``scipy.interpolate``, which would double the start-up of ``pos2 solve``.
 
 * ``z``, ``cp``, ``joule_thomson``, ``isentropic_exponent``, ``speed_of_sound``, ``cv``, ``enthalpy``
   are tabulated directly;
@@ -31,7 +35,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.interpolate import RectBivariateSpline
 
 from pos2.errors import GasError
 from pos2.gas.composition import WEST_SIBERIAN, GasComposition
@@ -39,7 +42,14 @@ from pos2.gas.gerg import R_GERG2008, Gerg2008, GergState
 from pos2.gas.model import FloatArray
 from pos2.gas.viscosity import lee_gonzalez_eakin
 
-__all__ = ["DEFAULT_P_RANGE_PA", "DEFAULT_T_RANGE_K", "TabulatedGas", "default_gas", "table_error"]
+__all__ = [
+    "DEFAULT_P_RANGE_PA",
+    "DEFAULT_T_RANGE_K",
+    "TabulatedGas",
+    "default_gas",
+    "not_a_knot_slopes",
+    "table_error",
+]
 
 DEFAULT_P_RANGE_PA: tuple[float, float] = (0.05e6, 16e6)
 """Default absolute-pressure range of the table [Pa]."""
@@ -67,16 +77,60 @@ _P_LOG_REF_PA = 101_325.0  # entropy is tabulated as s + (R/M) ln(p/p_ref), smoo
 _M = np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [-3.0, 3.0, -2.0, -1.0], [2.0, -2.0, 1.0, 1.0]])
 
 
-def _cell_coefficients(
-    spline: RectBivariateSpline, p_nodes: FloatArray, t_nodes: FloatArray
-) -> NDArray[np.float64]:
-    """Bicubic coefficients of every grid cell, shape (16, n_cells), in local unit coordinates."""
+def not_a_knot_slopes(x: FloatArray) -> NDArray[np.float64]:
+    """The matrix ``D`` giving the slopes at the nodes of the cubic spline through ``(x, y)``: ``D @ y``.
+
+    The spline is the interpolating cubic spline with not-a-knot ends (third derivative continuous at
+    the second and the second-last node), the one FITPACK fits with ``s = 0``; its slopes ``m`` solve
+    the tridiagonal continuity equations (de Boor, *A Practical Guide to Splines*, ch. IV)
+    ``h[i] m[i-1] + 2 (h[i-1] + h[i]) m[i] + h[i-1] m[i+1] = 3 (h[i] s[i-1] + h[i-1] s[i])`` with
+    ``h`` the node spacings and ``s`` the chord slopes, closed by one not-a-knot row at each end.
+
+    Parameters
+    ----------
+    x
+        Strictly increasing nodes, at least 4 [any unit].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, n)`` matrix [1 / unit of ``x``].
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    if n < 4 or not np.all(np.diff(x) > 0):
+        raise GasError(f"not_a_knot_slopes: needs >= 4 strictly increasing nodes, got {x!r}")
+    h = np.diff(x)
+    eye = np.eye(n)
+    chord = (eye[1:] - eye[:-1]) / h[:, None]  # rows: s[i] as a linear map of y
+    a = np.zeros((n, n))
+    b = np.zeros((n, n))
+    for i in range(1, n - 1):
+        a[i, i - 1 : i + 2] = h[i], 2.0 * (h[i - 1] + h[i]), h[i - 1]
+        b[i] = 3.0 * (h[i] * chord[i - 1] + h[i - 1] * chord[i])
+    d0 = h[0] + h[1]
+    a[0, :2] = h[1], d0
+    b[0] = ((h[0] + 2.0 * d0) * h[1] * chord[0] + h[0] ** 2 * chord[1]) / d0
+    d1 = h[-1] + h[-2]
+    a[-1, -2:] = d1, h[-2]
+    b[-1] = (h[-1] ** 2 * chord[-2] + (2.0 * d1 + h[-1]) * h[-2] * chord[-1]) / d1
+    return np.asarray(np.linalg.solve(a, b), dtype=np.float64)
+
+
+def _cell_coefficients(f: FloatArray, p_nodes: FloatArray, t_nodes: FloatArray) -> NDArray[np.float64]:
+    """Bicubic coefficients of every grid cell, shape (16, n_cells), in local unit coordinates.
+
+    ``f`` holds the values at the nodes, shape ``(len(p_nodes), len(t_nodes))``; the derivatives at
+    the nodes are those of the tensor-product not-a-knot spline through them.
+    """
     hp = p_nodes[1] - p_nodes[0]
     ht = t_nodes[1] - t_nodes[0]
-    f = spline(p_nodes, t_nodes)
-    fu = spline(p_nodes, t_nodes, dx=1) * hp
-    fv = spline(p_nodes, t_nodes, dy=1) * ht
-    fuv = spline(p_nodes, t_nodes, dx=1, dy=1) * hp * ht
+    d_p = not_a_knot_slopes(p_nodes)
+    d_t = not_a_knot_slopes(t_nodes)
+    f_p = d_p @ f
+    fu = f_p * hp
+    fv = (f @ d_t.T) * ht
+    fuv = (f_p @ d_t.T) * hp * ht
 
     def corners(a: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         return a[:-1, :-1], a[:-1, 1:], a[1:, :-1], a[1:, 1:]
@@ -459,8 +513,7 @@ def _build_table(
     r_specific = R_GERG2008 / composition.molar_mass_kg_per_mol
     values["s_res"] = state.entropy_j_per_kg_k + r_specific * np.log(grid_p / _P_LOG_REF_PA)
     for key, table in values.items():
-        spline = RectBivariateSpline(p_nodes, t_nodes, table, kx=3, ky=3, s=0)
-        coef[key] = _cell_coefficients(spline, p_nodes, t_nodes)
+        coef[key] = _cell_coefficients(np.asarray(table, dtype=np.float64), p_nodes, t_nodes)
     for arr in (p_nodes, t_nodes, *coef.values()):
         arr.flags.writeable = False
     return TabulatedGas(composition, p_nodes, t_nodes, coef, time.perf_counter() - start)

@@ -76,14 +76,14 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from scipy.sparse import coo_matrix, csc_matrix
 from scipy.sparse.linalg import splu
 from threadpoolctl import ThreadpoolController
@@ -103,6 +103,9 @@ from pos2.hydraulics.topology import (
 )
 from pos2.network.model import Network
 from pos2.units import G, R
+
+if TYPE_CHECKING:  # pandas loads when a result table is first read (issue 15 item 12: `pos2 solve` start-up)
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_LHV_J_PER_KG",
@@ -235,6 +238,10 @@ class SteadyResult:
     * ``regulators`` / ``valves``: name, flow_kg_per_s, p_in_pa, p_out_pa.
     * ``segments``: pipe, x_m, p_pa, t_k, rho_kg_per_m3, v_m_per_s at every discretisation point.
 
+    Each table is a pandas DataFrame made on first read from :attr:`columns`; :meth:`records` gives a
+    table's rows without pandas (the command line's ``pos2 solve`` prints from them and so starts
+    without importing pandas).
+
     In isothermal mode a compressor's ``t_out_k`` is its computed discharge temperature (after the
     after-cooler), for information; the gas in the pipes stays at the isothermal temperature.
     ``info`` holds sizes (nodes, segments, unknowns, size of the factorised junction system) and
@@ -242,14 +249,8 @@ class SteadyResult:
     """
 
     network: str
-    nodes: pd.DataFrame
-    pipes: pd.DataFrame
-    compressors: pd.DataFrame
-    sources: pd.DataFrame
-    sinks: pd.DataFrame
-    regulators: pd.DataFrame
-    valves: pd.DataFrame
-    segments: pd.DataFrame
+    columns: dict[str, dict[str, Any]] = field(repr=False)
+    """The tables' columns (``table name -> column name -> array or list``), read without pandas."""
     iterations: int
     residual: float
     options: SteadyOptions
@@ -258,45 +259,111 @@ class SteadyResult:
     converged: bool = True
     info: dict[str, Any] = field(default_factory=dict)
 
+    # The tables are built on first access: the command line's `pos2 solve` prints from the columns
+    # and does not import pandas (issue 15 item 12).
+    def table(self, name: str) -> pd.DataFrame:
+        """A fresh DataFrame of one table (``nodes``, ``pipes``, ... ``segments``)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.columns[name])
+
+    @functools.cached_property
+    def nodes(self) -> pd.DataFrame:
+        """Junctions: name, p_pa, t_k, elevation_m."""
+        return self.table("nodes")
+
+    @functools.cached_property
+    def pipes(self) -> pd.DataFrame:
+        """Pipes (see the class docstring for the columns)."""
+        return self.table("pipes")
+
+    @functools.cached_property
+    def compressors(self) -> pd.DataFrame:
+        """Compressor stations (see the class docstring for the columns)."""
+        return self.table("compressors")
+
+    @functools.cached_property
+    def sources(self) -> pd.DataFrame:
+        """Pressure and flow sources: name, kind, junction, flow_kg_per_s, p_pa, t_k."""
+        return self.table("sources")
+
+    @functools.cached_property
+    def sinks(self) -> pd.DataFrame:
+        """Sinks: name, junction, flow_kg_per_s, p_pa."""
+        return self.table("sinks")
+
+    @functools.cached_property
+    def regulators(self) -> pd.DataFrame:
+        """Regulators: name, flow_kg_per_s, p_in_pa, p_out_pa."""
+        return self.table("regulators")
+
+    @functools.cached_property
+    def valves(self) -> pd.DataFrame:
+        """Valves: name, open, flow_kg_per_s, p_in_pa, p_out_pa."""
+        return self.table("valves")
+
+    @functools.cached_property
+    def segments(self) -> pd.DataFrame:
+        """Every discretisation point: pipe, x_m, p_pa, t_k, rho_kg_per_m3, v_m_per_s."""
+        return self.table("segments")
+
+    def records(self, name: str) -> list[dict[str, Any]]:
+        """The rows of one table as dicts of Python values (as ``table(name).to_dict("records")``)."""
+        cols = {
+            k: (v.tolist() if isinstance(v, np.ndarray) else list(v)) for k, v in self.columns[name].items()
+        }
+        return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+    def _column(self, name: str, column: str) -> FloatArray:
+        return np.asarray(self.columns[name][column], dtype=np.float64)
+
+    def _total(self, name: str, column: str) -> float:
+        # NaN-skipping sum, as pandas' ``Series.sum`` that this replaced
+        values = self._column(name, column)
+        return float(np.nansum(values)) if values.size else 0.0
+
     @property
     def linepack_kg(self) -> float:
         """Gas mass in all pipes [kg]."""
-        return float(self.pipes["linepack_kg"].sum()) if len(self.pipes) else 0.0
+        return self._total("pipes", "linepack_kg")
 
     @property
     def total_power_w(self) -> float:
         """Shaft power of all compressor stations [W]."""
-        return float(self.compressors["power_w"].sum()) if len(self.compressors) else 0.0
+        return self._total("compressors", "power_w")
 
     @property
     def total_fuel_kg_per_s(self) -> float:
         """Fuel gas burnt by all compressor stations [kg/s]."""
-        return float(self.compressors["fuel_kg_per_s"].sum()) if len(self.compressors) else 0.0
+        return self._total("compressors", "fuel_kg_per_s")
 
     def summary(self) -> str:
         """A short human-readable summary (SI values shown in MPa, MW, t)."""
-        p = self.nodes["p_pa"]
+        p = self._column("nodes", "p_pa")
+        n_nodes, n_pipes = p.size, len(self.columns["pipes"]["name"])
+        c = self.columns["compressors"]
+        n_comp = len(c["name"])
+        p_min, p_max = (float(np.nanmin(p)), float(np.nanmax(p))) if p.size else (math.nan, math.nan)
         lines = [
-            f"steady state of '{self.network}': {len(self.nodes)} junctions, {len(self.pipes)} pipes, "
-            f"{len(self.compressors)} compressor stations",
+            f"steady state of '{self.network}': {n_nodes} junctions, {n_pipes} pipes, "
+            f"{n_comp} compressor stations",
             f"  converged in {self.iterations} Newton iterations (residual {self.residual:.2e}"
             + (f", {self.thermal_iterations} thermal iterations" if self.options.thermal else "")
             + f"), {self.solve_time_s:.3f} s; friction {self.options.friction}, "
             + ("non-isothermal" if self.options.thermal else "isothermal"),
-            f"  pressure {p.min() / 1e6:.3f} .. {p.max() / 1e6:.3f} MPa (abs); "
+            f"  pressure {p_min / 1e6:.3f} .. {p_max / 1e6:.3f} MPa (abs); "
             f"linepack {self.linepack_kg / 1e3:,.0f} t",
         ]
-        if len(self.compressors):
+        if n_comp:
             lines.append(
                 f"  compressors: {self.total_power_w / 1e6:,.2f} MW shaft, "
                 f"fuel {self.total_fuel_kg_per_s:.3f} kg/s"
             )
-            c = self.compressors
             for name, ratio, power, fuel in zip(
                 c["name"],
-                c["ratio"].to_numpy(),
-                c["power_w"].to_numpy(),
-                c["fuel_kg_per_s"].to_numpy(),
+                self._column("compressors", "ratio"),
+                self._column("compressors", "power_w"),
+                self._column("compressors", "fuel_kg_per_s"),
                 strict=True,
             ):
                 lines.append(f"    {name}: ratio {ratio:.3f}, {power / 1e6:.2f} MW, fuel {fuel:.3f} kg/s")
@@ -1273,6 +1340,11 @@ def _solve(net: Network, gas: GasModel, opts: SteadyOptions) -> SteadyResult:
 # ------------------------------------------------------------------------------------------------
 
 
+def _columns(table: dict[str, Any]) -> dict[str, Any]:
+    """The columns of one result table (a DataFrame is made from them only when it is read)."""
+    return table
+
+
 def _results(
     net: Network, st: _State, x: FloatArray, iterations: int, residual: float, thermal_iter: int, dt_s: float
 ) -> SteadyResult:
@@ -1283,7 +1355,7 @@ def _results(
     t = st.t_node
     nj = topo.n_junctions
 
-    nodes = pd.DataFrame(
+    nodes = _columns(
         {
             "name": topo.junction_names,
             "p_pa": p[:nj],
@@ -1303,7 +1375,7 @@ def _results(
     rho_pt = gas.density(p[pt_node], t[pt_node])
     v_pt = ms[pt_seg] / (rho_pt * topo.seg_area_m2[pt_seg])
     pipe_names = topo.pipe_names
-    segments = pd.DataFrame(
+    segments = _columns(
         {
             "pipe": pipe_names[topo.seg_pipe[pt_seg]] if ns else np.array([], dtype=object),
             "x_m": pt_x,
@@ -1330,7 +1402,7 @@ def _results(
     rho_out = gas.density(pout, tout) if ns else np.zeros(0)
     length = np.bincount(topo.seg_pipe, weights=topo.seg_length_m, minlength=topo.n_pipes)
     rho_mean = pack / np.maximum(area * length, 1e-300)
-    pipes = pd.DataFrame(
+    pipes = _columns(
         {
             "name": pipe_names,
             "from_junction": topo.junction_names[topo.pipe_from],
@@ -1357,7 +1429,7 @@ def _results(
     t_out = (
         np.where(np.isnan(topo.c_aftercooler_k), t_dis, np.fmin(t_dis, topo.c_aftercooler_k)) if nc else t_dis
     )
-    compressors = pd.DataFrame(
+    compressors = _columns(
         {
             "name": [c.name for c in net.compressors],
             "flow_kg_per_s": mc,
@@ -1374,7 +1446,7 @@ def _results(
 
     ps_flow = _pressure_source_flows(st, x)
     amb = st.opts.ambient_temperature_k
-    sources = pd.DataFrame(
+    sources = _columns(
         {
             "name": [s.name for s in net.pressure_sources] + [s.name for s in net.flow_sources],
             "kind": ["pressure"] * len(net.pressure_sources) + ["flow"] * len(net.flow_sources),
@@ -1390,7 +1462,7 @@ def _results(
         }
     )
     jidx = {j.name: i for i, j in enumerate(net.junctions)}
-    sinks = pd.DataFrame(
+    sinks = _columns(
         {
             "name": [s.name for s in net.sinks],
             "junction": [s.junction for s in net.sinks],
@@ -1399,7 +1471,7 @@ def _results(
         }
     )
     o = ns + nc
-    regulators = pd.DataFrame(
+    regulators = _columns(
         {
             "name": [r.name for r in net.regulators],
             "flow_kg_per_s": m[o : o + nr],
@@ -1408,7 +1480,7 @@ def _results(
         }
     )
     o += nr
-    valves = pd.DataFrame(
+    valves = _columns(
         {
             "name": [v.name for v in net.valves],
             "open": [v.open for v in net.valves],
@@ -1421,14 +1493,16 @@ def _results(
         _check_stations(net, compressors, regulators)
     return SteadyResult(
         network=net.name,
-        nodes=nodes,
-        pipes=pipes,
-        compressors=compressors,
-        sources=sources,
-        sinks=sinks,
-        regulators=regulators,
-        valves=valves,
-        segments=segments,
+        columns={
+            "nodes": nodes,
+            "pipes": pipes,
+            "compressors": compressors,
+            "sources": sources,
+            "sinks": sinks,
+            "regulators": regulators,
+            "valves": valves,
+            "segments": segments,
+        },
         iterations=iterations,
         residual=residual,
         options=st.opts,
@@ -1456,11 +1530,11 @@ class _Row:
     power_w: float = 0.0
 
 
-def _check_stations(net: Network, comp: pd.DataFrame, regs: pd.DataFrame) -> None:
+def _check_stations(net: Network, comp: dict[str, Any], regs: dict[str, Any]) -> None:
     """InfeasibleError when a station cannot meet its set point within its limits."""
     cols = ("flow_kg_per_s", "ratio", "power_w", "p_in_pa", "p_out_pa")
-    carr = {k: comp[k].to_numpy(dtype=np.float64) for k in cols}
-    rarr = {k: regs[k].to_numpy(dtype=np.float64) for k in ("flow_kg_per_s", "p_in_pa", "p_out_pa")}
+    carr = {k: np.asarray(comp[k], dtype=np.float64) for k in cols}
+    rarr = {k: np.asarray(regs[k], dtype=np.float64) for k in ("flow_kg_per_s", "p_in_pa", "p_out_pa")}
     for i, c in enumerate(net.compressors):
         row = _Row(**{k: float(v[i]) for k, v in carr.items()})
         if row.flow_kg_per_s < -1e-9:

@@ -78,10 +78,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from pos2.errors import ConvergenceError, InfeasibleError, NetworkError
 from pos2.gas.model import GasModel
@@ -99,6 +98,9 @@ from pos2.hydraulics.topology import (
     make_pattern,
 )
 from pos2.network.model import Network
+
+if TYPE_CHECKING:  # pandas loads when a transient builds its tables (`pos2 solve` does not need it)
+    import pandas as pd
 
 __all__ = ["Controls", "TransientOptions", "TransientResult", "nodal_matrix_at_start", "simulate_transient"]
 
@@ -958,6 +960,8 @@ def _run(
     initial: SteadyResult,
     t_start: float,
 ) -> TransientResult:
+    import pandas as pd
+
     sim = _Sim(net, gas, controls, opts, initial)
     topo = sim.topo0
     nn, ns, nj = sim.nn, sim.ns, sim.nj
@@ -1106,6 +1110,8 @@ def _long(t_all: FloatArray, names: list[str], n: int) -> dict[str, Any]:
 
 
 def _compressor_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    import pandas as pd
+
     n = len(names)
     a = np.stack(rows) if rows else np.zeros((0, 7, n))  # (steps, 7, n)
 
@@ -1129,6 +1135,8 @@ def _compressor_table(t_all: FloatArray, names: list[str], rows: list[FloatArray
 
 
 def _source_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    import pandas as pd
+
     n = len(names)
     a = np.stack(rows) if n else np.zeros((t_all.size, 3, 0))
     return pd.DataFrame(
@@ -1142,6 +1150,8 @@ def _source_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -
 
 
 def _sink_table(t_all: FloatArray, names: list[str], rows: list[FloatArray]) -> pd.DataFrame:
+    import pandas as pd
+
     n = len(names)
     a = np.stack(rows) if n else np.zeros((t_all.size, 2, 0))
     return pd.DataFrame(

@@ -8,9 +8,10 @@ checks it). A :class:`Network` is only made by :meth:`pos2.network.NetworkBuilde
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads in Network.table only (issue 15 item 12: `pos2 solve` start-up)
+    import pandas as pd
 
 __all__ = [
     "Compressor",
@@ -184,6 +185,8 @@ class Network:
 
     def table(self, kind: str) -> pd.DataFrame:
         """Tidy table (one row per element, SI columns) of one component kind."""
+        import pandas as pd
+
         cls = RECORDS[kind]
         cols = [f.name for f in fields(cls)]
         return pd.DataFrame([asdict(r) for r in self.components(kind)], columns=cols)

@@ -463,7 +463,7 @@ function renderCompare() {
   for (const lv of state.levers) {
     const va = lv.key in p.values ? p.values[lv.key] : lv.value;
     const vb = lv.key in state.accepted && state.accepted[lv.key] !== null ? state.accepted[lv.key] : lv.value;
-    if (va !== vb) rows.push([`${lv.label} [${lv.unit}]`, String(va), String(vb), "lever"]);
+    if (va !== vb) rows.push([`${lv.label} [${units(lv.unit)}]`, String(va), String(vb), "lever"]);
   }
   a.forEach(([name, va], i) => rows.push([name, va, b[i][1], "result"]));
   const tbody = box.querySelector("tbody");
@@ -474,6 +474,70 @@ function renderCompare() {
     for (const text of [name, va, vb]) { const td = document.createElement("td"); td.textContent = text; tr.appendChild(td); }
     tbody.appendChild(tr);
   }
+  renderCompareCharts(p.data, state.last);
+}
+
+// A and B drawn together: each chart overlays the two states, its legend names them
+const AB = [
+  { key: "a", label: "A (pinned)", color: "#d97706", dash: "dash" },
+  { key: "b", label: "B (current)", color: "#1f6fb2", dash: "solid" },
+];
+
+function comparePlot(id, title, traces, layout) {
+  if (!traces.length) { unavailable(id, title, "neither A nor B has this result"); return; }
+  Plotly.react(id, traces, { title: { text: title, font: { size: 14 } }, showlegend: true,
+    legend: { orientation: "h", y: -0.38 }, margin: { t: 40, l: 60, r: 20, b: 95 }, ...layout }, PLOT_CFG);
+}
+
+function renderCompareCharts(dataA, dataB) {
+  const both = [[AB[0], dataA], [AB[1], dataB]];
+  const limits = [], npv = [], agree = [], profile = [];
+  const parties = ["russia", "china", "mongolia"];
+  for (const [s, data] of both) {
+    const d = data.deal, e = data.economics, pr = data.profile;
+    if (d && d.china_max_price_usd_per_kcm !== null && d.russia_min_price_usd_per_kcm !== null) {
+      const lo = d.russia_min_price_usd_per_kcm, hi = d.china_max_price_usd_per_kcm;
+      limits.push({ type: "scatter", mode: "lines+markers+text", x: [lo, hi], y: [s.label, s.label],
+        text: [fmt(lo), fmt(hi)], textposition: "top center", name: s.label, legendgroup: s.key,
+        line: { color: s.color, width: hi >= lo ? 8 : 3, dash: hi >= lo ? "solid" : "dot" },
+        marker: { size: 12, color: s.color },
+        hovertemplate: `${s.label}: Russia's lowest ${fmt(lo)}, China's highest ${fmt(hi)}`
+          + `${hi >= lo ? "" : " (no zone)"}<extra></extra>` });
+      if (d.nash_price_usd_per_kcm !== null) {
+        limits.push({ type: "scatter", mode: "markers", x: [d.nash_price_usd_per_kcm], y: [s.label],
+          name: `${s.label} Nash price`, legendgroup: s.key, showlegend: false,
+          marker: { symbol: "diamond", size: 14, color: "#fff", line: { color: s.color, width: 2 } },
+          hovertemplate: `${s.label}: Nash price ${fmt(d.nash_price_usd_per_kcm)}<extra></extra>` });
+      }
+    }
+    if (e) {
+      const p50 = parties.map((p) => e.parties[p].npv_usd_bn.p50);
+      npv.push({ type: "bar", x: parties, y: p50, name: s.label, marker: { color: s.color },
+        error_y: { type: "data", symmetric: false,
+          array: parties.map((p, i) => e.parties[p].npv_usd_bn.p90 - p50[i]),
+          arrayminus: parties.map((p, i) => p50[i] - e.parties[p].npv_usd_bn.p10) } });
+    }
+    const pa = d && d.p_agreement_by_year;
+    if (pa) {
+      const years = Object.keys(pa).sort();
+      agree.push({ type: "scatter", mode: "lines+markers", x: years.map(Number), y: years.map((y) => pa[y]),
+        name: s.label, line: { color: s.color, dash: s.dash } });
+    }
+    if (pr) {
+      profile.push({ type: "scatter", mode: "lines", x: pr.chainage_km, y: pr.pressure_mpa,
+        name: `${s.label}, ${fmt(data.twin ? data.twin.throughput_bcm_per_year : null, 1)} bcm/yr`,
+        line: { color: s.color, dash: s.dash } });
+    }
+  }
+  comparePlot("chart-compare-zopa", "Limits, A and B (thick: zone of agreement; dotted: gap; ◇ Nash)", limits,
+    { xaxis: { title: { text: "price [USD per 1,000 m³]" } }, yaxis: { automargin: true, range: [1.8, -0.8] } });
+  comparePlot("chart-compare-npv", "NPV P50 (P10–P90), A and B", npv,
+    { barmode: "group", yaxis: { title: { text: "NPV [bn USD]" } } });
+  comparePlot("chart-compare-agreement", "Probability of agreement by year, A and B", agree,
+    { yaxis: { title: { text: "cumulative probability" }, range: [0, 1] } });
+  comparePlot("chart-compare-profile", "Pressure profile, A and B", profile,
+    { xaxis: { title: { text: "chainage [km]" } }, yaxis: { title: { text: "pressure [MPa abs]" } } });
+  document.body.dataset.compareCharts = String(Number(document.body.dataset.compareCharts || 0) + 1);
 }
 
 async function loadScenario(name, fromUrl = false) {
