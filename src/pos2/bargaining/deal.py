@@ -419,6 +419,7 @@ def _russia(m: ScenarioModel, breakeven: float | None, europe_price: float | Non
         acq_bcm_per_year=m.contract.acq_bcm_per_year,
         transit_fee_usd_per_kcm_100km=m.transit.fee_usd_per_kcm_100km,
         view=m.bargaining.russia_view,
+        rate_per_year=m.finance.discount_rate_russia,
         breakeven_usd_per_kcm=breakeven,
         europe_price_usd_per_kcm=europe_price,
     )

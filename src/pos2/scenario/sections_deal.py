@@ -246,9 +246,6 @@ class RussiaSection(Section):
     fallback_capex_usd_bn: float = field(
         unit="USD bn (2025)", description="Capex used only when the economics module is unavailable.", gt=0
     )
-    fallback_wacc: float = field(
-        unit="1/yr", description="Russia's real cost of capital for the fallback breakeven.", gt=0, lt=1
-    )
     fallback_life_years: int = field(
         unit="yr", description="Amortisation life for the fallback breakeven.", gt=0, le=100
     )
