@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from pos2.bargaining.direct_route import direct_route
 from pos2.bargaining.portfolio import Portfolio, load_portfolio
 from pos2.bargaining.stack import Stack, StackSettings, build_stack, simulate_market
 from pos2.bargaining.valuation import (
@@ -62,6 +63,9 @@ def project_costs(
         Levelised transport tariff, Russia plus Mongolia (economics stage) [USD/1,000 m3].
     fuel_share
         Fuel gas burnt by the stations as a share of the throughput (twin) [-].
+
+    The Mongolian transit cost is the scenario's fee, at most the extra cost of the direct Altai route
+    (:mod:`pos2.bargaining.direct_route`) when that option is open.
     """
     m = scenario.model
     v = m.valuation
@@ -72,7 +76,10 @@ def project_costs(
         fuel_share=float(fuel_share),
         fuel_value_usd_per_kcm=m.costs.fuel_value_usd_per_kcm,
         upstream_usd_per_kcm=m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm,
-        transit_usd_per_kcm=m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0,
+        # Mongolia cannot charge more than the direct Altai route would cost Russia and China extra
+        transit_usd_per_kcm=direct_route(m, tariff_usd_per_kcm).capped_fee_usd_per_kcm(
+            m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0
+        ),
         china_transport_usd_per_kcm=m.costs.china_transport_usd_per_kcm,
         tariff_usd_per_kcm=float(tariff_usd_per_kcm),
         construction_years=m.finance.construction_years,
