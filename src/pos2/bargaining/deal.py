@@ -685,7 +685,7 @@ def _negotiate(
 
     # Shapley: the project's surplus excluding the transit transfer; the direct Altai route costs more
     # (pos2.bargaining.direct_route; without the option Russia and China alone are worth nothing)
-    route = direct_route(m, costs.tariff_usd_per_kcm)
+    route = direct_route(m, costs.tariff_usd_per_kcm, costs.line_km)
     base_cost = rmin - rus.transit_usd_per_kcm / (1.0 - m.russia.export_duty)
     b_surplus = v - base_cost
     a_surplus = v - base_cost - route.extra_cost_usd_per_kcm

@@ -88,18 +88,21 @@ class DirectRoute:
         }
 
 
-def direct_route(m: ScenarioModel, tariff_usd_per_kcm: float) -> DirectRoute:
+def direct_route(m: ScenarioModel, tariff_usd_per_kcm: float, line_km: float) -> DirectRoute:
     """The Altai route of a scenario, costed with the economics' levelised tariff of the line.
 
     Parameters
     ----------
     m
-        Scenario content (``bargaining.direct_route*``, ``route`` lengths, ``costs.china_transport``) [-].
+        Scenario content (``bargaining.direct_route*``, ``russia.length_mongolia_km``,
+        ``costs.china_transport_usd_per_kcm``) [-].
     tariff_usd_per_kcm
         Levelised transport tariff of the line, Russia plus Mongolia (economics stage) [USD/1,000 m3].
+    line_km
+        New pipe of the line, all its sections (the twin's lengths) [km].
     """
     b = m.bargaining
-    new_km = m.route.upstream.length_km + m.route.downstream.length_km
+    new_km = float(line_km)
     if new_km <= 0:
         raise BargainingError(f"the line has no length ({new_km} km): the direct route cannot be compared")
     if tariff_usd_per_kcm < 0:

@@ -18,7 +18,8 @@ from pos2.economics.cashflow import PARTIES
 from pos2.errors import BargainingError
 from pos2.scenario import Scenario, load_scenario
 
-TARIFF = 77.2  # levelised tariff of the default line (docs/economics.md) [USD/kcm]
+TARIFF = 77.2  # a levelised tariff of the line [USD/kcm]
+LINE_KM = 2700.0 + 962.9  # the Russian and Mongolian sections of the default route [km]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def base() -> Scenario:
 
 def test_extra_cost_by_hand(base: Scenario) -> None:
     m = base.model
-    d = direct_route(m, TARIFF)
+    d = direct_route(m, TARIFF, LINE_KM)
     new_km = 2700.0 + 962.9  # the Russian and Mongolian sections of the line (route lengths)
     assert d.new_pipe_km == pytest.approx(new_km)
     assert d.direct_pipe_km == 2666.0  # Purpeyskaya to the Kanas pass
@@ -42,7 +43,7 @@ def test_extra_cost_by_hand(base: Scenario) -> None:
 
 def test_the_fee_is_capped_by_the_bypass(base: Scenario) -> None:
     m = base.model
-    d = direct_route(m, TARIFF)
+    d = direct_route(m, TARIFF, LINE_KM)
     cap = d.fee_cap_usd_per_kcm()
     assert d.capped_fee_usd_per_kcm(10.0) == 10.0
     assert d.capped_fee_usd_per_kcm(cap + 25.0) == pytest.approx(cap)
@@ -59,7 +60,7 @@ def test_the_fee_is_capped_by_the_bypass(base: Scenario) -> None:
 
 def test_without_the_option_the_fee_is_not_capped(base: Scenario) -> None:
     closed = base.with_overrides({"bargaining.direct_route": False, "transit.fee_usd_per_kcm_100km": 5.0})
-    d = direct_route(closed.model, TARIFF)
+    d = direct_route(closed.model, TARIFF, LINE_KM)
     assert math.isinf(d.fee_cap_usd_per_kcm())
     costs = project_costs(closed, capex_usd=25.4e9, tariff_usd_per_kcm=TARIFF, fuel_share=0.058)
     assert costs.transit_usd_per_kcm == pytest.approx(5.0 * 962.9 / 100.0)
@@ -71,7 +72,7 @@ def test_a_longer_chinese_haul_raises_mongolias_shapley_share(base: Scenario) ->
     shares = []
     for t in (50.0, 70.0, 90.0):
         m = base.with_overrides({"bargaining.direct_route_china_transport_usd_per_kcm": t}).model
-        extra = direct_route(m, TARIFF).extra_cost_usd_per_kcm
+        extra = direct_route(m, TARIFF, LINE_KM).extra_cost_usd_per_kcm
         phi = shapley_values(PARTIES, transit_game(b_surplus, b_surplus - extra))
         assert phi["mongolia"] == pytest.approx(extra / 3.0)
         shares.append(phi["mongolia"])
@@ -80,12 +81,12 @@ def test_a_longer_chinese_haul_raises_mongolias_shapley_share(base: Scenario) ->
 
 def test_bad_inputs_are_refused(base: Scenario) -> None:
     with pytest.raises(BargainingError, match="tariff"):
-        direct_route(base.model, -1.0)
+        direct_route(base.model, -1.0, LINE_KM)
 
 
 def test_a_line_without_transit_is_its_own_direct_route() -> None:
     # PoS1 runs inside Russia: no extra cost, no fee to cap, no transit share in the Shapley game
-    d = direct_route(load_scenario("pos1").model, TARIFF)
+    d = direct_route(load_scenario("pos1").model, TARIFF, 2959.6)
     assert d.extra_cost_usd_per_kcm == 0.0
     phi = shapley_values(PARTIES, transit_game(100.0, 100.0 - d.extra_cost_usd_per_kcm))
     assert phi["mongolia"] == 0.0
