@@ -171,6 +171,8 @@ class DealInput:
     capex_usd: float
     tariff_usd_per_kcm: float
     fuel_share: float
+    line_km: float
+    """New pipe of the line, the sum of the twin's section lengths [km] (the direct route's basis)."""
     hindcast: bool
     """The summits hindcast and the valuation's details (waterfall, levers, terms); off interactively."""
     scenario: Scenario = field(compare=False, repr=False)
@@ -232,6 +234,7 @@ def deal_input(
         economics.capex_usd_bn * 1e9,
         economics.tariff_usd_per_kcm,
         float(twin.fuel_share),
+        float(sum(s.length_km for s in twin.sections)),
         bool(hindcast),
         scenario,
     )
@@ -520,6 +523,7 @@ class Pipeline:
                     capex_usd=inp.capex_usd,
                     tariff_usd_per_kcm=inp.tariff_usd_per_kcm,
                     fuel_share=inp.fuel_share,
+                    line_km=inp.line_km,
                 ),
                 rounds=rounds,
                 projects=projects,
@@ -547,6 +551,7 @@ class Pipeline:
                 capex_usd=inp.capex_usd,
                 tariff_usd_per_kcm=inp.tariff_usd_per_kcm,
                 fuel_share=inp.fuel_share,
+                line_km=inp.line_km,
             )
             fine = engine_inputs(scn, costs=costs, n_paths=scn.model.valuation.detail_paths)
             return contract_map(fine, base_contract(scn))

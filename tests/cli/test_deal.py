@@ -191,3 +191,16 @@ def test_out_writes_tables_prints_a_table_and_refuses_overwrite(tmp_path: Path) 
 def _row(text: str, start: str) -> str:
     """The line of a printed table whose first cell starts with ``start``."""
     return next(line for line in text.splitlines() if line.lstrip("│┃ ").startswith(start))
+
+
+def test_shapley_transit_reads_the_direct_altai_route(summary: dict[str, object]) -> None:
+    # Mongolia's Shapley transit value is a third of the direct route's extra cost (issue 13 item 5)
+    settings = summary["settings"]
+    assert isinstance(settings, dict)
+    route = settings["direct_route"]
+    assert route["available"] is True
+    assert route["extra_cost_usd_per_kcm"] > 0
+    assert summary["shapley_transit_usd_per_kcm"] == pytest.approx(route["extra_cost_usd_per_kcm"] / 3.0)
+    # the default fee (19.3 USD/kcm) is below the bypass's extra cost: not capped
+    assert route["transit_fee_capped"] is False
+    assert route["transit_fee_usd_per_kcm"] < route["fee_cap_usd_per_kcm"]

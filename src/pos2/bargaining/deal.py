@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pos2.bargaining.delay import DelayResult, solve_delay, waiting_drift_threshold
+from pos2.bargaining.direct_route import direct_route
 from pos2.bargaining.engine import Valuation, value_deal
 from pos2.bargaining.history import Round
 from pos2.bargaining.reservation import RussiaReservation, reservation_price
@@ -422,6 +423,7 @@ def _russia(m: ScenarioModel, breakeven: float | None, europe_price: float | Non
         acq_bcm_per_year=m.contract.acq_bcm_per_year,
         transit_fee_usd_per_kcm_100km=m.transit.fee_usd_per_kcm_100km,
         view=m.bargaining.russia_view,
+        rate_per_year=m.finance.discount_rate_russia,
         breakeven_usd_per_kcm=breakeven,
         europe_price_usd_per_kcm=europe_price,
     )
@@ -684,10 +686,12 @@ def _negotiate(
         )
         rub_lim = rus.opportunity_usd_per_kcm + lim[0] if lim is not None else None
 
-    # Shapley: the project's surplus excluding the transit transfer; direct route costs more
+    # Shapley: the project's surplus excluding the transit transfer; the direct Altai route costs more
+    # (pos2.bargaining.direct_route; without the option Russia and China alone are worth nothing)
+    route = direct_route(m, costs.tariff_usd_per_kcm, costs.line_km)
     base_cost = rmin - rus.transit_usd_per_kcm / (1.0 - m.russia.export_duty)
     b_surplus = v - base_cost
-    a_surplus = v - base_cost - b.direct_route_extra_cost_usd_per_kcm
+    a_surplus = v - base_cost - route.extra_cost_usd_per_kcm
     if b_surplus > 0:
         phi = shapley_values(PARTIES, transit_game(b_surplus, a_surplus))
         shares = {p: phi[p] / b_surplus for p in PARTIES}
@@ -748,6 +752,15 @@ def _negotiate(
             "closure_weight": deck.closure_weight,
             "lp_seconds": sup.solve_seconds,
             "breakeven_source": rus.breakeven_source,
+            "direct_route": {
+                **route.to_json(),
+                "transit_fee_usd_per_kcm": rus.transit_usd_per_kcm,
+                "transit_fee_capped": costs.transit_usd_per_kcm < rus.transit_usd_per_kcm,
+                "basis": "the direct Altai route's extra cost against the line through Mongolia, "
+                "excluding the fee: Mongolia's fee in the contract valuation is at most this "
+                "(pos2.bargaining.direct_route); the price-only model and the economics charge the "
+                "scenario's fee as set",
+            },
             "contract_price_basis": contract_price_basis,
             "headline_basis": "contract valuation (docs/deal.md): China's highest and Gazprom's "
             "lowest mean contract price for the scenario's contract over "

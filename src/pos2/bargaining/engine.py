@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from pos2.bargaining.direct_route import direct_route
 from pos2.bargaining.portfolio import Portfolio, load_portfolio
 from pos2.bargaining.stack import Stack, StackSettings, build_stack, simulate_market
 from pos2.bargaining.valuation import (
@@ -48,7 +49,12 @@ class EngineInputs:
 
 
 def project_costs(
-    scenario: Scenario, *, capex_usd: float, tariff_usd_per_kcm: float, fuel_share: float
+    scenario: Scenario,
+    *,
+    capex_usd: float,
+    tariff_usd_per_kcm: float,
+    fuel_share: float,
+    line_km: float | None = None,
 ) -> ProjectCosts:
     """The pipeline costs the valuation needs, from the economics stage's figures.
 
@@ -62,9 +68,17 @@ def project_costs(
         Levelised transport tariff, Russia plus Mongolia (economics stage) [USD/1,000 m3].
     fuel_share
         Fuel gas burnt by the stations as a share of the throughput (twin) [-].
+    line_km
+        New pipe of the line, the sum of the twin's section lengths (``None``: the scenario's route
+        lengths) [km].
+
+    The Mongolian transit cost is the scenario's fee, at most the extra cost of the direct Altai route
+    (:mod:`pos2.bargaining.direct_route`) when that option is open.
     """
     m = scenario.model
     v = m.valuation
+    if line_km is None:
+        line_km = m.route.upstream.length_km + m.route.downstream.length_km
     return ProjectCosts(
         capex_usd2025=float(capex_usd),
         design_bcm_per_year=m.pipeline.throughput_bcm_per_year,
@@ -72,7 +86,10 @@ def project_costs(
         fuel_share=float(fuel_share),
         fuel_value_usd_per_kcm=m.costs.fuel_value_usd_per_kcm,
         upstream_usd_per_kcm=m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm,
-        transit_usd_per_kcm=m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0,
+        # Mongolia cannot charge more than the direct Altai route would cost Russia and China extra
+        transit_usd_per_kcm=direct_route(m, tariff_usd_per_kcm, line_km).capped_fee_usd_per_kcm(
+            m.transit.fee_usd_per_kcm_100km * m.russia.length_mongolia_km / 100.0
+        ),
         china_transport_usd_per_kcm=m.costs.china_transport_usd_per_kcm,
         tariff_usd_per_kcm=float(tariff_usd_per_kcm),
         construction_years=m.finance.construction_years,
@@ -80,6 +97,7 @@ def project_costs(
         term_years=m.contract.term_years,
         capex_scale_exponent=v.capex_scale_exponent,
         construction_overrun_share=v.construction_overrun_share,
+        line_km=float(line_km),
     )
 
 

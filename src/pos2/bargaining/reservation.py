@@ -112,7 +112,9 @@ def opportunity_price(
     )
 
 
-def fallback_breakeven(russia: RussiaSection, acq_bcm_per_year: float, transit_usd_per_kcm: float) -> float:
+def fallback_breakeven(
+    russia: RussiaSection, acq_bcm_per_year: float, transit_usd_per_kcm: float, rate_per_year: float
+) -> float:
     """Cost-plus project breakeven, used only when the economics stage is unavailable [USD/1,000 m3].
 
     ``(capex * CRF / Q + opex + gas + transport + transit) / (1 - duty)`` at plateau volume.
@@ -120,14 +122,16 @@ def fallback_breakeven(russia: RussiaSection, acq_bcm_per_year: float, transit_u
     Parameters
     ----------
     russia
-        Russia section (fallback capex, WACC, life, opex share) [-].
+        Russia section (fallback capex, life, opex share) [-].
     acq_bcm_per_year
         Contract quantity [bcm/yr].
     transit_usd_per_kcm
         Transit fee [USD/1,000 m3].
+    rate_per_year
+        Russia's real cost of capital, the one rate of every stage (``finance.discount_rate_russia``) [1/yr].
     """
     capex_per_kcm = russia.fallback_capex_usd_bn / acq_bcm_per_year * 1000.0  # USD bn / bcm -> USD/kcm
-    capital = capex_per_kcm * annuity_factor(russia.fallback_wacc, russia.fallback_life_years)
+    capital = capex_per_kcm * annuity_factor(rate_per_year, russia.fallback_life_years)
     opex = capex_per_kcm * russia.fallback_opex_share
     gas = gas_value(russia, acq_bcm_per_year, None)
     return (capital + opex + gas + russia.transport_usd_per_kcm + transit_usd_per_kcm) / (
@@ -141,6 +145,7 @@ def reservation_price(
     acq_bcm_per_year: float,
     transit_fee_usd_per_kcm_100km: float,
     view: str,
+    rate_per_year: float,
     breakeven_usd_per_kcm: float | None = None,
     europe_price_usd_per_kcm: float | None = None,
 ) -> RussiaReservation:
@@ -156,6 +161,9 @@ def reservation_price(
         Mongolian transit fee [USD/1,000 m3 per 100 km].
     view
         ``"binding"`` (the larger view), ``"breakeven"`` or ``"opportunity"`` [-].
+    rate_per_year
+        Russia's real cost of capital for the fallback breakeven (``finance.discount_rate_russia``, the
+        rate of the economics and the contract valuation) [1/yr].
     breakeven_usd_per_kcm
         Breakeven from the economics stage; ``None`` uses :func:`fallback_breakeven` [USD/1,000 m3].
     europe_price_usd_per_kcm
@@ -163,7 +171,7 @@ def reservation_price(
     """
     transit = transit_cost(transit_fee_usd_per_kcm_100km, russia.length_mongolia_km)
     if breakeven_usd_per_kcm is None:
-        be, src = fallback_breakeven(russia, acq_bcm_per_year, transit), "fallback"
+        be, src = fallback_breakeven(russia, acq_bcm_per_year, transit, rate_per_year), "fallback"
     else:
         be, src = float(breakeven_usd_per_kcm), "economics"
     gv = gas_value(russia, acq_bcm_per_year, europe_price_usd_per_kcm)

@@ -85,6 +85,8 @@ class ProjectCosts:
     """Capex of another ACQ: ``capex (ACQ / design)^e`` (six-tenths rule) [-]."""
     construction_overrun_share: float = 0.0
     """Expected capex overrun [-]."""
+    line_km: float = 0.0
+    """New pipe of the line, all its sections (the twin's lengths) [km]; prices the direct route per km."""
 
 
 @dataclass(frozen=True)

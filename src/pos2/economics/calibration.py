@@ -11,8 +11,19 @@ Conversions
   header, INF); 2020 figures are converted from the EUR value given by the source (~EUR 2 bn) at
   1.14 USD/EUR (assumption: 2020 annual average).
 * Russian VAT (18 % in 2018) is removed: capex in pos2 excludes recoverable VAT.
-* USD of year y to USD 2025 with the US CPI-U ratio (assumption, BLS annual averages: 2017 245.1,
-  2018 251.1, 2020 258.8, 2025 ~322; 2000 172.2): 2000 1.869, 2017 1.31, 2018 1.28, 2020 1.24.
+* USD of year y to USD 2025 with the US CPI-U ratio (assumption, BLS annual averages: 2015 237.0,
+  2017 245.1, 2018 251.1, 2020 258.8, 2025 ~322; 2000 172.2): 2000 1.869, 2015 1.36, 2017 1.31,
+  2018 1.28, 2020 1.24.
+
+Gazprom's upstream cost
+-----------------------
+``costs.upstream_cost_usd_per_kcm`` is Gazprom's production cost **excluding** the mineral tax (the
+MET is a separate input, ``taxes.met_usd_per_kcm``) in 2025 money (:func:`upstream_cost_ex_met_usd2025`):
+the 2015 average production cost including MET, 1,643 RUB/kcm = 27.09 USD/kcm (pos2_facts.md §3d,
+Korchemkin / naturalgasworld 2016, M), less the 2015 average MET on Gazprom's gas, 788 RUB/kcm
+(government materials on the 2016 MET increase, TASS 2015-10-10 via
+freenews-en.tk/2015/10/10/the-cabinet-submits-to-the-state-duma-the-amendment-about-increase-in-met-on-gas-for-gazprom-36-7/,
+M), converted at the source's own rate (1,643 / 27.09 = 60.65 RUB/USD), then 2015 -> 2025 USD by CPI.
 """
 
 from __future__ import annotations
@@ -21,7 +32,7 @@ from dataclasses import dataclass
 
 from pos2.twin.summary import SectionSummary, StationSummary, TwinSummary
 
-CPI_TO_2025: dict[int, float] = {2000: 1.869, 2017: 1.31, 2018: 1.28, 2020: 1.24}
+CPI_TO_2025: dict[int, float] = {2000: 1.869, 2015: 1.36, 2017: 1.31, 2018: 1.28, 2020: 1.24}
 """US CPI-U ratio to 2025 (assumption: BLS annual averages, not in the facts files) [-]."""
 RUB_PER_USD_2018: float = 63.0
 """deal_facts.md header (exchange rate used in INF rows, 2018) [RUB/USD]."""
@@ -29,6 +40,53 @@ USD_PER_EUR_2020: float = 1.14
 """Assumption: 2020 annual average [USD/EUR]."""
 VAT_RU_2018: float = 0.18
 """Russian VAT rate in 2018 [-] (assumption: statutory rate)."""
+GAZPROM_COST_2015_RUB_PER_KCM: float = 1643.0
+"""Gazprom's average gas production cost in 2015, MET included [RUB/1,000 m3] (pos2_facts.md §3d, M)."""
+GAZPROM_COST_2015_USD_PER_KCM: float = 27.09
+"""The same in USD as the source converts it [USD/1,000 m3] (pos2_facts.md §3d, M)."""
+GAZPROM_MET_2015_RUB_PER_KCM: float = 788.0
+"""Average MET on Gazprom's gas in 2015 [RUB/1,000 m3] (TASS 2015-10-10, government materials, M)."""
+
+
+def upstream_cost_ex_met_usd2025() -> float:
+    """Gazprom's 2015 production cost less the 2015 MET, in USD of 2025 [USD/1,000 m3].
+
+    ``(1,643 - 788) RUB/kcm / (1,643 / 27.09) RUB/USD x CPI(2015 -> 2025)`` = 855 / 60.65 x 1.36
+    = 19.2 (see the module docstring for the sources).
+
+    Examples
+    --------
+    >>> round(upstream_cost_ex_met_usd2025(), 1)
+    19.2
+    """
+    rub_per_usd_2015 = GAZPROM_COST_2015_RUB_PER_KCM / GAZPROM_COST_2015_USD_PER_KCM
+    ex_met_usd2015 = (GAZPROM_COST_2015_RUB_PER_KCM - GAZPROM_MET_2015_RUB_PER_KCM) / rub_per_usd_2015
+    return ex_met_usd2015 * CPI_TO_2025[2015]
+
+
+YAMAL_TO_CHINA_KM: float = 6700.0
+"""Total gas path from Yamal to the Chinese border, existing West Siberian system included [km]
+(pos2_facts.md §1b: dpa 2025-09, money.pl, M)."""
+RUSSIAN_NEW_BUILD_KM: tuple[float, float] = (2594.0, 2700.0)
+"""Published lengths of the new Russian section, CS Aganskaya to the Mongolian border [km]
+(pos2_facts.md §1b: GEM 2,594 L; Putin/Reuters 2,600 M; dpa/Bloomberg 2,700 M)."""
+RU_TRUNK_TARIFF_2018_USD_PER_KCM_100KM: float = 13.48 / RUB_PER_USD_2018
+"""Russian domestic trunk transport tariff, 13.48 RUB per 1,000 m3 per 100 km in 2018 (deal_facts.md §5)
+at 63 RUB/USD = 0.214 USD [USD/1,000 m3 per 100 km]."""
+
+
+def upstream_transport_usd2025(existing_km: float) -> float:
+    """Tariff through ``existing_km`` of the existing Russian system, in 2025 USD [USD/1,000 m3].
+
+    The existing trunk lines from the fields to the start of the new line are sunk and shared, so
+    PoS2 pays for them as a tariff; the new-build line is capital (:func:`pos2.economics.capex`).
+
+    Examples
+    --------
+    >>> round(upstream_transport_usd2025(3000.0), 1)
+    8.2
+    """
+    return RU_TRUNK_TARIFF_2018_USD_PER_KCM_100KM * existing_km / 100.0 * CPI_TO_2025[2018]
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,16 @@ contract term; cash flows are at the end of each year and discounted to the star
 
 Volumes (per operating year, 1,000 m3 at 20 degC):
 
-* China nominates the ACQ (times a demand shock) when the contract price is at or below its best
-  alternative, otherwise the minimum ``ACQ * (1 - flex_band)``; the nomination is clipped to
-  ``[ACQ * (1 - flex_band), ACQ]``.
-* It pays for at least ``take_or_pay * ACQ``; gas paid but not taken becomes a make-up credit
-  that China may take without paying again within ``make_up_years`` (oldest credit first).
+* The take-or-pay share applies to the firm quantity, as in the contract valuation
+  (:mod:`pos2.bargaining.valuation`): ``flex_band`` is the optional share of the ACQ, the firm
+  quantity is ``ACQ * (1 - flex_band)`` and China pays for at least the minimum bill
+  ``F = take_or_pay * ACQ * (1 - flex_band)`` (two independent keys; until 2026-12-03 the economics
+  read take-or-pay as a share of the whole ACQ and China had to take the firm quantity, so with the
+  default flex band = 1 - take-or-pay the two were one constraint).
+* China nominates the ACQ when the contract price is at or below its best alternative, otherwise
+  only the minimum bill ``F`` (gas it pays for anyway); both times a demand shock, clipped to
+  ``[0, ACQ]``. Gas paid but not taken becomes a make-up credit that China may take without paying
+  again within ``make_up_years`` (oldest credit first).
 
 Parties (real money of the scenario's price year):
 
@@ -233,12 +238,12 @@ def offtake(project: Project, price: np.ndarray, alt: np.ndarray, demand: np.nda
         Multiplicative demand shock on the nomination, or None for none [-]
     """
     acq = project.acq_kcm[None, :]
-    low = acq * (1.0 - project.flex_band)
-    want = np.where(price <= alt, acq, low)
+    # the minimum bill: take-or-pay share of the firm quantity (the contract valuation's definition)
+    top = project.take_or_pay * (1.0 - project.flex_band) * acq
+    want = np.where(price <= alt, acq, top)
     if demand is not None:
         want = want * demand
-    taken = np.clip(want, low, acq)
-    top = project.take_or_pay * acq
+    taken = np.clip(want, 0.0, acq)
     k = project.make_up_years
     if k == 0:
         return Volumes(taken, np.maximum(taken, np.broadcast_to(top, taken.shape)))

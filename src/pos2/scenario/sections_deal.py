@@ -94,10 +94,21 @@ class BargainingSection(Section):
         5, unit="yr", description="Years from signing to first gas.", ge=0, le=20
     )
     ramp_years: int = field(4, unit="yr", description="Years from first gas to plateau.", ge=0, le=20)
-    direct_route_extra_cost_usd_per_kcm: float = field(
-        40.0,
+    direct_route: bool = field(
+        True,
+        unit="-",
+        description="Russia and China can build the direct Altai route (it caps the transit fee).",
+    )
+    direct_route_russia_km: float = field(
+        2666.0,
+        unit="km",
+        description="New Russian pipe of the direct Altai route (Purpeyskaya to the Kanas pass).",
+        gt=0,
+    )
+    direct_route_china_transport_usd_per_kcm: float = field(
+        70.0,
         unit="USD/1,000 m3",
-        description="Extra unit cost of a direct Russia-China route avoiding Mongolia (Shapley game).",
+        description="China's internal transport of Altai gas, Kanas pass to eastern demand.",
         ge=0,
     )
     transit_share_rule: Literal["shapley"] = field(
@@ -245,9 +256,6 @@ class RussiaSection(Section):
     )
     fallback_capex_usd_bn: float = field(
         unit="USD bn (2025)", description="Capex used only when the economics module is unavailable.", gt=0
-    )
-    fallback_wacc: float = field(
-        unit="1/yr", description="Russia's real cost of capital for the fallback breakeven.", gt=0, lt=1
     )
     fallback_life_years: int = field(
         unit="yr", description="Amortisation life for the fallback breakeven.", gt=0, le=100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from pos2.bargaining.engine import (
@@ -59,7 +60,7 @@ def test_waterfall_adds_up_and_levers_are_listed() -> None:
 
 def test_contract_map_covers_the_axes_and_agrees_with_a_single_search() -> None:
     from pos2.bargaining.engine import MAP_AXES, MAP_FORMULAS, build, contract_map
-    from pos2.bargaining.valuation import ContractGrid, limit_prices
+    from pos2.bargaining.valuation import ContractGrid, limit_prices, value_contracts
 
     sc = load_scenario("pos2")
     inputs = engine_inputs(sc, costs=project_costs(sc, **COSTS), n_paths=48, seed=7)
@@ -83,9 +84,23 @@ def test_contract_map_covers_the_axes_and_agrees_with_a_single_search() -> None:
         "china_share": 0.25,
         "equity": True,
     }
-    alone = limit_prices(ContractGrid.from_rows([row]), build(inputs), inputs.costs, inputs.parties)
+    single = ContractGrid.from_rows([row])
+    stack = build(inputs)
+    alone = limit_prices(single, stack, inputs.costs, inputs.parties)
     assert float(alone.china_max_usd_per_kcm[0]) == pytest.approx(c["china_max_usd_per_kcm"], abs=0.05)
-    assert float(alone.gazprom_min_usd_per_kcm[0]) == pytest.approx(c["gazprom_min_usd_per_kcm"], abs=0.05)
+    # Gazprom's mean NPV on 48 paths is piecewise linear in the price with small downward jumps where a
+    # path's nomination changes, so it can cross zero more than once within a fraction of a USD (with
+    # upstream cost 19 this cell crosses at 276.70 and again at 276.95): searches from different
+    # brackets may stop on different crossings. Each must be a crossing, and they must lie close.
+    base = float(value_contracts(single, stack, inputs.costs, inputs.parties).price_level_usd_per_kcm[0])
+
+    def gazprom_npv(price: float) -> float:
+        shifted = single.with_terms(price_shift_usd_per_kcm=np.array([price - base]))
+        return float(value_contracts(shifted, stack, inputs.costs, inputs.parties).gazprom_mean_musd[0])
+
+    for limit in (float(alone.gazprom_min_usd_per_kcm[0]), c["gazprom_min_usd_per_kcm"]):
+        assert gazprom_npv(limit - 0.01) < 0.0 < gazprom_npv(limit + 0.01)
+    assert float(alone.gazprom_min_usd_per_kcm[0]) == pytest.approx(c["gazprom_min_usd_per_kcm"], abs=1.0)
 
     # Chinese equity takes capital off Gazprom's books at China's cheaper rate: the gap widens
     def mean_gap(share: float) -> float:

@@ -22,7 +22,6 @@ RUSSIA = RussiaSection(
     transport_usd_per_kcm=10.0,
     europe_transport_usd_per_kcm=100.0,
     fallback_capex_usd_bn=20.0,
-    fallback_wacc=0.1,
     fallback_life_years=30,
     fallback_opex_share=0.02,
     length_mongolia_km=1000.0,
@@ -47,11 +46,13 @@ def test_fallback_breakeven_by_hand() -> None:
     assert transit == pytest.approx(20.0)
     capex_per_kcm = 20.0 / 50.0 * 1000.0  # 400 USD/kcm of annual capacity
     expected = (capex_per_kcm * annuity_factor(0.1, 30) + 0.02 * capex_per_kcm + 40.0 + 10.0 + 20.0) / 0.7
-    assert fallback_breakeven(RUSSIA, 50.0, transit) == pytest.approx(expected)
+    assert fallback_breakeven(RUSSIA, 50.0, transit, 0.1) == pytest.approx(expected)
 
 
 def test_views_and_binding() -> None:
-    r = reservation_price(RUSSIA, acq_bcm_per_year=50.0, transit_fee_usd_per_kcm_100km=2.0, view="binding")
+    r = reservation_price(
+        RUSSIA, acq_bcm_per_year=50.0, transit_fee_usd_per_kcm_100km=2.0, view="binding", rate_per_year=0.1
+    )
     assert r.breakeven_source == "fallback"
     assert r.opportunity_usd_per_kcm == pytest.approx((40.0 + 10.0 + 20.0) / 0.7)
     assert r.min_price_usd_per_kcm == pytest.approx(max(r.breakeven_usd_per_kcm, r.opportunity_usd_per_kcm))
@@ -60,9 +61,16 @@ def test_views_and_binding() -> None:
         acq_bcm_per_year=50.0,
         transit_fee_usd_per_kcm_100km=2.0,
         view="breakeven",
+        rate_per_year=0.1,
         breakeven_usd_per_kcm=210.0,
     )
     assert e.breakeven_source == "economics"
     assert e.min_price_usd_per_kcm == pytest.approx(210.0)
     with pytest.raises(BargainingError, match="russia_view"):
-        reservation_price(RUSSIA, acq_bcm_per_year=50.0, transit_fee_usd_per_kcm_100km=2.0, view="cheapest")
+        reservation_price(
+            RUSSIA,
+            acq_bcm_per_year=50.0,
+            transit_fee_usd_per_kcm_100km=2.0,
+            view="cheapest",
+            rate_per_year=0.1,
+        )

@@ -91,7 +91,7 @@ def test_evaluate_economics_contract(pos2: Scenario, twin: TwinSummary) -> None:
     assert isinstance(j["breakeven_price_usd_per_kcm"], float)
     assert isinstance(j["netback_usd_per_kcm"], float)
     v = j["volume_taken_bcm_per_year"]
-    low = 50.0 * (1 - 0.15) * 28 / 30  # flex band x mean ramp-up share (0.2 + ... + 1.0 + 25) / 30
+    low = 50.0 * 0.85 * (1 - 0.15) * 28 / 30  # minimum bill x mean ramp-up share (0.2 + ... + 1.0 + 25) / 30
     assert v["deterministic"] == pytest.approx(50.0 * 28 / 30)
     assert low - 1e-9 <= v["p10"] <= v["p50"] <= v["p90"] <= v["deterministic"] + 1e-9
     tor = r.tables["tornado"]

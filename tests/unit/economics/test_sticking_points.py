@@ -25,7 +25,7 @@ SHORT = {
 }
 V = 50e6  # ACQ [1,000 m3/yr]
 DUTY = 0.30
-VAR = 25.0 + 15.0 + 8.0  # upstream + MET + upstream transport [USD/kcm]
+VAR = 19.0 + 15.0 + 8.0  # upstream + MET + upstream transport [USD/kcm]
 CN_TRANSPORT = 18.0
 
 
@@ -51,7 +51,7 @@ def hand_parts(scn: Scenario, twin: TwinSummary) -> tuple[float, float, float, f
 def test_inputs_of_the_hand_calculation(short: Scenario, twin: TwinSummary) -> None:
     m = short.model
     assert (m.taxes.export_duty_share, m.taxes.met_usd_per_kcm) == (DUTY, 15.0)
-    assert m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm == 33.0
+    assert m.costs.upstream_cost_usd_per_kcm + m.costs.upstream_transport_usd_per_kcm == 27.0
     assert m.costs.opex_share_per_year == 0.02
     assert m.costs.fuel_value_usd_per_kcm == 45.0
     assert m.transit.fee_usd_per_kcm_100km == 2.0
@@ -93,9 +93,9 @@ def test_volume_flexibility_by_hand(
     scn = short.with_overrides({"contract.take_or_pay": take_or_pay, "contract.flex_band": flex})
     k, opex, _, transit = hand_parts(scn, twin)
     fuel = 1.5 / 50.0 * 45.0
-    price, alt = 300.0, 250.0  # price above China's alternative: it takes the minimum
-    taken = V * (1 - flex)
-    paid = max(taken, take_or_pay * V)
+    price, alt = 300.0, 250.0  # price above China's alternative: it takes only the minimum bill
+    paid = take_or_pay * (1 - flex) * V  # take-or-pay share of the firm quantity (1 - flex) V
+    taken = paid
     got = npv_by_party(scn, twin, price, alternative_usd_per_kcm=alt)
     op_r = price * paid * (1 - DUTY) - VAR * taken - opex - fuel * taken - transit * taken
     russia = -k * d(0.08, 1) + op_r * (d(0.08, 2) + d(0.08, 3))
@@ -134,14 +134,32 @@ def test_make_up_gas_by_hand(short: Scenario, twin: TwinSummary) -> None:
         }
     )
     p = build_project(scn, twin)
-    price = np.array([[300.0, 200.0, 200.0]])
+    price = np.array([[200.0, 200.0, 200.0]])
     alt = np.array([[250.0, 250.0, 250.0]])
-    flows, vol = party_cash_flows(p, price, alt)
-    # year 1: takes 0.7 V, pays 0.85 V (0.15 V credit); year 2: takes V, 0.15 V of it is make-up
-    np.testing.assert_allclose(vol.taken[0], [0.7 * V, V, V])
-    np.testing.assert_allclose(vol.paid[0], [0.85 * V, 0.85 * V, V])
-    china_y2 = 250.0 * V - 200.0 * 0.85 * V - CN_TRANSPORT * V
+    demand = np.array([[0.4, 1.0, 1.0]])  # a year of weak demand
+    flows, vol = party_cash_flows(p, price, alt, demand)
+    # minimum bill 0.85 x 0.7 V = 0.595 V. Year 1: takes 0.4 V, pays 0.595 V (0.195 V credit);
+    # year 2: takes V, 0.195 V of it is make-up, pays 0.805 V
+    np.testing.assert_allclose(vol.taken[0], [0.4 * V, V, V])
+    np.testing.assert_allclose(vol.paid[0], [0.595 * V, 0.805 * V, V])
+    china_y2 = 250.0 * V - 200.0 * 0.805 * V - CN_TRANSPORT * V
     assert flows["china"][0, 2] == pytest.approx(china_y2)
+
+
+def test_take_or_pay_and_flexibility_are_independent(short: Scenario, twin: TwinSummary) -> None:
+    # each key moves the minimum bill on its own: take-or-pay at a fixed band, the band at a fixed
+    # take-or-pay (until 2026-12-03 the band was the complement of take-or-pay and only one mattered)
+    def paid(top: float, flex: float) -> float:
+        scn = short.with_overrides({"contract.take_or_pay": top, "contract.flex_band": flex})
+        _, vol = party_cash_flows(
+            build_project(scn, twin), np.array([[300.0, 300.0]]), np.array([[250.0, 250.0]])
+        )
+        return float(vol.paid[0, 0])
+
+    assert paid(0.85, 0.15) == pytest.approx(0.85 * 0.85 * V)
+    assert paid(0.70, 0.15) == pytest.approx(0.70 * 0.85 * V)
+    assert paid(0.85, 0.30) == pytest.approx(0.85 * 0.70 * V)
+    assert paid(0.85, 0.0) == pytest.approx(0.85 * V)
 
 
 def test_chinese_loan_repaid_in_gas_by_hand(short: Scenario, twin: TwinSummary) -> None:
