@@ -424,6 +424,7 @@ def _russia(m: ScenarioModel, breakeven: float | None, europe_price: float | Non
         transit_fee_usd_per_kcm_100km=m.transit.fee_usd_per_kcm_100km,
         view=m.bargaining.russia_view,
         rate_per_year=m.finance.discount_rate_russia,
+        export_duty_share=m.taxes.export_duty_share,
         breakeven_usd_per_kcm=breakeven,
         europe_price_usd_per_kcm=europe_price,
     )
@@ -689,7 +690,7 @@ def _negotiate(
     # Shapley: the project's surplus excluding the transit transfer; the direct Altai route costs more
     # (pos2.bargaining.direct_route; without the option Russia and China alone are worth nothing)
     route = direct_route(m, costs.tariff_usd_per_kcm, costs.line_km)
-    base_cost = rmin - rus.transit_usd_per_kcm / (1.0 - m.russia.export_duty)
+    base_cost = rmin - rus.transit_usd_per_kcm / (1.0 - m.taxes.export_duty_share)
     b_surplus = v - base_cost
     a_surplus = v - base_cost - route.extra_cost_usd_per_kcm
     if b_surplus > 0:

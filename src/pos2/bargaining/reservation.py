@@ -71,7 +71,10 @@ def transit_cost(fee_usd_per_kcm_100km: float, length_km: float) -> float:
 
 
 def gas_value(
-    russia: RussiaSection, acq_bcm_per_year: float, europe_price_usd_per_kcm: float | None
+    russia: RussiaSection,
+    acq_bcm_per_year: float,
+    europe_price_usd_per_kcm: float | None,
+    export_duty_share: float = 0.0,
 ) -> float:
     """Value of the gas in its next-best use at the field [USD/1,000 m3].
 
@@ -83,18 +86,20 @@ def gas_value(
         Contract quantity [bcm/yr].
     europe_price_usd_per_kcm
         Russia's European border price when Europe is an outlet, else ``None`` [USD/1,000 m3].
+    export_duty_share
+        Export duty on the European netback (``taxes.export_duty_share``) [-].
     """
     if acq_bcm_per_year <= 0:
         raise BargainingError(f"contract quantity must be > 0 bcm/yr, got {acq_bcm_per_year}")
     if europe_price_usd_per_kcm is not None:
-        netback = europe_price_usd_per_kcm * (1.0 - russia.export_duty) - russia.europe_transport_usd_per_kcm
+        netback = europe_price_usd_per_kcm * (1.0 - export_duty_share) - russia.europe_transport_usd_per_kcm
         return max(netback, russia.gas_cost_usd_per_kcm)
     shut = min(russia.shut_in_bcm_per_year / acq_bcm_per_year, 1.0)
     return shut * russia.gas_cost_usd_per_kcm + (1.0 - shut) * russia.domestic_price_usd_per_kcm
 
 
 def opportunity_price(
-    russia: RussiaSection, gas_value_usd_per_kcm: float, transit_usd_per_kcm: float
+    russia: RussiaSection, gas_value_usd_per_kcm: float, transit_usd_per_kcm: float, export_duty_share: float
 ) -> float:
     """Border price covering gas value, transport and transit after export duty [USD/1,000 m3].
 
@@ -106,14 +111,20 @@ def opportunity_price(
         Value of the molecule at the field [USD/1,000 m3].
     transit_usd_per_kcm
         Transit fee [USD/1,000 m3].
+    export_duty_share
+        Export duty as a share of the price (``taxes.export_duty_share``, as the economics) [-].
     """
     return (gas_value_usd_per_kcm + russia.transport_usd_per_kcm + transit_usd_per_kcm) / (
-        1.0 - russia.export_duty
+        1.0 - export_duty_share
     )
 
 
 def fallback_breakeven(
-    russia: RussiaSection, acq_bcm_per_year: float, transit_usd_per_kcm: float, rate_per_year: float
+    russia: RussiaSection,
+    acq_bcm_per_year: float,
+    transit_usd_per_kcm: float,
+    rate_per_year: float,
+    export_duty_share: float,
 ) -> float:
     """Cost-plus project breakeven, used only when the economics stage is unavailable [USD/1,000 m3].
 
@@ -129,13 +140,15 @@ def fallback_breakeven(
         Transit fee [USD/1,000 m3].
     rate_per_year
         Russia's real cost of capital, the one rate of every stage (``finance.discount_rate_russia``) [1/yr].
+    export_duty_share
+        Export duty as a share of the price (``taxes.export_duty_share``) [-].
     """
     capex_per_kcm = russia.fallback_capex_usd_bn / acq_bcm_per_year * 1000.0  # USD bn / bcm -> USD/kcm
     capital = capex_per_kcm * annuity_factor(rate_per_year, russia.fallback_life_years)
     opex = capex_per_kcm * russia.fallback_opex_share
     gas = gas_value(russia, acq_bcm_per_year, None)
     return (capital + opex + gas + russia.transport_usd_per_kcm + transit_usd_per_kcm) / (
-        1.0 - russia.export_duty
+        1.0 - export_duty_share
     )
 
 
@@ -146,6 +159,7 @@ def reservation_price(
     transit_fee_usd_per_kcm_100km: float,
     view: str,
     rate_per_year: float,
+    export_duty_share: float,
     breakeven_usd_per_kcm: float | None = None,
     europe_price_usd_per_kcm: float | None = None,
 ) -> RussiaReservation:
@@ -164,6 +178,9 @@ def reservation_price(
     rate_per_year
         Russia's real cost of capital for the fallback breakeven (``finance.discount_rate_russia``, the
         rate of the economics and the contract valuation) [1/yr].
+    export_duty_share
+        Export duty as a share of the price: ``taxes.export_duty_share``, the one duty of the economics,
+        the contract valuation and this price-only model [-].
     breakeven_usd_per_kcm
         Breakeven from the economics stage; ``None`` uses :func:`fallback_breakeven` [USD/1,000 m3].
     europe_price_usd_per_kcm
@@ -171,11 +188,14 @@ def reservation_price(
     """
     transit = transit_cost(transit_fee_usd_per_kcm_100km, russia.length_mongolia_km)
     if breakeven_usd_per_kcm is None:
-        be, src = fallback_breakeven(russia, acq_bcm_per_year, transit, rate_per_year), "fallback"
+        be, src = (
+            fallback_breakeven(russia, acq_bcm_per_year, transit, rate_per_year, export_duty_share),
+            "fallback",
+        )
     else:
         be, src = float(breakeven_usd_per_kcm), "economics"
-    gv = gas_value(russia, acq_bcm_per_year, europe_price_usd_per_kcm)
-    opp = opportunity_price(russia, gv, transit)
+    gv = gas_value(russia, acq_bcm_per_year, europe_price_usd_per_kcm, export_duty_share)
+    opp = opportunity_price(russia, gv, transit, export_duty_share)
     if view == "binding":
         used = max(be, opp)
     elif view == "breakeven":

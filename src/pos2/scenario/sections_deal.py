@@ -245,9 +245,6 @@ class RussiaSection(Section):
     domestic_price_usd_per_kcm: float = field(
         unit="USD/1,000 m3", description="Regulated domestic wholesale price at the producing region.", ge=0
     )
-    export_duty: float = field(
-        unit="-", description="Export duty on pipeline gas (share of price).", ge=0, lt=1
-    )
     transport_usd_per_kcm: float = field(
         unit="USD/1,000 m3", description="Russia's running cost to move gas to the Chinese border.", ge=0
     )

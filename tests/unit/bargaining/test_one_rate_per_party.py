@@ -36,7 +36,7 @@ def _stages(scn: Scenario) -> dict[str, float]:
     capex_per_kcm = m.russia.fallback_capex_usd_bn / m.contract.acq_bcm_per_year * 1000.0
     gas = rus.gas_value_usd_per_kcm
     other = capex_per_kcm * m.russia.fallback_opex_share + gas + m.russia.transport_usd_per_kcm + transit
-    crf = (rus.breakeven_usd_per_kcm * (1.0 - m.russia.export_duty) - other) / capex_per_kcm
+    crf = (rus.breakeven_usd_per_kcm * (1.0 - m.taxes.export_duty_share) - other) / capex_per_kcm
     return {
         "economics_russia": 1.0 / float(project.discount["russia"][0]) - 1.0,
         "economics_china": 1.0 / float(project.discount["china"][0]) - 1.0,
