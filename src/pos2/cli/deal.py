@@ -89,10 +89,11 @@ def deal(
             write_table(res.by_year, folder, "deal_by_year", fmt, force)
             write_table(res.hindcast_table(), folder, "deal_hindcast", fmt, force)
             write_table(res.nash_vs_beta, folder, "deal_nash_vs_beta", fmt, force)
+            # the same probability as --json, the report and the dashboard (basis in settings)
             p = pd.DataFrame(
                 {
-                    "year": list(res.delay.p_agreement_by_year),
-                    "p_agreement_cumulative": list(res.delay.p_agreement_by_year.values()),
+                    "year": list(res.p_agreement_by_year),
+                    "p_agreement_cumulative": list(res.p_agreement_by_year.values()),
                 }
             )
             write_table(p, folder, "deal_p_agreement", fmt, force)
@@ -137,7 +138,14 @@ def deal(
                 f"contract price ({res.settings['contract_price_basis']})",
                 _fmt(res.contract_price_usd_per_kcm),
             ),
-            ("P(agreement) by the last round", f"{res.delay.p_agreement_total:.2f}"),
+            (
+                f"P(agreement by 2030) ({res.settings.get('p_agreement_source', '')})",
+                "-" if (p30 := res.p_agreement_by_year.get(2030)) is None else f"{p30:.2f}",
+            ),
+            (
+                "  one-sided delay lattice (special case): P(agreement) by the last round",
+                f"{res.delay.p_agreement_total:.2f}",
+            ),
             (
                 "Shapley shares R / M / C",
                 " / ".join(f"{res.shapley[p]:.2f}" for p in ("russia", "mongolia", "china")),
