@@ -78,6 +78,8 @@ class RoundLimits:
     shut_in_share: float
     gap_share: tuple[float, ...]
     contracts: int
+    demand_outlook: str = "the scenario's (no outlook of the date)"
+    demand_peak_bcm_per_year: float = float("nan")
 
 
 def _limits(inputs: EngineInputs, contract: dict[str, Any], parties_cap: float) -> tuple[float, float, float]:
@@ -126,6 +128,10 @@ def round_limits(
         st.shut_in_share,
         tuple(float(x) for x in gap),
         len(st.contracts),
+        st.demand_outlook.name
+        if st.demand_outlook is not None
+        else "the scenario's (no outlook of the date)",
+        float(vi.settings.demand_peak_bcm),
     )
 
 
@@ -472,6 +478,8 @@ def run_summits(
                     "gazprom_shut_in_share": lim.shut_in_share,
                     "china_gap_share_at_first_gas": lim.gap_share[0],
                     "contracts_signed_before": lim.contracts,
+                    "demand_outlook": lim.demand_outlook,
+                    "demand_peak_bcm_per_year": lim.demand_peak_bcm_per_year,
                     "paths": ROUND_PATHS,
                 },
             }
