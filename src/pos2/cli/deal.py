@@ -33,6 +33,14 @@ if TYPE_CHECKING:
     from pos2.bargaining import DealResult
 
 
+_BASIS = {
+    "summit_game": "summit game",
+    "summit_game_fast": "summit game, fast mode",
+    "delay_lattice": "one-sided delay lattice",
+}
+"""``settings.p_agreement_source`` in words."""
+
+
 def _fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:,.0f}"
 
@@ -139,11 +147,12 @@ def deal(
                 _fmt(res.contract_price_usd_per_kcm),
             ),
             (
-                f"P(agreement by 2030) ({res.settings.get('p_agreement_source', '')})",
+                "P(agreement by 2030), "
+                + _BASIS.get(str(res.settings.get("p_agreement_source")), "see settings"),
                 "-" if (p30 := res.p_agreement_by_year.get(2030)) is None else f"{p30:.2f}",
             ),
             (
-                "  one-sided delay lattice (special case): P(agreement) by the last round",
+                "  delay lattice (special case): by the last round",
                 f"{res.delay.p_agreement_total:.2f}",
             ),
             (
