@@ -177,6 +177,8 @@ class DealInput:
     scenario: Scenario = field(compare=False, repr=False)
     history: SummitHistory | None = None
     """Without the hindcast: the history scenario's hindcast for the summit game's fast mode."""
+    history_error: str | None = None
+    """Why the history asked for is missing (said in the deal's settings, not hidden)."""
 
 
 def twin_input(scenario: Scenario) -> TwinInput:
@@ -230,6 +232,7 @@ def deal_input(
     *,
     hindcast: bool = True,
     history: SummitHistory | None = None,
+    history_error: str | None = None,
 ) -> DealInput:
     """The deal's input derived from ``scenario`` and the twin and economics results of the same scenario
     (``history``: the fast mode's, used only without the hindcast)."""
@@ -244,6 +247,7 @@ def deal_input(
         bool(hindcast),
         scenario,
         None if hindcast else history,
+        None if hindcast else history_error,
     )
 
 
@@ -535,6 +539,7 @@ class Pipeline:
                 projects=projects,
                 detail=inp.hindcast,
                 history=inp.history,
+                history_error=inp.history_error,
             )
 
         out: StageOutcome[DealResult] = self._cached("deal", inp, call)
@@ -691,12 +696,20 @@ class Pipeline:
             say("deal: China's alternatives, reservation prices, bargaining")
             if econ.ok:
                 rounds = (not interactive) if hindcast is None else hindcast
-                hist = None
+                hist, hist_error = None, None
                 if not rounds and history_of is not None:
                     say("deal: the summit history of the base scenario (once)")
-                    hist = self.summit_history(history_of).result
+                    h = self.summit_history(history_of)
+                    hist, hist_error = h.result, h.error
                 deal = self.deal(
-                    deal_input(scenario, econ.get(), twin.get().summary, hindcast=rounds, history=hist)
+                    deal_input(
+                        scenario,
+                        econ.get(),
+                        twin.get().summary,
+                        hindcast=rounds,
+                        history=hist,
+                        history_error=hist_error,
+                    )
                 )
             else:
                 deal = _upstream_failed("deal", econ)

@@ -568,6 +568,7 @@ def negotiate(
     projects: dict[str, ProjectBasis] | None = None,
     detail: bool = True,
     history: SummitHistory | None = None,
+    history_error: str | None = None,
 ) -> DealResult:
     """Run the deal model on a scenario with the economics' numbers.
 
@@ -596,6 +597,8 @@ def negotiate(
         When the summits are not run (no rounds or no ``detail``): the hindcast of a history scenario
         for the summit game's fast mode (:mod:`pos2.bargaining.fastgame`); ``None``: the one-sided delay
         lattice gives the agreement probability (special case) [-].
+    history_error
+        Why a history asked for is missing (reported in ``settings.summits_error``) [-].
 
     Returns
     -------
@@ -622,6 +625,7 @@ def negotiate(
                 detail,
                 pending,
                 history,
+                history_error,
             )
         finally:
             pending.cancel()
@@ -638,6 +642,7 @@ def _negotiate(
     detail: bool,
     pending: Future[Valuation],
     history: SummitHistory | None = None,
+    history_error: str | None = None,
 ) -> DealResult:
     """:func:`negotiate` once the valuation has been started in ``pending``."""
     m = scenario.model
@@ -728,6 +733,8 @@ def _negotiate(
             by_date = {r["date"]: r for r in summits["rounds"]}
             hc = tuple(replace(h, dynamics=by_date.get(h.round.date.isoformat())) for h in hc)
     fast = None
+    if summits is None and history_error is not None:
+        summits_error = f"no summit history for the summit game's fast mode: {history_error}"
     if summits is None and history is not None:
         try:
             fast = fast_summits(history, scenario, costs)
@@ -777,7 +784,8 @@ def _negotiate(
             if summits is not None
             else fast["basis"]
             if fast is not None
-            else "the one-sided delay lattice (special case, docs/deal.md): no summit history given",
+            else "the one-sided delay lattice (special case, docs/deal.md): "
+            + (summits_error or "no summit history given"),
             "p_agreement_source": "summit_game"
             if summits is not None
             else "summit_game_fast"

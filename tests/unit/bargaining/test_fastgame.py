@@ -134,3 +134,23 @@ def test_a_cost_lever_moves_the_fast_limits_as_the_full_analysis(runs: dict[str,
     d_fast = fast.fast_summits["p_agreement_2030"] - base_full.summits["p_agreement_2030"]
     assert d_full < 0
     assert d_fast < 0
+
+
+def test_a_failed_history_is_said_and_the_lattice_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pos2.errors import BargainingError
+    from pos2.pipeline import StageOutcome
+
+    pipe = Pipeline()
+
+    def broken(_scn: Scenario) -> StageOutcome[SummitHistory]:
+        return StageOutcome(
+            "summit_history", error="BargainingError: no rounds", exception=BargainingError("x")
+        )
+
+    monkeypatch.setattr(pipe, "summit_history", broken)
+    scn = load_scenario("pos2", {"bargaining.china_power": 0.4})
+    deal = pipe.run(scn, paths=0, interactive=True, history_of=load_scenario("pos2")).deal.get()
+    assert deal.settings["p_agreement_source"] == "delay_lattice"
+    assert "no rounds" in deal.settings["summits_error"]
+    assert "no rounds" in deal.settings["p_agreement_basis"]
+    assert deal.p_agreement_by_year == deal.delay.p_agreement_by_year
