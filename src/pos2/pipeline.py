@@ -45,10 +45,11 @@ from pydantic import BaseModel
 
 from pos2.bargaining.deal import DealResult, ProjectBasis, negotiate
 from pos2.bargaining.engine import base_contract, contract_map, engine_inputs, project_costs
+from pos2.bargaining.fastgame import SummitHistory, summit_history
 from pos2.bargaining.history import Round, load_rounds
 from pos2.economics import EconomicsResult, evaluate_economics
 from pos2.economics.validate import check_scenario_inputs
-from pos2.errors import Pos2Error, ScenarioError
+from pos2.errors import BargainingError, Pos2Error, ScenarioError
 from pos2.scenario import Scenario, load_scenario
 from pos2.twin import TwinResult, TwinSummary, run_twin
 from pos2.twin.checks import check_scenario as check_twin_scenario
@@ -176,6 +177,10 @@ class DealInput:
     hindcast: bool
     """The summits hindcast and the valuation's details (waterfall, levers, terms); off interactively."""
     scenario: Scenario = field(compare=False, repr=False)
+    history: SummitHistory | None = None
+    """Without the hindcast: the history scenario's hindcast for the summit game's fast mode."""
+    history_error: str | None = None
+    """Why the history asked for is missing (said in the deal's settings, not hidden)."""
 
 
 def twin_input(scenario: Scenario) -> TwinInput:
@@ -223,9 +228,16 @@ def economics_input(
 
 
 def deal_input(
-    scenario: Scenario, economics: EconomicsResult, twin: TwinSummary, *, hindcast: bool = True
+    scenario: Scenario,
+    economics: EconomicsResult,
+    twin: TwinSummary,
+    *,
+    hindcast: bool = True,
+    history: SummitHistory | None = None,
+    history_error: str | None = None,
 ) -> DealInput:
-    """The deal's input derived from ``scenario`` and the twin and economics results of the same scenario."""
+    """The deal's input derived from ``scenario`` and the twin and economics results of the same scenario
+    (``history``: the fast mode's, used only without the hindcast)."""
     return DealInput(
         scenario_digest(scenario, STAGE_READS["deal"]),
         economics.breakeven_usd_per_kcm,
@@ -237,6 +249,8 @@ def deal_input(
         float(sum(s.length_km for s in twin.sections)),
         bool(hindcast),
         scenario,
+        None if hindcast else history,
+        None if hindcast else history_error,
     )
 
 
@@ -431,11 +445,11 @@ class Pipeline:
     def __init__(self, cache_size: int = 32) -> None:
         self._lock = threading.RLock()
         self._caches: dict[str, _Lru[StageOutcome[Any]]] = {
-            s: _Lru(cache_size) for s in (*STAGES, "contract_map")
+            s: _Lru(cache_size) for s in (*STAGES, "contract_map", "summit_history")
         }
         self._checked: _Lru[str] = _Lru(256)
         self._rounds: tuple[Round, ...] | None = None
-        self.runs: dict[str, int] = dict.fromkeys((*STAGES, "check", "contract_map"), 0)
+        self.runs: dict[str, int] = dict.fromkeys((*STAGES, "check", "contract_map", "summit_history"), 0)
         self._inflight: dict[tuple[str, Hashable], threading.Event] = {}
 
     # gate ------------------------------------------------------------------------------------------
@@ -528,6 +542,8 @@ class Pipeline:
                 rounds=rounds,
                 projects=projects,
                 detail=inp.hindcast,
+                history=inp.history,
+                history_error=inp.history_error,
             )
 
         out: StageOutcome[DealResult] = self._cached("deal", inp, call)
@@ -557,6 +573,37 @@ class Pipeline:
             return contract_map(fine, base_contract(scn))
 
         out: StageOutcome[dict[str, Any]] = self._cached("contract_map", inp, call)
+        return out
+
+    def summit_history(self, scenario: Scenario) -> StageOutcome[SummitHistory]:
+        """The hindcast of ``scenario`` for the summit game's fast mode (:mod:`pos2.bargaining.fastgame`),
+        cached: one full deal stage with the summits (deterministic economics, as ``pos2 deal``'s deal
+        reads only its breakeven and costs), about 10 s the first time for a scenario."""
+        scenario, _notes = link_levers(scenario)
+        self.check(scenario)
+        key = scenario_digest(scenario, tuple(k for s in STAGES for k in STAGE_READS[s])) + repr(
+            scenario.origin
+        )
+
+        def call() -> SummitHistory:
+            res = self.run(scenario, paths=0, with_tornado=False, hindcast=True)
+            deal = res.deal.get()
+            if deal.summits is None:
+                raise BargainingError(
+                    deal.settings.get("summits_error", "the summits did not run for the history scenario")
+                )
+            econ = res.economics.get()
+            twin = res.twin_summary
+            assert twin is not None
+            costs = project_costs(
+                scenario,
+                capex_usd=econ.capex_usd_bn * 1e9,
+                tariff_usd_per_kcm=econ.tariff_usd_per_kcm,
+                fuel_share=float(twin.fuel_share),
+            )
+            return summit_history(scenario, costs, deal.summits)
+
+        out: StageOutcome[SummitHistory] = self._cached("summit_history", key, call)
         return out
 
     def rounds(self) -> tuple[Round, ...]:
@@ -596,6 +643,7 @@ class Pipeline:
         hindcast: bool | None = None,
         scheduler: str | None = None,
         progress: ProgressFn | None = None,
+        history_of: Scenario | None = None,
     ) -> PipelineResult:
         """Check the scenario once, then run twin -> economics -> deal (up to ``upto``).
 
@@ -619,6 +667,10 @@ class Pipeline:
             Dask scheduler of the Monte Carlo [-].
         progress
             Called with a description before each stage [-].
+        history_of
+            Without the hindcast: answer the agreement probability by the summit game's fast mode with
+            the hindcast of this scenario held (:meth:`summit_history`; the dashboard's and the
+            what-if table's base scenario); ``None``: the one-sided delay lattice (special case) [-].
 
         Raises
         ------
@@ -649,7 +701,21 @@ class Pipeline:
             say("deal: China's alternatives, reservation prices, bargaining")
             if econ.ok:
                 rounds = (not interactive) if hindcast is None else hindcast
-                deal = self.deal(deal_input(scenario, econ.get(), twin.get().summary, hindcast=rounds))
+                hist, hist_error = None, None
+                if not rounds and history_of is not None:
+                    say("deal: the summit history of the base scenario (once)")
+                    h = self.summit_history(history_of)
+                    hist, hist_error = h.result, h.error
+                deal = self.deal(
+                    deal_input(
+                        scenario,
+                        econ.get(),
+                        twin.get().summary,
+                        hindcast=rounds,
+                        history=hist,
+                        history_error=hist_error,
+                    )
+                )
             else:
                 deal = _upstream_failed("deal", econ)
         return PipelineResult(scenario, twin, econ, deal, adjustments)

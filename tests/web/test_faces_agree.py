@@ -48,6 +48,8 @@ def faces(tmp_path_factory: pytest.TempPathFactory, server_url: str) -> dict[str
         "breakeven": econ["breakeven_price_usd_per_kcm"],
         "tariff": econ["tariff_usd_per_kcm"]["total"],
         "npv_p50": {p: econ["parties"][p]["npv_usd_bn"]["p50"] for p in PARTIES},
+        "p2030": deal["p_agreement_by_year"]["2030"],
+        "p_source": deal["settings"]["p_agreement_source"],
     }
     folder = tmp_path_factory.mktemp("report")
     scn = load_scenario("pos2", LEVERS)
@@ -59,6 +61,7 @@ def faces(tmp_path_factory: pytest.TempPathFactory, server_url: str) -> dict[str
         "breakeven": s["breakeven_price_usd_per_kcm"],
         "tariff": s["tariff_usd_per_kcm"]["total"],
         "npv_p50": s["npv_p50_usd_bn"],
+        "p2030": s["p_agreement_by_year"]["2030"],
     }
     body = {"scenario": "pos2", **LEVERS}
     e = httpx.post(f"{server_url}/api/economics", json={**body, "paths": PATHS, "seed": SEED}, timeout=120)
@@ -72,6 +75,9 @@ def faces(tmp_path_factory: pytest.TempPathFactory, server_url: str) -> dict[str
         "breakeven": e["breakeven_price_usd_per_kcm"],
         "tariff": e["tariff_usd_per_kcm"]["total"],
         "npv_p50": {p: e["parties"][p]["npv_usd_bn"]["p50"] for p in PARTIES},
+        "p2030": d["p_agreement_by_year"]["2030"],
+        "p_source": d["settings"]["p_agreement_source"],
+        "p_basis": d["settings"]["p_agreement_basis"],
     }
     clear_caches()
     row = DealEvaluator().evaluate_chunk(
@@ -99,6 +105,17 @@ def test_headline_numbers_agree_with_the_cli(faces: dict[str, dict[str, Any]], f
     if "npv_p50" in got:  # the sweep reports NPVs at the Nash price, not Monte Carlo quantiles
         for p in PARTIES:
             assert got["npv_p50"][p] == pytest.approx(ref["npv_p50"][p], rel=REL), p
+
+
+def test_agreement_by_2030_is_one_answer_or_names_its_basis(faces: dict[str, dict[str, Any]]) -> None:
+    # the CLI and the report play the full summit game: the same number
+    assert faces["cli"]["p_source"] == "summit_game"
+    assert faces["report"]["p2030"] == pytest.approx(faces["cli"]["p2030"], rel=REL)
+    # the API (the dashboard) answers moved levers by the fast mode, with the scenario file's hindcast
+    # held (docs/deal_dynamics.md 1b), and says so
+    assert faces["api"]["p_source"] == "summit_game_fast"
+    assert "summit game, fast mode" in faces["api"]["p_basis"]
+    assert 0.0 <= faces["api"]["p2030"] <= 1.0
 
 
 def test_the_levers_moved_something(faces: dict[str, dict[str, Any]], tmp_path: Path) -> None:

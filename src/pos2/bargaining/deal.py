@@ -20,6 +20,7 @@ import pandas as pd
 from pos2.bargaining.delay import DelayResult, solve_delay, waiting_drift_threshold
 from pos2.bargaining.direct_route import direct_route
 from pos2.bargaining.engine import Valuation, value_deal
+from pos2.bargaining.fastgame import SummitHistory, fast_summits
 from pos2.bargaining.history import Round
 from pos2.bargaining.reservation import RussiaReservation, reservation_price
 from pos2.bargaining.solutions import (
@@ -139,13 +140,17 @@ class DealResult:
     summits: dict[str, Any] | None = None
     """The bargaining over summits (issue 14, :func:`pos2.bargaining.summits.summit_json`): scores,
     estimated parameters, Hormuz panel, agreement by year with its band, price at signature, levers."""
+    fast_summits: dict[str, Any] | None = None
+    """The summit game's fast mode (:func:`pos2.bargaining.fastgame.fast_summits`: today's game at these
+    levers with a history scenario's hindcast held) when the summits were not run but a history given."""
 
     @property
     def p_agreement_by_year(self) -> dict[int, float]:
-        """Cumulative probability of agreement by year: the summit dynamics when run, else the one-sided
-        delay model (the dashboard's fast path)."""
-        if self.summits is not None:
-            return {int(y): float(p) for y, p in self.summits["p_agreement_by_year"].items()}
+        """Cumulative probability of agreement by year: the summit game when run, else its fast mode
+        (dashboard, sweeps), else the one-sided delay lattice (special case, no history given)."""
+        src = self.summits if self.summits is not None else self.fast_summits
+        if src is not None:
+            return {int(y): float(p) for y, p in src["p_agreement_by_year"].items()}
         return dict(self.delay.p_agreement_by_year)
 
     def hindcast_table(self) -> pd.DataFrame:
@@ -237,6 +242,7 @@ class DealResult:
             "nash_vs_beta": self.nash_vs_beta.replace({np.nan: None}).to_dict(orient="records"),
             "settings": self.settings,
             **summit_keys(self.summits),
+            **({"summit_game_fast": self.fast_summits} if self.fast_summits is not None else {}),
         }
 
 
@@ -567,6 +573,8 @@ def negotiate(
     rounds: tuple[Round, ...] = (),
     projects: dict[str, ProjectBasis] | None = None,
     detail: bool = True,
+    history: SummitHistory | None = None,
+    history_error: str | None = None,
 ) -> DealResult:
     """Run the deal model on a scenario with the economics' numbers.
 
@@ -591,6 +599,12 @@ def negotiate(
     detail
         Also the gap waterfall, the lever effects and the efficient terms (off for the dashboard and
         the sweeps; their headline is valued on ``valuation.detail_paths``) [-].
+    history
+        When the summits are not run (no rounds or no ``detail``): the hindcast of a history scenario
+        for the summit game's fast mode (:mod:`pos2.bargaining.fastgame`); ``None``: the one-sided delay
+        lattice gives the agreement probability (special case) [-].
+    history_error
+        Why a history asked for is missing (reported in ``settings.summits_error``) [-].
 
     Returns
     -------
@@ -616,6 +630,8 @@ def negotiate(
                 projects,
                 detail,
                 pending,
+                history,
+                history_error,
             )
         finally:
             pending.cancel()
@@ -631,6 +647,8 @@ def _negotiate(
     projects: dict[str, ProjectBasis] | None,
     detail: bool,
     pending: Future[Valuation],
+    history: SummitHistory | None = None,
+    history_error: str | None = None,
 ) -> DealResult:
     """:func:`negotiate` once the valuation has been started in ``pending``."""
     m = scenario.model
@@ -722,6 +740,14 @@ def _negotiate(
         if summits is not None:
             by_date = {r["date"]: r for r in summits["rounds"]}
             hc = tuple(replace(h, dynamics=by_date.get(h.round.date.isoformat())) for h in hc)
+    fast = None
+    if summits is None and history_error is not None:
+        summits_error = f"no summit history for the summit game's fast mode: {history_error}"
+    if summits is None and history is not None:
+        try:
+            fast = fast_summits(history, scenario, costs)
+        except BargainingError as e:  # said, not hidden: the delay lattice answers instead
+            summits_error = f"the summit game's fast mode could not be solved: {e}"
     return DealResult(
         scenario=scenario.name,
         china_max_usd_per_kcm=v_c,
@@ -744,6 +770,7 @@ def _negotiate(
         nash_vs_beta=nvb,
         hindcast=hc,
         summits=summits,
+        fast_summits=fast,
         settings={
             "china_power": b.china_power,
             "russia_view": b.russia_view,
@@ -770,9 +797,17 @@ def _negotiate(
             "hindcast_basis": "model_verdict and the limits of each round: price alone (issue 6 model, "
             "vintage decks per round); p_deal, binding_reason and p_deal_leave_one_out: the bargaining over "
             "summits on the contract valuation (issue 14, docs/deal_dynamics.md)",
-            "p_agreement_basis": "the bargaining over summits (docs/deal_dynamics.md)"
+            "p_agreement_basis": "summit game (docs/deal_dynamics.md)"
             if summits is not None
-            else "the one-sided delay lattice (special case, docs/deal.md): the fast path without hindcast",
+            else fast["basis"]
+            if fast is not None
+            else "the one-sided delay lattice (special case, docs/deal.md): "
+            + (summits_error or "no summit history given"),
+            "p_agreement_source": "summit_game"
+            if summits is not None
+            else "summit_game_fast"
+            if fast is not None
+            else "delay_lattice",
             "price_deck": {
                 "name": m.prices.deck,
                 "brent_usd_per_bbl": deck.brent_usd_per_bbl,

@@ -78,6 +78,8 @@ class RoundLimits:
     shut_in_share: float
     gap_share: tuple[float, ...]
     contracts: int
+    demand_outlook: str = "the scenario's (no outlook of the date)"
+    demand_peak_bcm_per_year: float = float("nan")
 
 
 def _limits(inputs: EngineInputs, contract: dict[str, Any], parties_cap: float) -> tuple[float, float, float]:
@@ -126,6 +128,10 @@ def round_limits(
         st.shut_in_share,
         tuple(float(x) for x in gap),
         len(st.contracts),
+        st.demand_outlook.name
+        if st.demand_outlook is not None
+        else "the scenario's (no outlook of the date)",
+        float(vi.settings.demand_peak_bcm),
     )
 
 
@@ -240,6 +246,13 @@ class SummitAnalysis:
     hormuz: dict[str, Any]
     levers: list[dict[str, Any]]
     reasons: tuple[str, ...]
+    params: dict[str, float]
+    """The estimate (name -> value) today's game is solved with."""
+    weights: np.ndarray
+    """Type weights ``w[k, j]`` after the observed rounds (today's beliefs)."""
+    first_proposer: str
+    shut_in: float
+    gap: tuple[float, ...]
 
 
 def summit_analysis(
@@ -335,6 +348,11 @@ def summit_analysis(
         hormuz,
         levers,
         tuple(binding_reason(x.china_max_usd_per_kcm, x.russia_min_usd_per_kcm) for x in lims),
+        params,
+        w,
+        proposer,
+        shut,
+        gap,
     )
 
 
@@ -420,6 +438,7 @@ def run_summits(
         hormuz_china_delta_usd_per_kcm=delta,
         data=d,
     )
+    rate_today = inputs.parties.gazprom_rate
     lead = inputs.settings.first_year - inputs.settings.valuation_year
     today_gap = (
         gap_share_by_year(
@@ -459,6 +478,8 @@ def run_summits(
                     "gazprom_shut_in_share": lim.shut_in_share,
                     "china_gap_share_at_first_gas": lim.gap_share[0],
                     "contracts_signed_before": lim.contracts,
+                    "demand_outlook": lim.demand_outlook,
+                    "demand_peak_bcm_per_year": lim.demand_peak_bcm_per_year,
                     "paths": ROUND_PATHS,
                 },
             }
@@ -481,7 +502,12 @@ def run_summits(
             "russia_min_usd_per_kcm": {"state": russia[0], "gazprom": russia[1]},
         },
         "levers": a.levers,
-        "fast_mode_p_agreement_2030": float(
+        # the fast mode (pos2.bargaining.fastgame: today's game with this hindcast held) re-solves this
+        # same game at moved levers; at the scenario itself it is this game, so the same answer
+        "fast_mode_p_agreement_2030": a.today.p_by_2030,
+        "fast_mode_basis": "the dashboard's and the sweeps' fast mode (docs/deal_dynamics.md): today's "
+        "game re-solved at moved levers with this hindcast held; at this scenario it is this game",
+        "abreu_gul_p_agreement_2030": float(
             fast_p_deal_by(
                 china,
                 russia,
@@ -493,6 +519,16 @@ def run_summits(
                 years=np.array([2030.0 - first_year + 1.0]),
             )[0]
         ),
+        "game_state": {
+            "parameters": dict(a.params),
+            "type_weights": [[float(x) for x in row] for row in a.weights],
+            "first_proposer": a.first_proposer,
+            "gazprom_shut_in_share": a.shut_in,
+            "china_gap_share_by_summit": list(a.gap),
+            "russia_rate_per_year": rate_today,
+            "basis": "what the hindcast leaves for today's game: the estimate, the type weights w[china "
+            "capped][russia no waiver] after the observed rounds, the first proposer, the delay-cost states",
+        },
         "basis": "docs/deal_dynamics.md: alternating offers at the summits (host proposes), two private "
         "types per side, Bayes updating on rejections, state-dependent delay costs, backward induction "
         f"over {HORIZON_SUMMITS} summits; four global parameters by grid maximum likelihood",

@@ -43,6 +43,17 @@ class Outlook:
 
 
 @dataclass(frozen=True)
+class DemandOutlook:
+    """A published China gas-demand outlook: the peak (or 2040) level expected at its date."""
+
+    published: dt.date
+    name: str
+    peak_bcm_per_year: float
+    source: str
+    confidence: str
+
+
+@dataclass(frozen=True)
 class VintageData:
     """The contents of ``vintage.toml``."""
 
@@ -59,6 +70,8 @@ class VintageData:
     pos1_field_opex_usd_per_kcm: float
     pos1_construction_years: int
     path: str
+    demand_outlooks: tuple[DemandOutlook, ...] = ()
+    """China's demand outlooks by publication date (optional table ``[[demand_outlook]]``)."""
 
 
 def default_vintage_path() -> Path:
@@ -114,6 +127,21 @@ def _load(path_str: str) -> VintageData:
                     str(o["source"]),
                 )
             )
+        demand = []
+        for i, o in enumerate(data.get("demand_outlook", [])):
+            where = f"[[demand_outlook]] {i + 1}"
+            for f in ("source", "confidence"):
+                if not str(o.get(f, "")).strip():
+                    raise BargainingError(f"{p}: {where}: field '{f}' is missing")
+            demand.append(
+                DemandOutlook(
+                    _date(o["published"], p, where + " published"),
+                    str(o["name"]),
+                    _positive(o["peak_bcm_per_year"], p, where + " peak_bcm_per_year"),
+                    str(o["source"]),
+                    str(o["confidence"]),
+                )
+            )
         h = data["hormuz"]
         g = data["gazprom_output"]
         pos1 = data["pos1_project"]
@@ -136,6 +164,7 @@ def _load(path_str: str) -> VintageData:
             pos1_field_opex_usd_per_kcm=float(pos1["field_opex_usd_per_kcm"]),
             pos1_construction_years=int(pos1["construction_years"]),
             path=str(p),
+            demand_outlooks=tuple(sorted(demand, key=lambda o: o.published)),
         )
     except KeyError as e:
         raise BargainingError(f"{p}: required field {e} is missing") from None
@@ -158,6 +187,8 @@ class VintageState:
     """Gazprom's production below its 2021 level, share of that level (stranded gas) [-]."""
     contracting_bcm_per_year: float
     """China's new contract volume signed per year over the five years before the date [bcm/yr per yr]."""
+    demand_outlook: DemandOutlook | None = None
+    """China's demand outlook of the date (``None`` before the first: the scenario's cap, a GAP)."""
 
 
 def hormuz_posterior(data: VintageData, date: dt.date) -> tuple[float, int]:
@@ -184,6 +215,12 @@ def outlook_at(data: VintageData, date: dt.date) -> Outlook:
     """The latest outlook published on or before ``date`` (the first one for earlier dates)."""
     seen = [o for o in data.outlooks if o.published <= date]
     return seen[-1] if seen else data.outlooks[0]
+
+
+def demand_outlook_at(data: VintageData, date: dt.date) -> DemandOutlook | None:
+    """The latest demand outlook published on or before ``date`` (``None`` before the first)."""
+    seen = [o for o in data.demand_outlooks if o.published <= date]
+    return seen[-1] if seen else None
 
 
 def vintage_portfolio(portfolio: Portfolio, data: VintageData, date: dt.date) -> Portfolio:
@@ -220,6 +257,7 @@ def vintage_state(rnd: Round, portfolio: Portfolio, data: VintageData | None = N
         contracts=vp.names,
         shut_in_share=shut_in_share(d, rnd.year),
         contracting_bcm_per_year=contracting_rate(portfolio, d, rnd.date),
+        demand_outlook=demand_outlook_at(d, rnd.date),
     )
 
 
@@ -252,7 +290,8 @@ def vintage_inputs(
     The valuation year is the round's year and first gas follows after the construction years; the
     Schwartz–Smith state is ``xi_0 = ln(outlook Brent)``, ``chi_0 = ln(spot / outlook)``; the JKM deck is
     anchored at the round's spot LNG and converges to :func:`jkm_long_run`; the closure probability is
-    the posterior hazard.
+    the posterior hazard; China's demand is capped at the peak of the round's demand outlook (the
+    scenario's cap before the first one).
     """
     d = data or load_vintage()
     s = inputs.settings
@@ -275,6 +314,9 @@ def vintage_inputs(
             lng_long_run_slope=lng_long_run_slope,
             cost_stack_usd_per_mmbtu=s.jkm_long_run_usd_per_mmbtu,
         ),
+        demand_peak_bcm=s.demand_peak_bcm
+        if state.demand_outlook is None
+        else state.demand_outlook.peak_bcm_per_year,
     )
     return replace(
         inputs,

@@ -33,6 +33,14 @@ if TYPE_CHECKING:
     from pos2.bargaining import DealResult
 
 
+_BASIS = {
+    "summit_game": "summit game",
+    "summit_game_fast": "summit game, fast mode",
+    "delay_lattice": "one-sided delay lattice",
+}
+"""``settings.p_agreement_source`` in words."""
+
+
 def _fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:,.0f}"
 
@@ -89,10 +97,11 @@ def deal(
             write_table(res.by_year, folder, "deal_by_year", fmt, force)
             write_table(res.hindcast_table(), folder, "deal_hindcast", fmt, force)
             write_table(res.nash_vs_beta, folder, "deal_nash_vs_beta", fmt, force)
+            # the same probability as --json, the report and the dashboard (basis in settings)
             p = pd.DataFrame(
                 {
-                    "year": list(res.delay.p_agreement_by_year),
-                    "p_agreement_cumulative": list(res.delay.p_agreement_by_year.values()),
+                    "year": list(res.p_agreement_by_year),
+                    "p_agreement_cumulative": list(res.p_agreement_by_year.values()),
                 }
             )
             write_table(p, folder, "deal_p_agreement", fmt, force)
@@ -153,25 +162,24 @@ def deal(
 
 
 def _agreement_rows(res: DealResult) -> list[tuple[str, str]]:
-    """The probability of a deal as the headline computes it (the summit game), with its basis."""
+    """The probability of a deal as the headline computes it, named by its basis, then the lattice."""
+    basis = _BASIS.get(str(res.settings.get("p_agreement_source")), "see settings")
+    p30 = res.p_agreement_by_year.get(2030)
+    rows = [(f"P(deal by 2030), {basis}", "-" if p30 is None else f"{p30:.2f}")]
     s = res.summits
-    if s is None:  # the summit game failed: the one-sided delay lattice, named as such
-        why = res.settings.get("summits_error", "not solved")
-        return [(f"P(agreement) by the last round (one-sided delay lattice; summit game: {why})",
-                 f"{res.delay.p_agreement_total:.2f}")]  # fmt: skip
-    sig = s["price_at_signature_usd_per_kcm"]
-    return [
-        ("P(deal by 2030), bargaining over summits (docs/deal_dynamics.md)", f"{s['p_agreement_2030']:.2f}"),
-        (
-            f"  by {max(res.p_agreement_by_year)}",
-            f"{res.p_agreement_by_year[max(res.p_agreement_by_year)]:.2f}",
-        ),
-        ("  expected delay to signature (years)", f"{s['expected_delay_years']:.1f}"),
-        (
-            "  price at signature P10 / P50 / P90",
-            f"{sig['p10']:,.0f} / {sig['p50']:,.0f} / {sig['p90']:,.0f}",
-        ),
-    ]
+    if s is not None:
+        last = max(res.p_agreement_by_year)
+        sig = s["price_at_signature_usd_per_kcm"]
+        rows += [
+            (f"  by {last}", f"{res.p_agreement_by_year[last]:.2f}"),
+            ("  expected delay to signature (years)", f"{s['expected_delay_years']:.1f}"),
+            (
+                "  price at signature P10 / P50 / P90",
+                f"{sig['p10']:,.0f} / {sig['p50']:,.0f} / {sig['p90']:,.0f}",
+            ),
+        ]
+    rows.append(("  delay lattice (special case): by the last round", f"{res.delay.p_agreement_total:.2f}"))
+    return rows
 
 
 def _print_hindcast(res: DealResult) -> None:

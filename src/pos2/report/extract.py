@@ -75,6 +75,7 @@ def deal_numbers(result: DealResult | None) -> dict[str, Any] | None:
         "shapley": dict(result.shapley),
         "hindcast_rounds": len(result.hindcast),
         "p_agreement_basis": result.settings.get("p_agreement_basis"),
+        "p_agreement_source": result.settings.get("p_agreement_source"),
     }
 
 

@@ -735,7 +735,10 @@ def _build(
             "<p class='small'>Each row moves one lever from the scenario and re-runs the economics and "
             "the deal (deterministic economics, no hindcast). The gap is China's highest minus Russia's "
             "lowest acceptable price (>= 0: a zone of agreement); China's gain from waiting is its value of "
-            "waiting for a better offer minus its value of signing now (> 0: it waits).</p>"
+            "waiting for a better offer minus its value of signing now (> 0: it waits; the one-sided delay "
+            "lattice, a special case). P(agreement) is the summit game's fast mode: today's game re-solved "
+            "at the row's levers with this scenario's hindcast held (docs/deal_dynamics.md), so the "
+            "baseline row gives the headline's probability.</p>"
         )
     else:
         body = _na(f"Not available: {whatif_note or 'no what-if runs'}.")

@@ -183,8 +183,11 @@ def hindcast_html(deal: dict[str, Any]) -> str:
             f"{_num(sm.get('expected_delay_years'), '{:.1f}')} years; price at signature p10/p50/p90 "
             f"{_num(q.get('p10'), '{:.0f}')}/{_num(q.get('p50'), '{:.0f}')}/"
             f"{_num(q.get('p90'), '{:.0f}')} USD/kcm "
-            f"(mean {_num(q.get('mean'), '{:.0f}')}); the fast mode (Abreu & Gul war of attrition) gives "
-            f"{_num(sm.get('fast_mode_p_agreement_2030'), '{:.2f}')} by 2030.</p>"
+            f"(mean {_num(q.get('mean'), '{:.0f}')}). The dashboard and the sweeps answer moved levers by "
+            "the summit game's fast mode (today's game re-solved with this hindcast held): at this "
+            f"scenario {_num(sm.get('fast_mode_p_agreement_2030'), '{:.2f}')} by 2030, the same answer. "
+            "The closed-form war of attrition (Abreu &amp; Gul), which has no response noise, gives "
+            f"{_num(sm.get('abreu_gul_p_agreement_2030'), '{:.2f}')}.</p>"
         )
         lv = sm.get("levers") or []
         if lv:

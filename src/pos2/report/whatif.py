@@ -158,7 +158,9 @@ def explore_levers(
         One row per run (the first is the baseline) and the moves not tried for lack of time.
     """
     t0 = time.perf_counter()
-    base = pipeline.run(scenario, paths=paths, seed=seed, interactive=True)
+    # the agreement probability of every row: the summit game's fast mode with this scenario's own
+    # hindcast held (docs/deal_dynamics.md 1b): the baseline row gives the report's headline
+    base = pipeline.run(scenario, paths=paths, seed=seed, interactive=True, history_of=scenario)
     rows = [_row("As in the scenario", "baseline", "scenario", "", base.deal.result, base.deal.error)]
     moves = candidate_moves(scenario)
     skipped: list[Move] = []
@@ -172,7 +174,7 @@ def explore_levers(
             rows.append(_row(mv.label, mv.key, mv.value, mv.why, None, f"{type(e).__name__}: {e}"))
             continue
         try:
-            chain = pipeline.run(scn, paths=paths, seed=seed, interactive=True)
+            chain = pipeline.run(scn, paths=paths, seed=seed, interactive=True, history_of=scenario)
         except Pos2Error as e:
             rows.append(_row(mv.label, mv.key, mv.value, mv.why, None, f"{type(e).__name__}: {e}"))
             continue

@@ -9,7 +9,12 @@ Which keys a stage reads is declared once, in :data:`pos2.pipeline.STAGE_READS`.
 
 The economics of a sweep point is deterministic (0 Monte Carlo paths, no tornado: the deal reads only
 its breakeven and contract price) and the deal runs without the summits hindcast. The per-point finish
-is cheap: each party's NPV at the Nash price (:func:`pos2.economics.npv_by_party`).
+is cheap: each party's NPV at the Nash price (:func:`pos2.economics.npv_by_party`); when the summit
+game's outputs are asked for (:data:`FAST_OUTPUTS`), also the summit game's fast mode
+(:func:`pos2.bargaining.fastgame.fast_summits`, about 0.2-0.3 s a point) with the hindcast of the
+sweep's base scenario held (:meth:`pos2.pipeline.Pipeline.summit_history`, once per process: about
+10 s), as the dashboard (docs/deal_dynamics.md). ``p_agreement_total``, ``expected_price_usd_per_kcm``
+and ``china_signs_now`` are the one-sided delay lattice's (special case, docs/deal.md).
 """
 
 from __future__ import annotations
@@ -18,7 +23,12 @@ import math
 from collections.abc import Hashable, Mapping
 from typing import Any, ClassVar
 
+import numpy as np
+
+from pos2.bargaining.engine import project_costs
+from pos2.bargaining.fastgame import fast_summits
 from pos2.economics import EconomicsResult, npv_by_party
+from pos2.errors import BargainingError
 from pos2.pipeline import (
     STAGE_READS,
     Pipeline,
@@ -28,7 +38,7 @@ from pos2.pipeline import (
     twin_input,
 )
 from pos2.scenario import Scenario
-from pos2.sweep.evaluator import OutputKind, Stage, StagedEvaluator
+from pos2.sweep.evaluator import ChunkResult, OutputKind, Stage, StagedEvaluator
 from pos2.twin import TwinResult
 
 
@@ -77,7 +87,13 @@ OUTPUTS: dict[str, OutputKind] = {
     "npv_mongolia_usd_bn": "float",
     "total_power_mw": "float",
     "fuel_share": "float",
+    "p_agreement_2030": "float",
+    "price_at_signature_mean_usd_per_kcm": "float",
+    "expected_delay_years": "float",
 }
+
+FAST_OUTPUTS = ("p_agreement_2030", "price_at_signature_mean_usd_per_kcm", "expected_delay_years")
+"""Outputs of the summit game's fast mode (computed only when asked for)."""
 
 
 class DealEvaluator(StagedEvaluator):
@@ -100,6 +116,27 @@ class DealEvaluator(StagedEvaluator):
     def output_kinds(self) -> dict[str, OutputKind]:
         """Every output of the deal evaluator."""
         return dict(OUTPUTS)
+
+    _want_fast: bool = True
+
+    def evaluate_chunk(
+        self, ids: np.ndarray, columns: Mapping[str, np.ndarray], outputs: tuple[str, ...]
+    ) -> ChunkResult:
+        """As the staged evaluator; the summit game's fast mode only when its outputs are asked for."""
+        self._want_fast = any(o in FAST_OUTPUTS for o in outputs)
+        return super().evaluate_chunk(ids, columns, outputs)
+
+    def _fast(self, scenario: Scenario, twin: Any, econ: EconomicsResult) -> dict[str, Any]:
+        hist = _PIPELINE.summit_history(self.base_scenario())
+        if hist.result is None:
+            raise BargainingError(f"the summit history of the sweep's base scenario failed: {hist.error}")
+        costs = project_costs(
+            scenario,
+            capex_usd=econ.capex_usd_bn * 1e9,
+            tariff_usd_per_kcm=econ.tariff_usd_per_kcm,
+            fuel_share=float(twin.fuel_share),
+        )
+        return fast_summits(hist.result, scenario, costs)
 
     def prepare(self, scenario: Scenario) -> Scenario:
         """The pipeline's linked-lever rule and consistency gate, once per point, before any stage."""
@@ -127,6 +164,7 @@ class DealEvaluator(StagedEvaluator):
         price = deal.contract_price_usd_per_kcm
         nan = math.nan
         npv = npv_by_party(scenario, twin, nan if nash is None else nash, project=econ.project)
+        fast = self._fast(scenario, twin, econ) if self._want_fast else None
         return {
             "deal": z is not None,
             "terms_in_zopa": z is not None and z[0] <= price <= z[1],
@@ -148,4 +186,11 @@ class DealEvaluator(StagedEvaluator):
             "npv_mongolia_usd_bn": float(npv["mongolia"][0]),
             "total_power_mw": twin.total_power_mw,
             "fuel_share": twin.fuel_share,
+            "p_agreement_2030": nan if fast is None else float(fast["p_agreement_2030"]),
+            "price_at_signature_mean_usd_per_kcm": nan
+            if fast is None
+            else float(fast["price_at_signature_usd_per_kcm"].get("mean", nan)),
+            "expected_delay_years": nan
+            if fast is None or fast["expected_delay_years"] is None
+            else float(fast["expected_delay_years"]),
         }

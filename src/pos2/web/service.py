@@ -187,6 +187,7 @@ class DashboardService:
         self._pool: ThreadPoolExecutor | None = None
         self._flights: dict[Hashable, asyncio.Future[Any]] = {}
         self._responses: OrderedDict[Hashable, Any] = OrderedDict()
+        self._bases: dict[str, Scenario] = {}
 
     async def offload(self, fn: Callable[..., T], *args: Any, key: Hashable | None = None) -> T:
         """Run ``fn(*args)`` in the bounded worker pool and await its result (errors re-raised).
@@ -239,13 +240,27 @@ class DashboardService:
         self.pipeline.check(scn)
         return scn
 
+    def base(self, scenario: Scenario) -> Scenario:
+        """The scenario as its file gives it, without the levers: whose summit hindcast the dashboard's
+        agreement probability holds (the summit game's fast mode, docs/deal_dynamics.md)."""
+        with self._lock:
+            hit = self._bases.get(scenario.origin)
+        if hit is None:
+            hit = load_scenario(scenario.origin)
+            with self._lock:
+                self._bases[scenario.origin] = hit
+        return hit
+
     def chain(self, scenario: Scenario, paths: int | None = None, seed: int | None = None) -> PipelineResult:
-        """All three stages (cached per stage input), without the slow extras (tornado, hindcast)."""
+        """All three stages (cached per stage input), without the slow extras (tornado, hindcast); the
+        agreement probability by the summit game's fast mode on the base scenario's hindcast (computed
+        once per base scenario: about 10 s the first time)."""
         return self.pipeline.run(
             scenario,
             paths=self.paths if paths is None else paths,
             seed=self.seed if seed is None else seed,
             interactive=True,
+            history_of=self.base(scenario),
         )
 
     def twin(self, scenario: Scenario) -> StageOutcome[TwinResult]:

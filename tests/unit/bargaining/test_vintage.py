@@ -78,3 +78,40 @@ def test_bad_vintage_file_names_the_field(tmp_path) -> None:
     p.write_text(bad, encoding="utf-8")
     with pytest.raises(BargainingError, match="published"):
         vin.load_vintage(p)
+
+
+def test_demand_outlook_of_the_round_caps_demand() -> None:
+    from pos2.bargaining.engine import EngineInputs
+    from pos2.bargaining.stack import mean_demand_bcm
+    from pos2.economics.prices import PriceModel
+
+    d = vin.load_vintage()
+    assert len(d.demand_outlooks) >= 2
+    first = d.demand_outlooks[0]
+    # before the first outlook of a known date: none (the scenario's cap stays)
+    assert vin.demand_outlook_at(d, first.published - dt.timedelta(days=1)) is None
+    for o in d.demand_outlooks:  # each outlook is the one seen from its publication on
+        assert vin.demand_outlook_at(d, o.published) == o
+        assert o.source.strip()
+        assert o.confidence.strip()
+    s: StackSettings = _example_settings()
+    pm = PriceModel(
+        kappa=np.array([1.0, 0.0, 1.0, 0.0]),
+        sigma=np.array([0.3, 0.1, 0.3, 0.1]),
+        mu=np.zeros(4),
+        corr=np.eye(4),
+        x0=np.array([0.0, np.log(70.0), 0.0, np.log(11.5)]),
+    )
+    inputs = EngineInputs(s, pm, load_portfolio(), None, None, 0.5)  # type: ignore[arg-type]
+    rounds = load_rounds()
+    caps = {}
+    for r in rounds:
+        st = vin.vintage_state(r, inputs.portfolio, d)
+        vi = vin.vintage_inputs(inputs, st, lng_long_run_slope=0.14, n_paths=8, data=d)
+        want = s.demand_peak_bcm if st.demand_outlook is None else st.demand_outlook.peak_bcm_per_year
+        assert vi.settings.demand_peak_bcm == want, r.date
+        caps[r.date] = vi.settings.demand_peak_bcm
+        far = np.array([2060.0])
+        assert mean_demand_bcm(vi.settings, far)[0] == pytest.approx(max(want, s.demand_base_bcm))
+    # the rounds do not all see the same outlook: the expectation moves with the date
+    assert len(set(caps.values())) > 1

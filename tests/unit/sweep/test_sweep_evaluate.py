@@ -48,6 +48,10 @@ def test_contract_and_finance_levers_reuse_hydraulics_and_supply_lp(
     deal_mod._solve_cached.cache_clear()  # count the LP solves and twin runs of this sweep alone
     clear_caches()
     monkeypatch.setattr(evaluate_mod, "_PIPELINE", Pipeline(cache_size=4))
+    # the summit game's fast mode holds the base scenario's hindcast: computed once per process, before
+    # the counting starts (it runs the base's own full deal, PoS1's twin included)
+    assert evaluate_mod._PIPELINE.summit_history(DealEvaluator().base_scenario()).ok
+    deal_mod._solve_cached.cache_clear()
     monkeypatch.setattr(pipeline_mod, "run_twin", counting_twin)
     monkeypatch.setattr(deal_mod, "solve_supply", counting_lp)
     spec = tmp_path / "s.toml"
@@ -59,7 +63,9 @@ def test_contract_and_finance_levers_reuse_hydraulics_and_supply_lp(
     )
     s = run_sweep(load_spec(spec), tmp_path / "out", workers=0, progress=False)
     assert (s.points_run, s.failures) == (12, 0)
-    assert calls == {"twin": 1, "lp": 1}
+    # the base scenario's twin (solved for the history above) serves every point: contract and finance
+    # levers never re-run the hydraulics; the points share one supply LP
+    assert calls == {"twin": 0, "lp": 1}
 
 
 def test_cached_results_equal_direct_stage_runs() -> None:
@@ -139,3 +145,37 @@ def test_apply_overrides_matches_with_overrides_and_rejects_bad_values() -> None
 
     with pytest.raises(ScenarioError, match=r"contract\.take_or_pay"):
         apply_overrides(base, {"contract.take_or_pay": 1.5})
+
+
+def test_summit_game_outputs_are_the_dashboards_fast_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    ev = DealEvaluator()
+    base = load_scenario("pos2")
+    cols = {"transit.fee_usd_per_kcm_100km": np.array([1.0, 4.0])}
+    res = ev.evaluate_chunk(np.arange(2), cols, OUTPUTS)
+    assert res.ok.all(), res.errors
+    pipe = Pipeline()
+    for i in range(2):
+        scn = base.with_overrides({k: float(v[i]) for k, v in cols.items()})
+        d = pipe.run(scn, paths=0, interactive=True, history_of=base).deal.get().to_json()
+        assert d["settings"]["p_agreement_source"] == "summit_game_fast"
+        f = d["summit_game_fast"]
+        assert res.outputs["p_agreement_2030"][i] == pytest.approx(f["p_agreement_2030"], rel=1e-12)
+        assert res.outputs["p_agreement_2030"][i] == pytest.approx(
+            d["p_agreement_by_year"]["2030"], rel=1e-12
+        )
+        assert res.outputs["price_at_signature_mean_usd_per_kcm"][i] == pytest.approx(
+            f["price_at_signature_usd_per_kcm"]["mean"], rel=1e-12
+        )
+        assert res.outputs["expected_delay_years"][i] == pytest.approx(f["expected_delay_years"], rel=1e-12)
+    # a dearer transit lowers the chance of a deal by 2030
+    assert res.outputs["p_agreement_2030"][1] < res.outputs["p_agreement_2030"][0]
+
+    # without the summit outputs asked for, no summit game (and no history) is needed
+    def no_history(*_a: Any, **_k: Any) -> Any:
+        raise AssertionError("the summit history was asked for")
+
+    monkeypatch.setattr(evaluate_mod._PIPELINE, "summit_history", no_history)
+    clear_caches()
+    lean = ev.evaluate_chunk(np.arange(2), cols, ("deal", "nash_price_usd_per_kcm"))
+    assert lean.ok.all(), lean.errors
+    assert np.isnan(lean.outputs.get("p_agreement_2030", np.array([np.nan]))).all()

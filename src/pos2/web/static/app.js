@@ -139,7 +139,7 @@ function render(data) {
   const pa = deal && deal.p_agreement_by_year ? deal.p_agreement_by_year : null;
   document.getElementById("p2030").textContent = pa && pa["2030"] !== undefined ? fmt(100 * pa["2030"]) + " %" : "–";
   document.getElementById("p2030-basis").textContent = deal && deal.p_agreement_basis
-    ? deal.p_agreement_basis + (deal.hindcast_rounds ? "" : "; pos2 deal and the report play the bargaining over the summits instead, which differs")
+    ? deal.p_agreement_basis + (deal.p_agreement_source === "delay_lattice" ? "; pos2 deal and the report play the bargaining over the summits instead, which differs" : "")
     : "–";
   document.getElementById("npv").textContent = econ
     ? ["russia", "china", "mongolia"].map((p) => fmt(econ.parties[p].npv_usd_bn.p50, 1)).join(" / ") : "–";
