@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 import pos2.pipeline
+from pos2.scenario import Scenario
 from pos2.web.app import create_app
 from pos2.web.guard import MAX_BODY_BYTES
 from pos2.web.service import DashboardService
@@ -200,6 +201,31 @@ def test_identical_concurrent_dashboard_calls_share_one_answer(
     assert len(results) == 3
     assert all(r is results[0] for r in results)
     assert svc.pipeline.runs["twin"] - twins_before == 1
+
+
+def test_warm_computes_the_default_page_once_for_the_first_visitor(monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = DashboardService(workers=2)
+    release = threading.Event()
+    seen: list[Scenario] = []
+
+    def fake(scn: Scenario) -> dict[str, Any]:
+        seen.append(scn)
+        release.wait(60)
+        return {"scenario": scn.name}
+
+    monkeypatch.setattr(svc, "_dashboard", fake)
+    warming = svc.warm("pos2")
+    while not seen:  # the warm-up is running in the pool
+        threading.Event().wait(0.01)
+    first: list[dict[str, Any]] = []
+    visitor = threading.Thread(target=lambda: first.append(svc.dashboard(svc.scenario("pos2", {}))))
+    visitor.start()
+    release.set()
+    visitor.join(timeout=60)
+    # the visitor joined the warm-up's run or found its answer: one computation, the same object
+    assert first[0] is warming.result(timeout=60)
+    assert len(seen) == 1
+    assert not dict(seen[0].overrides)  # the scenario as its file gives it, no levers
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,8 @@ def test_serve_binds_loopback_and_answers() -> None:
         assert proc.stderr is not None
         first = proc.stderr.readline()  # printed once the socket listens (a condition, not a clock)
         assert f"http://127.0.0.1:{port}/" in first, first
-        # the app may still be loading: the connection waits in the listen backlog (no retry loop)
+        # the app may still be loading: the connection waits in the listen backlog (no retry loop); the
+        # default page is being computed in the worker pool meanwhile (--warm), health answers anyway
         r = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=300)
         assert r.status_code == 200
         assert "deal dashboard" in httpx.get(f"http://127.0.0.1:{port}/").text
@@ -56,7 +57,7 @@ def test_serve_binds_loopback_and_answers() -> None:
 def test_serve_port_0_quiet_prints_the_real_port_and_checks_the_host() -> None:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     proc = subprocess.Popen(
-        [str(POS2), "serve", "--port", "0", "--quiet"],
+        [str(POS2), "serve", "--port", "0", "--quiet", "--no-warm"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -38,6 +38,11 @@ def _bind(host: str, port: int) -> socket.socket:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (default: loopback only)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port (0: any free port)."),
+    warm: bool = typer.Option(
+        True,
+        "--warm/--no-warm",
+        help="Compute the default scenario's page at start, so the first visitor does not wait for it.",
+    ),
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -62,9 +67,15 @@ def serve(
         # the socket listens already: a client connecting while the app loads waits in the backlog
         import uvicorn
 
+        from pos2.scenario import DEFAULT_SCENARIO
         from pos2.web.app import create_app
+        from pos2.web.service import DashboardService
 
-        config = uvicorn.Config(create_app(allowed_hosts=allowed), log_level="warning" if quiet else "info")
+        service = DashboardService()
+        if warm:
+            service.warm(DEFAULT_SCENARIO)
+        app = create_app(service, allowed_hosts=allowed)
+        config = uvicorn.Config(app, log_level="warning" if quiet else "info")
         try:
             uvicorn.Server(config).run(sockets=[sock])
         finally:

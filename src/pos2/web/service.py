@@ -222,12 +222,22 @@ class DashboardService:
             flight.add_done_callback(landed)
         return await asyncio.shield(flight)  # type: ignore[no-any-return]
 
-    async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
+    def _get_pool(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pos2-stage")
-            pool = self._pool
+            return self._pool
+
+    async def _in_pool(self, fn: Callable[..., T], *args: Any) -> T:
+        pool = self._get_pool()
         return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
+
+    def warm(self, name: str) -> Future[dict[str, Any]]:
+        """Compute the page of scenario ``name`` as its file gives it, in the worker pool, now: the first
+        visitor then finds it ready (or joins the run in flight) instead of waiting for the summit
+        hindcast the agreement probability holds (about 10 s). An error is kept in the future and met
+        again, with its message, by the request that asks for it."""
+        return self._get_pool().submit(lambda: self.dashboard(self.scenario(name, {})))
 
     def scenario(self, name: str, overrides: dict[str, Any]) -> Scenario:
         """Load an embedded scenario with overrides (raises ``ScenarioError``).
