@@ -284,7 +284,7 @@ def test_sweep_resume_after_ctrl_c(tmp_path: Path) -> None:
         try:
             _wait_for(lambda: (s := _status(out)) and s.get("stored", 0) >= 80 and s, 60, "first rows")
             os.killpg(proc.pid, signal.SIGINT)
-            assert proc.wait(timeout=HANG_GUARD_S) == 130
+            assert _wait_or_dump(proc, log_path) == 130
         finally:
             _kill_tree(proc)
     text = log_path.read_text()
@@ -298,6 +298,17 @@ def test_sweep_resume_after_ctrl_c(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["points_skipped"] == partial
     _check_toy_rows(_rows(out), n)
+
+
+def _wait_or_dump(proc: subprocess.Popen[bytes], log: Path) -> int:
+    """The exit code of ``proc``; if it hangs past the guard, fail with every thread's stack (the sweep
+    prints them on SIGUSR1) so that the hang can be found."""
+    try:
+        return proc.wait(timeout=HANG_GUARD_S)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGUSR1)
+        _wait_for(lambda: "most recent call first" in log.read_text(errors="replace"), 30, "the stack dump")
+        pytest.fail(f"the sweep hung after Ctrl-C; its threads:\n{log.read_text(errors='replace')[-30000:]}")
 
 
 def _runs(out: Path) -> pd.DataFrame:

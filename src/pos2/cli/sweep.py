@@ -117,10 +117,16 @@ def sweep(
 
     Results go to OUT/sweep.duckdb (one row per point: inputs, outputs, status, error message).
     """
+    import faulthandler
+    import signal
+
     from pos2.sweep.run import run_sweep
     from pos2.sweep.spec import load_spec
     from pos2.sweep.store import SweepStore
 
+    # a sweep that seems stuck can be asked where it is: `kill -USR1 PID` prints every thread's stack
+    # on stderr and the sweep goes on (docs/sweeps.md)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     with handle_errors(debug):
         if spec_path is None:
             if not (report and out is not None):
