@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 from pos2.bargaining import vintage as vin
+from pos2.bargaining.engine import EngineInputs
 from pos2.bargaining.history import load_rounds
 from pos2.bargaining.portfolio import load_portfolio
 from pos2.bargaining.stack import StackSettings, _example_settings
+from pos2.economics.prices import PriceModel
 from pos2.errors import BargainingError
 
 
@@ -35,9 +37,8 @@ def test_vintage_portfolio_only_contracts_signed_before() -> None:
     assert early.n < late.n <= p.n
 
 
-def test_vintage_inputs_change_with_the_round_date() -> None:
-    from pos2.bargaining.engine import EngineInputs
-    from pos2.economics.prices import PriceModel
+def _example_inputs() -> EngineInputs:
+    """Engine inputs on the small example stack and a four-factor price model (Brent 70, JKM 11.5)."""
 
     s: StackSettings = _example_settings()
     pm = PriceModel(
@@ -47,7 +48,12 @@ def test_vintage_inputs_change_with_the_round_date() -> None:
         corr=np.eye(4),
         x0=np.array([0.0, np.log(70.0), 0.0, np.log(11.5)]),
     )
-    inputs = EngineInputs(s, pm, load_portfolio(), None, None, 0.5)  # type: ignore[arg-type]
+    return EngineInputs(s, pm, load_portfolio(), None, None, 0.5)  # type: ignore[arg-type]
+
+
+def test_vintage_inputs_change_with_the_round_date() -> None:
+    inputs = _example_inputs()
+    s = inputs.settings
     rounds = load_rounds()
     states = [vin.vintage_state(r, inputs.portfolio) for r in (rounds[1], rounds[-1])]
     a, b = (vin.vintage_inputs(inputs, st, lng_long_run_slope=0.14, n_paths=8) for st in states)
@@ -81,9 +87,7 @@ def test_bad_vintage_file_names_the_field(tmp_path) -> None:
 
 
 def test_demand_outlook_of_the_round_caps_demand() -> None:
-    from pos2.bargaining.engine import EngineInputs
     from pos2.bargaining.stack import mean_demand_bcm
-    from pos2.economics.prices import PriceModel
 
     d = vin.load_vintage()
     assert len(d.demand_outlooks) >= 2
@@ -94,15 +98,8 @@ def test_demand_outlook_of_the_round_caps_demand() -> None:
         assert vin.demand_outlook_at(d, o.published) == o
         assert o.source.strip()
         assert o.confidence.strip()
-    s: StackSettings = _example_settings()
-    pm = PriceModel(
-        kappa=np.array([1.0, 0.0, 1.0, 0.0]),
-        sigma=np.array([0.3, 0.1, 0.3, 0.1]),
-        mu=np.zeros(4),
-        corr=np.eye(4),
-        x0=np.array([0.0, np.log(70.0), 0.0, np.log(11.5)]),
-    )
-    inputs = EngineInputs(s, pm, load_portfolio(), None, None, 0.5)  # type: ignore[arg-type]
+    inputs = _example_inputs()
+    s = inputs.settings
     rounds = load_rounds()
     caps = {}
     for r in rounds:
