@@ -280,6 +280,10 @@ def test_sweep_resume_after_ctrl_c(tmp_path: Path) -> None:
             stdout=log,
             stderr=log,
             start_new_session=True,
+            # a sweep in the foreground of a terminal: Ctrl-C is not ignored. A suite started as a
+            # background job of a non-interactive shell inherits SIGINT ignored (POSIX), and so would
+            # the sweep (twice seen as a "hang" under `make test &`)
+            preexec_fn=_sigint_default,
         )
         try:
             _wait_for(lambda: (s := _status(out)) and s.get("stored", 0) >= 80 and s, 60, "first rows")
@@ -298,6 +302,11 @@ def test_sweep_resume_after_ctrl_c(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["points_skipped"] == partial
     _check_toy_rows(_rows(out), n)
+
+
+def _sigint_default() -> None:
+    """In the child before exec: SIGINT back to its default disposition."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_or_dump(proc: subprocess.Popen[bytes], log: Path) -> int:
