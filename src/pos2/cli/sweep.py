@@ -117,8 +117,10 @@ def sweep(
 
     Results go to OUT/sweep.duckdb (one row per point: inputs, outputs, status, error message).
     """
+    import contextlib
     import faulthandler
     import signal
+    import sys
 
     from pos2.sweep.run import run_sweep
     from pos2.sweep.spec import load_spec
@@ -126,7 +128,8 @@ def sweep(
 
     # a sweep that seems stuck can be asked where it is: `kill -USR1 PID` prints every thread's stack
     # on stderr and the sweep goes on (docs/sweeps.md)
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # stderr without a file (in-process)
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr.fileno(), all_threads=True)
     with handle_errors(debug):
         if spec_path is None:
             if not (report and out is not None):
