@@ -40,6 +40,7 @@ from pos2.bargaining.supply import (
     demand_path,
     pos2_volume_path,
     solve_supply,
+    with_closure_weights,
 )
 from pos2.bargaining.valuation import ProjectCosts
 from pos2.economics.cashflow import PARTIES
@@ -373,8 +374,9 @@ def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int,
     """China's supply LP for a scenario and decks (cached: sweeps repeat the same inputs).
 
     The cache is keyed on the sections the LP reads (``supply``, ``demand``, the ACQ, the ramp-up and
-    China's discount rate) and on the decks (which carry the Hormuz and LNG inputs), so changing a
-    contract price or finance lever reuses the solution.
+    China's discount rate) and on the decks' prices (the closure weight is applied to the solution
+    afterwards, :func:`pos2.bargaining.supply.with_closure_weights`), so a contract price, finance or
+    Hormuz probability or duration lever reuses the solution.
 
     Parameters
     ----------
@@ -391,13 +393,15 @@ def solve_china(m: ScenarioModel, decks: tuple[Deck, ...], first_gas: tuple[int,
         m.contract.acq_bcm_per_year,
         m.bargaining.ramp_years,
         m.finance.discount_rate_china,
-        decks,
+        # the LP does not read the closure weight (supply.with_closure_weights): a Hormuz lever re-uses it
+        tuple(replace(d, closure_weight=0.0) for d in decks),
         first_gas,
     )
     try:
-        return _solve_cached(*args)
+        solved = _solve_cached(*args)
     except TypeError:  # an unhashable user value: solve without the cache
-        return _solve_cached.__wrapped__(*args)
+        solved = _solve_cached.__wrapped__(*args)
+    return with_closure_weights(solved, decks, m.supply)
 
 
 # -- the stage ---------------------------------------------------------------------------------------
@@ -615,10 +619,14 @@ def negotiate(
     if not 0.0 <= b.china_power <= 1.0:
         raise BargainingError(f"bargaining.china_power (beta) must lie in [0, 1], got {b.china_power}")
     breakeven = breakeven_usd_per_kcm
-    # the contract valuation (numpy, mostly outside the GIL) runs beside the price-only LP: on two
-    # cores the deal stage takes the longer of the two instead of their sum; same numbers either way
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos2-valuation") as pool:
+    # three independent pieces run side by side — the contract valuation (numpy, mostly outside the
+    # GIL), the price-only supply LP (HiGHS) on two workers, the summit game's fast mode (when asked
+    # for) on this thread: on two cores the stage takes about half their sum; same numbers either way
+    first_gas = b.first_round_year + b.first_gas_lag_years
+    decks = (scenario_deck(m), *case_decks(m))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pos2-deal") as pool:
         pending = pool.submit(value_deal, scenario, costs, detail=detail)
+        pending_lp = pool.submit(solve_china, m, decks, (first_gas,) * len(decks))
         try:
             return _negotiate(
                 scenario,
@@ -630,11 +638,13 @@ def negotiate(
                 projects,
                 detail,
                 pending,
+                pending_lp,
                 history,
                 history_error,
             )
         finally:
             pending.cancel()
+            pending_lp.cancel()
 
 
 def _negotiate(
@@ -647,16 +657,27 @@ def _negotiate(
     projects: dict[str, ProjectBasis] | None,
     detail: bool,
     pending: Future[Valuation],
+    pending_lp: Future[SupplyResult],
     history: SummitHistory | None = None,
     history_error: str | None = None,
 ) -> DealResult:
-    """:func:`negotiate` once the valuation has been started in ``pending``."""
+    """:func:`negotiate` once the valuation and the supply LP (scenario deck, then the case decks) have
+    been started in ``pending`` and ``pending_lp``."""
     m = scenario.model
     b = m.bargaining
+    # the summit game's fast mode (when no summits are run here) needs neither the valuation nor the
+    # LP: it runs on this thread while they finish on the workers
+    fast = None
+    fast_error = None
+    if history is not None and not (rounds and detail):
+        try:
+            fast = fast_summits(history, scenario, costs)
+        except BargainingError as e:
+            fast_error = str(e)
     deck = scenario_deck(m)
     first_gas = b.first_round_year + b.first_gas_lag_years
     cases = case_decks(m)
-    sup = solve_china(m, (deck, *cases), (first_gas,) * (1 + len(cases)))
+    sup = pending_lp.result()
     china = china_values(sup, SCENARIO_DECK, m.finance.discount_rate_china, b.first_round_year)
     china_cases = {
         c.name: china_values(sup, c.name, m.finance.discount_rate_china, b.first_round_year) for c in cases
@@ -740,14 +761,15 @@ def _negotiate(
         if summits is not None:
             by_date = {r["date"]: r for r in summits["rounds"]}
             hc = tuple(replace(h, dynamics=by_date.get(h.round.date.isoformat())) for h in hc)
-    fast = None
+    if summits is None and history is not None and fast is None and fast_error is None:
+        try:  # the summits were asked for but could not be solved: the fast mode, as without them
+            fast = fast_summits(history, scenario, costs)
+        except BargainingError as e:
+            fast_error = str(e)
     if summits is None and history_error is not None:
         summits_error = f"no summit history for the summit game's fast mode: {history_error}"
-    if summits is None and history is not None:
-        try:
-            fast = fast_summits(history, scenario, costs)
-        except BargainingError as e:  # said, not hidden: the delay lattice answers instead
-            summits_error = f"the summit game's fast mode could not be solved: {e}"
+    if summits is None and fast_error is not None:  # said, not hidden: the delay lattice answers instead
+        summits_error = f"the summit game's fast mode could not be solved: {fast_error}"
     return DealResult(
         scenario=scenario.name,
         china_max_usd_per_kcm=v_c,

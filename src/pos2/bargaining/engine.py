@@ -19,7 +19,14 @@ import numpy as np
 
 from pos2.bargaining.direct_route import direct_route
 from pos2.bargaining.portfolio import Portfolio, load_portfolio
-from pos2.bargaining.stack import Stack, StackSettings, build_stack, simulate_market
+from pos2.bargaining.stack import (
+    MarketDraws,
+    Stack,
+    StackSettings,
+    build_stack,
+    draw_market,
+    market_from_draws,
+)
 from pos2.bargaining.valuation import (
     LIMIT_PARTIES,
     ContractGrid,
@@ -236,7 +243,20 @@ def build(inputs: EngineInputs, **settings_changes: Any) -> Stack:
         if hit is not None:
             _STACKS.move_to_end(key)
             return hit
-    stack = build_stack(inputs.portfolio, s, pm, market=simulate_market(s, pm))
+    # the random draws do not read the Hormuz inputs nor the portfolio mode: a Hormuz lever or the
+    # waterfall's portfolio switch re-uses them (the same market to the bit, test_stack.py)
+    draws_key = (replace(s, **_NOT_DRAWN), pm_key)
+    with _STACK_LOCK:
+        draws = _DRAWS.get(draws_key)
+        if draws is not None:
+            _DRAWS.move_to_end(draws_key)
+    if draws is None:
+        draws = draw_market(s, pm)
+        with _STACK_LOCK:
+            _DRAWS[draws_key] = draws
+            while len(_DRAWS) > STACKS_KEPT:
+                _DRAWS.popitem(last=False)
+    stack = build_stack(inputs.portfolio, s, pm, market=market_from_draws(s, draws))
     with _STACK_LOCK:
         _STACKS[key] = stack
         while len(_STACKS) > STACKS_KEPT:
@@ -244,9 +264,20 @@ def build(inputs: EngineInputs, **settings_changes: Any) -> Stack:
     return stack
 
 
+_NOT_DRAWN: dict[str, Any] = {
+    "hormuz_p_close": 0.0,
+    "hormuz_p_stay": 0.0,
+    "hormuz_closed_share": 0.0,
+    "jkm_spike_ratio": 1.0,
+    "portfolio_mode": "contracts",
+}
+"""Stack settings :func:`pos2.bargaining.stack.draw_market` does not read (normalised in its cache key)."""
+
+
 STACKS_KEPT = 16
 """Supply stacks kept per process (a waterfall and the lever effects need about seven)."""
 _STACKS: OrderedDict[tuple[Any, ...], Stack] = OrderedDict()
+_DRAWS: OrderedDict[tuple[Any, ...], MarketDraws] = OrderedDict()
 _STACK_LOCK = threading.Lock()
 
 

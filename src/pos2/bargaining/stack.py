@@ -42,7 +42,8 @@ Extensions* (merit order = greedy solution of the single-balance LP with box bou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -196,12 +197,15 @@ def regas_capacity_bcm(settings: StackSettings, years: np.ndarray) -> np.ndarray
     return settings.regas_capacity_bcm + settings.regas_growth_bcm_per_year * t
 
 
-def _hormuz_chain(settings: StackSettings, rng: np.random.Generator, n_steps: int) -> np.ndarray:
-    """Two-state Markov chain per path from the stationary distribution, (paths, n_steps) bool."""
+def _hormuz_chain(settings: StackSettings, u: np.ndarray) -> np.ndarray:
+    """Two-state Markov chain per path from the stationary distribution, (paths, n_steps) bool.
+
+    ``u`` are the chain's uniform draws, (paths, n_steps + 1): the first picks the starting state.
+    """
     p, q = settings.hormuz_p_close, settings.hormuz_p_stay
     pi = p / (1.0 - q + p) if (1.0 - q + p) > 0 else 0.0
-    u = rng.random((settings.n_paths, n_steps + 1))
-    out = np.empty((settings.n_paths, n_steps), dtype=bool)
+    n_steps = u.shape[1] - 1
+    out = np.empty((u.shape[0], n_steps), dtype=bool)
     state = u[:, 0] < pi
     for i in range(n_steps):
         state = np.where(state, u[:, i + 1] < q, u[:, i + 1] < p)
@@ -209,15 +213,36 @@ def _hormuz_chain(settings: StackSettings, rng: np.random.Generator, n_steps: in
     return out
 
 
-def simulate_market(
+@dataclass(frozen=True)
+class MarketDraws:
+    """The random part of a market draw, before the Hormuz regime is applied (paths, years).
+
+    Nothing here depends on the Hormuz inputs (``hormuz_p_close``, ``hormuz_p_stay``,
+    ``hormuz_closed_share``, ``jkm_spike_ratio``), so a draw is kept and re-used when only those move
+    (:func:`pos2.bargaining.engine.build`); :func:`market_from_draws` gives the same market, to the
+    bit, as drawing it again.
+    """
+
+    years: np.ndarray
+    brent_usd_per_bbl: np.ndarray
+    jkm_open_usd_per_mmbtu: np.ndarray
+    """Annual mean JKM without a closure spike [USD/MMBtu]."""
+    hormuz_uniforms: np.ndarray
+    """The chain's uniform draws, (paths, years from the valuation year + 1)."""
+    lead_years: int
+    demand_bcm: np.ndarray
+    domestic_bcm: np.ndarray
+
+
+def draw_market(
     settings: StackSettings, price_model: PriceModel, rng: np.random.Generator | None = None
-) -> Market:
-    """Draw Brent, JKM, demand, domestic production and Hormuz regimes, (paths, years).
+) -> MarketDraws:
+    """Draw Brent, JKM, the Hormuz chain's uniforms, demand and domestic production (in that order).
 
     Parameters
     ----------
     settings
-        Stack inputs [-].
+        Stack inputs (the Hormuz inputs are not read) [-].
     price_model
         Schwartz–Smith model of the economics (:func:`pos2.economics.prices.price_model`) [-].
     rng
@@ -234,9 +259,7 @@ def simulate_market(
     _, e_jkm = expected_price(price_model, months)
     jkm *= (lng_deck(settings, years) / e_jkm.reshape(ny, 12).mean(axis=1))[None, :]
     steps = lead + ny
-    closed = _hormuz_chain(settings, rng, steps)[:, lead:]
-    lost = np.where(closed, settings.hormuz_closed_share, 0.0)
-    jkm = jkm * (1.0 + lost * (settings.jkm_spike_ratio - 1.0))
+    u = rng.random((n, steps + 1))
     demand = (
         mean_demand_bcm(settings, years) * _random_walk(rng, n, steps, settings.demand_volatility)[:, lead:]
     )
@@ -244,16 +267,44 @@ def simulate_market(
         mean_domestic_bcm(settings, years)
         * _random_walk(rng, n, steps, settings.domestic_volatility)[:, lead:]
     )
+    return MarketDraws(years, brent, jkm, u, lead, demand, domestic)
+
+
+def market_from_draws(settings: StackSettings, draws: MarketDraws) -> Market:
+    """The market of ``draws`` under the settings' Hormuz regime: closure years, the JKM spike in them
+    and the share of Hormuz-dependent volume lost [-]."""
+    closed = _hormuz_chain(settings, draws.hormuz_uniforms)[:, draws.lead_years :]
+    lost = np.where(closed, settings.hormuz_closed_share, 0.0)
+    jkm = draws.jkm_open_usd_per_mmbtu * (1.0 + lost * (settings.jkm_spike_ratio - 1.0))
     return Market(
-        years=years,
-        brent_usd_per_bbl=brent,
+        years=draws.years,
+        brent_usd_per_bbl=draws.brent_usd_per_bbl,
         jkm_usd_per_mmbtu=jkm,
-        hh_usd_per_mmbtu=np.full((n, ny), settings.hh_usd_per_mmbtu),
-        demand_bcm=demand,
-        domestic_bcm=domestic,
+        hh_usd_per_mmbtu=np.full(draws.demand_bcm.shape, settings.hh_usd_per_mmbtu),
+        demand_bcm=draws.demand_bcm,
+        domestic_bcm=draws.domestic_bcm,
         hormuz_closed=closed,
         hormuz_lost_share=lost,
     )
+
+
+def simulate_market(
+    settings: StackSettings, price_model: PriceModel, rng: np.random.Generator | None = None
+) -> Market:
+    """Draw Brent, JKM, demand, domestic production and Hormuz regimes, (paths, years).
+
+    :func:`draw_market` then :func:`market_from_draws`.
+
+    Parameters
+    ----------
+    settings
+        Stack inputs [-].
+    price_model
+        Schwartz–Smith model of the economics (:func:`pos2.economics.prices.price_model`) [-].
+    rng
+        Random generator; ``None`` uses ``numpy.random.default_rng(settings.seed)`` [-].
+    """
+    return market_from_draws(settings, draw_market(settings, price_model, rng))
 
 
 @dataclass(frozen=True)
@@ -402,6 +453,9 @@ class DisplacedCurve:
     intercepts_musd: np.ndarray
     """(paths, years, pieces)."""
     q_max_bcm: float
+    _flat_quantities: dict[float, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def avoided_musd(self, q_bcm: np.ndarray) -> np.ndarray:
         """Avoided supply cost of taking ``q``, shape (..., paths, years) [million USD].
@@ -440,6 +494,24 @@ class DisplacedCurve:
         cum = np.concatenate([np.zeros((*w.shape[:-1], 1)), np.cumsum(w, axis=-1)], axis=-1)
         return cum.reshape(-1)
 
+    def quantity_at_flat_price_bcm(self, price_usd_per_kcm: float) -> np.ndarray:
+        """:meth:`quantity_at_price_bcm` at one price for every path-year, kept per price (the
+        valuation asks for the volume worth its transport cost on every call) [bcm/yr].
+
+        The array is shared: read it, do not write to it.
+        """
+        key = float(price_usd_per_kcm)
+        with _KEPT_LOCK:
+            hit = self._flat_quantities.get(key)
+        if hit is None:
+            hit = self.quantity_at_price_bcm(np.full(self.widths_bcm.shape[:-1], key))
+            hit.flags.writeable = False
+            with _KEPT_LOCK:
+                self._flat_quantities[key] = hit
+                while len(self._flat_quantities) > DISPLACED_KEPT:
+                    self._flat_quantities.pop(next(iter(self._flat_quantities)))
+        return hit
+
     def quantity_at_price_bcm(self, price_usd_per_kcm: np.ndarray) -> np.ndarray:
         """China's demand for PoS2 gas: the volume whose avoided cost per unit is >= ``price``.
 
@@ -459,9 +531,10 @@ class DisplacedCurve:
             raise BargainingError(f"the displaced curve has {k} pieces; at most 255 are supported")
         count = np.zeros(shape, dtype=np.uint8)
         above = np.empty(shape, dtype=bool)
+        above_u8 = above.view(np.uint8)  # True is 1: a same-type add, no cast per element
         for j in range(k):  # slopes are non-increasing along the pieces
             np.greater_equal(s[j], p, out=above)
-            count += above
+            count += above_u8
         rows1 = (np.arange(n_paths)[:, None] * ny + np.arange(ny)[None, :]) * (k + 1)
         return self._cum_flat[rows1 + count]
 
@@ -550,10 +623,33 @@ class Stack:
     curve: SupplyCurve
     russian_bcm: np.ndarray
     """Russian supply other than PoS2 per path-year (PoS1, Far East, Russian LNG) [bcm/yr]."""
+    _displaced: dict[float, DisplacedCurve] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def displaced(self, q_max_bcm: float) -> DisplacedCurve:
-        """Displaced-supply curve for PoS2 volumes up to ``q_max`` [-]."""
-        return displaced_curve(self.curve, self.market.demand_bcm, q_max_bcm)
+        """Displaced-supply curve for PoS2 volumes up to ``q_max`` [-].
+
+        Kept per ``q_max`` (the last :data:`DISPLACED_KEPT`): a limit search, the Nash search and the
+        valuation at the Nash price read the same curve, and so does every contract lever on a stack
+        the engine keeps (:func:`pos2.bargaining.engine.build`). The curve is a pure function of the
+        stack and ``q_max``, so a kept one is the one that would be built.
+        """
+        key = float(q_max_bcm)
+        with _KEPT_LOCK:
+            hit = self._displaced.get(key)
+        if hit is None:
+            hit = displaced_curve(self.curve, self.market.demand_bcm, key)
+            with _KEPT_LOCK:
+                self._displaced[key] = hit
+                while len(self._displaced) > DISPLACED_KEPT:
+                    self._displaced.pop(next(iter(self._displaced)))
+        return hit
+
+
+DISPLACED_KEPT = 4
+"""Displaced-supply curves kept per stack (one per largest contract volume asked for)."""
+_KEPT_LOCK = threading.Lock()
 
 
 def build_stack(

@@ -31,7 +31,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -360,14 +360,10 @@ def solve_supply(
 
     rows: list[dict[str, float | int | str]] = []
     for k, d in enumerate(decks):
-        w = float(np.clip(d.closure_weight, 0.0, 1.0))
         for i, y in enumerate(years):
             q = float(pos2_all[k, i])
             av_open = float(spend[k, 0, 0, i] - spend[k, 1, 0, i])
             av_closed = float(spend[k, 0, 1, i] - spend[k, 1, 1, i])
-            v_open = av_open / q if q > 0 else float("nan")
-            v_closed = av_closed / q if q > 0 else float("nan")
-            v_exp = (1 - w) * v_open + w * v_closed
             rows.append(
                 {
                     "deck": d.name,
@@ -376,18 +372,13 @@ def solve_supply(
                     "pos2_bcm_per_year": q,
                     "avoided_open_musd": av_open,
                     "avoided_closed_musd": av_closed,
-                    "value_open_usd_per_kcm": v_open,
-                    "value_closed_usd_per_kcm": v_closed,
-                    "value_expected_usd_per_kcm": v_exp,
-                    "cost_saving_usd_per_kcm": v_open - supply.pos2_fixed_usd_per_kcm,
-                    "security_value_usd_per_kcm": v_exp - v_open,
-                    "max_price_usd_per_kcm": v_exp - supply.pos2_fixed_usd_per_kcm,
+                    "value_open_usd_per_kcm": av_open / q if q > 0 else float("nan"),
+                    "value_closed_usd_per_kcm": av_closed / q if q > 0 else float("nan"),
                     "marginal_cost_open_usd_per_kcm": float(duals[k, 0, 0, i]),
                     "marginal_cost_closed_usd_per_kcm": float(duals[k, 0, 1, i]),
-                    "closure_weight": w,
                 }
             )
-    return SupplyResult(
+    solved = SupplyResult(
         years=years,
         decks=deck_names,
         value=pd.DataFrame(rows),
@@ -395,6 +386,63 @@ def solve_supply(
         solve_seconds=seconds,
         settings={"solver": "highs", "discount_rate": discount_rate, "n_variables": int(flows.size)},
     )
+    return with_closure_weights(solved, decks, supply)
+
+
+VALUE_COLUMNS: tuple[str, ...] = (
+    "deck",
+    "year",
+    "demand_bcm_per_year",
+    "pos2_bcm_per_year",
+    "avoided_open_musd",
+    "avoided_closed_musd",
+    "value_open_usd_per_kcm",
+    "value_closed_usd_per_kcm",
+    "value_expected_usd_per_kcm",
+    "cost_saving_usd_per_kcm",
+    "security_value_usd_per_kcm",
+    "max_price_usd_per_kcm",
+    "marginal_cost_open_usd_per_kcm",
+    "marginal_cost_closed_usd_per_kcm",
+    "closure_weight",
+)
+"""Columns of :attr:`SupplyResult.value`, in order."""
+
+
+def with_closure_weights(result: SupplyResult, decks: Sequence[Deck], supply: SupplySection) -> SupplyResult:
+    """The LP solution ``result`` valued with the decks' closure weights.
+
+    The LP solves the open and the closed strait as two states and never reads a deck's
+    ``closure_weight``: the expected value ``(1 - w) v_open + w v_closed`` (and the security value and
+    the highest price built on it) are formed here, so a Hormuz probability or duration lever, which only
+    moves the weight, re-uses a solution (:func:`pos2.bargaining.deal.solve_china`) — the same numbers
+    as solving again.
+
+    Parameters
+    ----------
+    result
+        A solution of :func:`solve_supply` for decks with these names, in this order [-].
+    decks
+        The decks with their closure weights [-].
+    supply
+        The supply section (the fixed cost of PoS2 gas inside China) [-].
+    """
+    names = tuple(d.name for d in decks)
+    if names != result.decks:
+        raise BargainingError(f"decks {names} do not match the solved decks {result.decks}")
+    v = result.value
+    n = len(result.years)
+    w = np.repeat([float(np.clip(d.closure_weight, 0.0, 1.0)) for d in decks], n)
+    v_open = v["value_open_usd_per_kcm"].to_numpy()
+    v_exp = (1 - w) * v_open + w * v["value_closed_usd_per_kcm"].to_numpy()
+    out = v.assign(
+        value_expected_usd_per_kcm=v_exp,
+        cost_saving_usd_per_kcm=v_open - supply.pos2_fixed_usd_per_kcm,
+        security_value_usd_per_kcm=v_exp - v_open,
+        max_price_usd_per_kcm=v_exp - supply.pos2_fixed_usd_per_kcm,
+        closure_weight=w,
+    )[list(VALUE_COLUMNS)]
+    return replace(result, value=out, _china_values={})
 
 
 def china_max_price(

@@ -421,7 +421,7 @@ def value_contracts(
     duty = parties.export_duty_share
     h_cum = 1.0 - (1.0 - parties.holdup_hazard_per_year) ** (t + 1.0) if parties.holdup else np.zeros(ny)
 
-    q_free = disp.quantity_at_price_bcm(np.full(demand.shape, t_c))
+    q_free = disp.quantity_at_flat_price_bcm(t_c)
     out: dict[str, list[np.ndarray]] = {k: [] for k in ("cn", "g", "s", "vc", "vg", "tax", "pl", "mt")}
     step = max(1, chunk_elements // (n_paths * ny))
     for lo in range(0, grid.n, step):
@@ -507,7 +507,7 @@ def value_contracts(
 
 
 def _solve_shift(
-    f: Callable[[np.ndarray], np.ndarray],
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
     n: int,
     lo: float | np.ndarray = -2000.0,
     hi: float | np.ndarray = 3000.0,
@@ -516,21 +516,25 @@ def _solve_shift(
 ) -> np.ndarray:
     """Roots in the price shift of ``f`` (one per contract) by the Illinois regula falsi.
 
-    ``f`` maps shifts (n,) to values (n,); a contract without a sign change in [lo, hi] (and, when
-    ``wide`` is given, in that wider bracket tried next) gets NaN. Each root stops on its own test (its
-    step below ``tol`` or its value zero to rounding), so a contract's root does not depend on which
-    other contracts are searched with it.
+    ``f(x, rows)`` maps the shifts ``x`` of the contracts ``rows`` (indices into the ``n``) to their
+    values; a contract without a sign change in [lo, hi] (and, when ``wide`` is given, in that wider
+    bracket tried next) gets NaN. Each root stops on its own test (its step below ``tol`` or its value
+    zero to rounding), so a contract's root does not depend on which other contracts are searched with
+    it — and each step values only the contracts still searching (a search's cost falls as its easy
+    roots converge).
     """
+    everyone = np.arange(n)
     a, b = (
         np.broadcast_to(np.asarray(lo, dtype=float), (n,)).copy(),
         np.broadcast_to(np.asarray(hi, dtype=float), (n,)).copy(),
     )
-    fa, fb = f(a), f(b)
+    fa, fb = f(a, everyone), f(b, everyone)
     ok = np.sign(fa) * np.sign(fb) <= 0
     if wide is not None and not ok.all():  # the narrow guess missed: those roots start from the wide bracket
-        a, b = np.where(ok, a, wide[0]), np.where(ok, b, wide[1])
-        fa = np.where(ok, fa, f(a))
-        fb = np.where(ok, fb, f(b))
+        miss = np.flatnonzero(~ok)
+        a[miss], b[miss] = wide[0], wide[1]
+        fa, fb = fa.copy(), fb.copy()
+        fa[miss], fb[miss] = f(a[miss], miss), f(b[miss], miss)
         ok = np.sign(fa) * np.sign(fb) <= 0
     done = ~ok
     side = np.zeros(n)
@@ -545,7 +549,9 @@ def _solve_shift(
             done |= np.abs(x - x_prev) < tol
         if np.all(done):
             break
-        fx = f(x)
+        searching = np.flatnonzero(~done)
+        fx = np.zeros(n)  # contracts already done keep their bracket: their fx is never read
+        fx[searching] = f(x[searching], searching)
         done |= np.abs(fx) <= 1e-12 * scale
         live = ~done
         left = np.sign(fx) == np.sign(fa)
@@ -622,10 +628,16 @@ def limit_prices(
             g.with_terms(price_shift_usd_per_kcm=shift), stack, costs, parties, curve=curve
         )
 
-    def values(shift: np.ndarray) -> np.ndarray:
-        v = at(stacked, shift)
+    def values(shift: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        # rows index the stacked searches: party which[row // n], contract row % n
+        v = at(stacked.take(rows), shift)
         series = {"china": v.china_ce_musd, "gazprom": v.gazprom_mean_musd, "state": v.state_mean_musd}
-        return np.concatenate([series[w][i * n : (i + 1) * n] for i, w in enumerate(which)])
+        party = rows // n
+        out = np.empty(len(rows))
+        for i, w in enumerate(which):
+            mine = party == i
+            out[mine] = series[w][mine]
+        return out
 
     if guess_usd_per_kcm is None:
         roots = _solve_shift(values, n * k, tol=tol)

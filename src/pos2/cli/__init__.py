@@ -5,7 +5,11 @@ Each command lives in its own module and registers itself on :data:`app`.
 
 from __future__ import annotations
 
-import typer
+from pos2.runtime import apply_app_environment
+
+apply_app_environment()  # before anything imports numpy (pos2.runtime says why)
+
+import typer  # noqa: E402
 
 app = typer.Typer(
     name="pos2",

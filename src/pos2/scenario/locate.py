@@ -7,6 +7,8 @@ tomllib does not keep positions; this scanner follows table headers (``[a.b]``,
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -84,11 +86,29 @@ def read_toml(path: Path, label: str, what: str, not_found: str | None = None) -
     except UnicodeDecodeError:
         raise ScenarioError(f"{what} is not UTF-8 text", path=label) from None
     try:
-        data = parse_toml(text)
+        data = _parse_kept(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"at line (\d+)", str(e))
         raise ScenarioError(f"not valid TOML: {e}", path=label, line=int(m.group(1)) if m else None) from None
     return data, text
+
+
+KEPT_TEXT_CHARS = 1_000_000
+"""Texts up to this size keep their parse (:func:`_parse_kept`) [characters]."""
+
+
+def _parse_kept(text: str) -> dict[str, Any]:
+    """:func:`parse_toml` with the parse of a text seen before kept: the embedded scenario is read on
+    every dashboard update. Each caller gets its own deep copy (callers edit the tables they read);
+    a text that fails to parse is parsed, and fails, again."""
+    if len(text) > KEPT_TEXT_CHARS:
+        return parse_toml(text)
+    return copy.deepcopy(_parse_cached(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cached(text: str) -> dict[str, Any]:
+    return parse_toml(text)
 
 
 MAX_TOML_DEPTH = 32

@@ -1,13 +1,19 @@
-"""China's supply LP cache is keyed on what the LP reads: contract price and finance levers reuse it."""
+"""China's supply LP cache is keyed on what the LP reads: contract price, finance and Hormuz probability
+or duration levers reuse it."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from pos2.bargaining import deal as deal_mod
+from pos2.bargaining.supply import with_closure_weights
+from pos2.errors import BargainingError
 from pos2.scenario import load_scenario
 
 
@@ -42,8 +48,36 @@ def test_contract_slope_and_finance_levers_do_not_resolve_the_lp(lp_calls: list[
         {"finance.china_share": 0.4, "contract.take_or_pay": 0.7, "transit.fee_usd_per_kcm_100km": 2.5}
     )
     assert len(lp_calls) == 1
-    assert slope is base
-    assert other is base
+    assert slope.dispatch is base.dispatch
+    assert other.dispatch is base.dispatch
+    pd.testing.assert_frame_equal(slope.value, base.value)
+
+
+def test_hormuz_levers_reweight_the_solution_without_solving_again(lp_calls: list[int]) -> None:
+    _solve({})
+    moved = {"hormuz.closure_months": 7.0, "hormuz.closure_probability": 0.3}
+    reused = _solve(moved)
+    assert len(lp_calls) == 1  # the weight is applied to the kept solution
+    deal_mod._solve_cached.cache_clear()
+    fresh = _solve(moved)
+    assert len(lp_calls) == 2
+    pd.testing.assert_frame_equal(reused.value, fresh.value, check_exact=True)
+    w = reused.value["closure_weight"].to_numpy()
+    assert np.all(w == pytest.approx(0.3 * 7.0 / 12.0))
+    v = reused.value
+    np.testing.assert_allclose(
+        v["value_expected_usd_per_kcm"],
+        (1 - w) * v["value_open_usd_per_kcm"] + w * v["value_closed_usd_per_kcm"],
+    )
+
+
+def test_reweighting_refuses_other_decks() -> None:
+    m = load_scenario("pos2").model
+    b = m.bargaining
+    sup = deal_mod.solve_china(m, (deal_mod.scenario_deck(m),), (b.first_round_year + b.first_gas_lag_years,))
+    other = dataclasses.replace(deal_mod.scenario_deck(m), name="elsewhere")
+    with pytest.raises(BargainingError, match="do not match"):
+        with_closure_weights(sup, (other,), m.supply)
 
 
 def test_inputs_the_lp_reads_still_resolve_it(lp_calls: list[int]) -> None:

@@ -109,3 +109,21 @@ def test_incomplete_file_without_base_says_how_to_inherit(tmp_path: Path) -> Non
     f.write_text("[contract]\nslope = 0.1\n")
     with pytest.raises(ScenarioError, match='base = "pos2"'):
         load_scenario(str(f))
+
+
+def test_a_kept_toml_parse_is_a_fresh_copy_for_each_reader(tmp_path: Path) -> None:
+    from pos2.scenario.locate import read_toml
+
+    f = tmp_path / "s.toml"
+    f.write_text('[a]\nb = [1, 2]\nc = { d = "x" }\n', encoding="utf-8")
+    first, _ = read_toml(f, "s.toml", "scenario file")
+    first["a"]["b"].append(3)  # a reader editing what it read ...
+    first["a"]["c"]["d"] = "y"
+    second, _ = read_toml(f, "s.toml", "scenario file")
+    assert second == {"a": {"b": [1, 2], "c": {"d": "x"}}}  # ... does not change the next read
+    f.write_text("[a]\nb = [5]\n", encoding="utf-8")  # an edited file is read again
+    assert read_toml(f, "s.toml", "scenario file")[0] == {"a": {"b": [5]}}
+    f.write_text("[a\n", encoding="utf-8")
+    for _ in range(2):  # a parse error is met every time, with its line
+        with pytest.raises(ScenarioError, match="not valid TOML"):
+            read_toml(f, "s.toml", "scenario file")
