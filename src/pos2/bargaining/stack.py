@@ -43,7 +43,7 @@ Extensions* (merit order = greedy solution of the single-balance LP with box bou
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Literal
 
@@ -494,6 +494,15 @@ class DisplacedCurve:
         cum = np.concatenate([np.zeros((*w.shape[:-1], 1)), np.cumsum(w, axis=-1)], axis=-1)
         return cum.reshape(-1)
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the curve's arrays, the piece-major copies and kept volumes included [bytes]."""
+        arrays = [self.slopes_usd_per_kcm, self.widths_bcm, self.intercepts_musd]
+        arrays += [v for k, v in vars(self).items() if k in _PIECE_MAJOR and isinstance(v, np.ndarray)]
+        with _KEPT_LOCK:
+            arrays += list(self._flat_quantities.values())
+        return sum(int(a.nbytes) for a in arrays)
+
     def quantity_at_flat_price_bcm(self, price_usd_per_kcm: float) -> np.ndarray:
         """:meth:`quantity_at_price_bcm` at one price for every path-year, kept per price (the
         valuation asks for the volume worth its transport cost on every call) [bcm/yr].
@@ -627,6 +636,16 @@ class Stack:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the stack's arrays, the displaced curves it keeps included [bytes]."""
+        arrays = [getattr(self.market, f.name) for f in fields(self.market)]
+        arrays += [getattr(self.curve, f.name) for f in fields(self.curve)]
+        arrays.append(self.russian_bcm)
+        with _KEPT_LOCK:
+            curves = list(self._displaced.values())
+        return sum(int(np.asarray(a).nbytes) for a in arrays) + sum(c.nbytes for c in curves)
+
     def displaced(self, q_max_bcm: float) -> DisplacedCurve:
         """Displaced-supply curve for PoS2 volumes up to ``q_max`` [-].
 
@@ -646,6 +665,9 @@ class Stack:
                     self._displaced.pop(next(iter(self._displaced)))
         return hit
 
+
+_PIECE_MAJOR = ("_slopes_by_piece", "_intercepts_by_piece", "_cum_flat")
+"""The :class:`DisplacedCurve` copies built on first use (cached properties)."""
 
 DISPLACED_KEPT = 4
 """Displaced-supply curves kept per stack (one per largest contract volume asked for)."""

@@ -103,3 +103,24 @@ def test_a_limit_search_values_only_the_contracts_still_searching(monkeypatch: p
         ):
             alone = limit_prices(one, st, COSTS, PARTIES, which=(party,))
             assert getattr(alone, f)[0] == pytest.approx(getattr(lim, f)[i], abs=1e-9)
+
+
+def test_kept_stacks_stay_within_their_memory_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = load_scenario("pos2", {"valuation.paths": 50})
+    inputs = engine_inputs(
+        sc, costs=project_costs(sc, capex_usd=25.4e9, tariff_usd_per_kcm=77.2, fuel_share=0.058)
+    )
+    monkeypatch.setattr(engine_mod, "_STACKS", type(engine_mod._STACKS)())
+    one = build(inputs)
+    one.displaced(30.0)
+    assert one.nbytes > one.curve.cost_usd_per_kcm.nbytes * 3  # the curve and the kept displaced curve
+    monkeypatch.setattr(engine_mod, "STACK_BYTES_KEPT", int(2.5 * one.nbytes))
+    for share in (0.1, 0.2, 0.3, 0.4):
+        build(inputs, hormuz_closed_share=share).displaced(30.0)
+    kept = list(engine_mod._STACKS.values())
+    assert 1 <= len(kept) <= 3
+    assert sum(st.nbytes for st in kept) <= engine_mod.STACK_BYTES_KEPT
+    assert kept[-1].settings.hormuz_closed_share == 0.4  # the newest is kept
+    monkeypatch.setattr(engine_mod, "STACK_BYTES_KEPT", 1)
+    build(inputs, hormuz_closed_share=0.5)
+    assert len(engine_mod._STACKS) == 1  # however small the budget, the stack just built stays
