@@ -2,7 +2,7 @@
 
 The order, top (shared) to bottom (thin layers)::
 
-    units, errors, testing, tables, jsonable
+    units, errors, testing, tables, jsonable, runtime
     scenario, gas
     network
     hydraulics
@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pos2"
-BASE = {"units", "errors", "testing", "data", "tables", "jsonable"}  # tables, jsonable: shared writers
+# tables, jsonable: shared writers; runtime: process settings of the applications
+BASE = {"units", "errors", "testing", "data", "tables", "jsonable", "runtime"}
 STAGES = {"scenario", "gas", "twin", "economics", "bargaining"}
 ALLOWED: dict[str, set[str]] = {
     "scenario": BASE,
@@ -90,7 +91,7 @@ def test_imports_flow_one_way(package: str) -> None:
 
 
 def test_shared_modules_import_no_stage() -> None:
-    for name in ("units.py", "errors.py"):
+    for name in ("units.py", "errors.py", "runtime.py"):
         assert _pos2_imports(SRC / name) == set()
     assert _pos2_imports(SRC / "jsonable.py") == set()
 
