@@ -31,7 +31,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pos2.sweep import DaskExecutor, ParameterSpec, SweepSpec, run_sweep
+from pos2.runtime import apply_app_environment
+
+apply_app_environment()  # as `pos2 sweep` runs (its workers inherit it): before numpy is imported
+
+from pos2.sweep import DaskExecutor, ParameterSpec, SweepSpec, run_sweep  # noqa: E402
 
 LEVERS = (
     ParameterSpec("contract.slope", low=0.08, high=0.14),

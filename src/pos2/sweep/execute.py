@@ -138,6 +138,23 @@ def submission_order(plan: list[str]) -> list[int]:
     return [q[k] for k in range(longest) for q in queues if k < len(q)]
 
 
+WORKER_ENVIRON_KEY = "distributed.nanny.pre-spawn-environ"
+"""Dask's setting for the environment its nanny gives a worker process before starting it."""
+
+
+def _worker_environ() -> dict[str, str | None]:
+    """Dask's worker environment without its glibc trim threshold (``None`` unsets a variable) and
+    with pos2's application settings (:mod:`pos2.runtime`)."""
+    import dask
+
+    from pos2.runtime import APP_ENVIRONMENT
+
+    env: dict[str, str | None] = dict(dask.config.get(WORKER_ENVIRON_KEY, {}) or {})
+    env["MALLOC_TRIM_THRESHOLD_"] = None
+    env.update(APP_ENVIRONMENT)
+    return env
+
+
 class DaskExecutor:
     """Evaluate chunks on a Dask cluster (local worker processes, or an existing scheduler).
 
@@ -174,16 +191,23 @@ class DaskExecutor:
                 raise Pos2Error(f"cannot connect to the Dask scheduler at {scheduler}: {e}") from None
             self.description = f"dask scheduler {scheduler}"
         else:
+            import dask
+
             n = workers or max(1, os.cpu_count() or 1)
-            self._cluster = LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=processes,
-                dashboard_address=":0",  # any free port: never collides with another cluster
-                silence_logs=logging.CRITICAL,  # worker shutdown chatter after a Ctrl-C is not news
-                worker_dashboard_address=None,
-                preload=["pos2.sweep.worker_setup"] if processes else [],
-            )
+            # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (memory handed back to the
+            # system at once); a deal point frees and re-allocates tens of MB of arrays, each then
+            # faulted in again: 1.23 s a point against 0.54 s without (BENCHMARKS.md). The nanny
+            # reads this when it is created, and re-uses it when it restarts a worker.
+            with dask.config.set({WORKER_ENVIRON_KEY: _worker_environ()}):
+                self._cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=processes,
+                    dashboard_address=":0",  # any free port: never collides with another cluster
+                    silence_logs=logging.CRITICAL,  # worker shutdown chatter after a Ctrl-C is not news
+                    worker_dashboard_address=None,
+                    preload=["pos2.sweep.worker_setup"] if processes else [],
+                )
             self.client = Client(self._cluster)
             self.description = f"dask local cluster, {n} worker {'processes' if processes else 'threads'}"
         self._pids: list[int] = []

@@ -324,3 +324,19 @@ def test_a_running_status_of_a_live_client_is_left_alone(tmp_path: Path) -> None
 
     (tmp_path / "status.json").write_text(json.dumps({"state": "running", "client_pid": os.getpid()}))
     assert reconcile_status(tmp_path)["state"] == "running"
+
+
+def test_dask_worker_processes_keep_freed_memory_and_get_pos2s_settings() -> None:
+    import os
+
+    from pos2.sweep import DaskExecutor
+
+    ex = DaskExecutor(workers=1)
+    try:
+        env = ex.client.run(
+            lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("NUMPY_MADVISE_HUGEPAGE"))
+        )
+    finally:
+        ex.close()
+    # Dask's default would be 65536 (every freed array handed back, faulted in again on the next point)
+    assert list(env.values()) == [(None, os.environ.get("NUMPY_MADVISE_HUGEPAGE", "0"))]
