@@ -43,9 +43,10 @@ Extensions* (merit order = greedy solution of the single-balance LP with box bou
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -510,16 +511,13 @@ class DisplacedCurve:
         The array is shared: read it, do not write to it.
         """
         key = float(price_usd_per_kcm)
-        with _KEPT_LOCK:
-            hit = self._flat_quantities.get(key)
-        if hit is None:
-            hit = self.quantity_at_price_bcm(np.full(self.widths_bcm.shape[:-1], key))
-            hit.flags.writeable = False
-            with _KEPT_LOCK:
-                self._flat_quantities[key] = hit
-                while len(self._flat_quantities) > DISPLACED_KEPT:
-                    self._flat_quantities.pop(next(iter(self._flat_quantities)))
-        return hit
+
+        def make() -> np.ndarray:
+            q = self.quantity_at_price_bcm(np.full(self.widths_bcm.shape[:-1], key))
+            q.flags.writeable = False
+            return q
+
+        return _kept(self._flat_quantities, key, make)
 
     def quantity_at_price_bcm(self, price_usd_per_kcm: np.ndarray) -> np.ndarray:
         """China's demand for PoS2 gas: the volume whose avoided cost per unit is >= ``price``.
@@ -655,23 +653,31 @@ class Stack:
         stack and ``q_max``, so a kept one is the one that would be built.
         """
         key = float(q_max_bcm)
-        with _KEPT_LOCK:
-            hit = self._displaced.get(key)
-        if hit is None:
-            hit = displaced_curve(self.curve, self.market.demand_bcm, key)
-            with _KEPT_LOCK:
-                self._displaced[key] = hit
-                while len(self._displaced) > DISPLACED_KEPT:
-                    self._displaced.pop(next(iter(self._displaced)))
-        return hit
+        return _kept(self._displaced, key, lambda: displaced_curve(self.curve, self.market.demand_bcm, key))
 
 
 _PIECE_MAJOR = ("_slopes_by_piece", "_intercepts_by_piece", "_cum_flat")
 """The :class:`DisplacedCurve` copies built on first use (cached properties)."""
 
 DISPLACED_KEPT = 4
-"""Displaced-supply curves kept per stack (one per largest contract volume asked for)."""
+"""Displaced-supply curves kept per stack (one per largest contract volume asked for), and volumes at a
+flat price kept per curve."""
 _KEPT_LOCK = threading.Lock()
+_T = TypeVar("_T")
+
+
+def _kept(store: dict[float, _T], key: float, make: Callable[[], _T]) -> _T:
+    """``store[key]``, made (outside the lock: two threads may both make it, and keep one) when missing;
+    the oldest entries go beyond :data:`DISPLACED_KEPT`."""
+    with _KEPT_LOCK:
+        hit = store.get(key)
+    if hit is None:
+        hit = make()
+        with _KEPT_LOCK:
+            store[key] = hit
+            while len(store) > DISPLACED_KEPT:
+                store.pop(next(iter(store)))
+    return hit
 
 
 def build_stack(
