@@ -151,10 +151,13 @@ function render(data) {
     const lo = deal.russia_min_price_usd_per_kcm, hi = deal.china_max_price_usd_per_kcm;
     const traces = [
       { type: "scatter", mode: "markers+text", x: [lo], y: ["Russia: lowest"], text: [fmt(lo)],
-        textposition: "middle right", marker: { size: 14, color: "#b3261e" }, name: "Russia's lowest" },
+        textposition: "top center", cliponaxis: false, marker: { size: 14, color: "#b3261e" }, name: "Russia's lowest" },
       { type: "scatter", mode: "markers+text", x: [hi], y: ["China: highest"], text: [fmt(hi)],
-        textposition: "middle left", marker: { size: 14, color: "#1f6fb2" }, name: "China's highest" },
+        textposition: "top center", cliponaxis: false, marker: { size: 14, color: "#1f6fb2" }, name: "China's highest" },
     ];
+    // both limits (and the Nash price) inside the axis with a margin: the labels sit above the markers
+    const xs = [lo, hi].concat(deal.nash_price_usd_per_kcm !== null ? [deal.nash_price_usd_per_kcm] : []);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs), pad = Math.max(0.15 * (x1 - x0), 2);
     const shapes = [];
     if (z) shapes.push({ type: "rect", xref: "x", yref: "paper", x0: z[0], x1: z[1], y0: 0, y1: 1,
       fillcolor: "rgba(46,160,67,0.18)", line: { width: 0 } });
@@ -163,8 +166,8 @@ function render(data) {
       line: { color: "#2ea043", dash: "dash" } });
     Plotly.react("chart-zopa", traces, {
       title: { text: z ? "Zone of agreement (green), Nash price (dashed)" : "No zone of agreement", font: { size: 14 } },
-      xaxis: { title: { text: "price [USD per 1,000 m³]" } }, shapes, showlegend: false,
-      yaxis: { automargin: true }, margin: { t: 40, l: 100, r: 20, b: 45 },
+      xaxis: { title: { text: "price [USD per 1,000 m³]" }, range: [x0 - pad, x1 + pad] }, shapes, showlegend: false,
+      yaxis: { automargin: true, range: [-0.5, 1.6] }, margin: { t: 40, l: 100, r: 20, b: 45 },
     }, PLOT_CFG);
   } else unavailable("chart-zopa", "Zone of agreement", shortWhy(st.deal));
 
