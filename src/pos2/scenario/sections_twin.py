@@ -298,6 +298,15 @@ class StationsSection(Section):
         "fewest stations from the head with the last one trimmed so the gas arrives at the minimum "
         "delivery pressure (min_power).",
     )
+    min_suction_mpa: float = field(
+        3.5,
+        unit="MPa",
+        description="Low-suction trip of a running station in transient runs (absolute pressure): a "
+        "station whose suction falls below it trips, its gas passes the bypass, and it stays off for "
+        "the rest of the run; 0: no trip.",
+        ge=0,
+        le=20,
+    )
 
     @property
     def installed_power_mw(self) -> float:

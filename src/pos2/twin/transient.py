@@ -22,7 +22,8 @@ the delivery pressure falls below ``pipeline.min_delivery_pressure_mpa``.
 
 Station limits over time: a station runs at most at ``stations.max_ratio`` and at its installed shaft
 power (``units_per_station x unit_power_mw``; at the limit its ratio falls so that the power equals
-it: less head), and trips when its suction falls below ``MIN_SUCTION_PRESSURE_MPA``.
+it: less head), and trips when its suction falls below ``stations.min_suction_mpa`` (an assumption of
+the scenario: 3.5 MPa abs).
 
 >>> parse_event("trip:russia_cs3@2h").start_s
 7200.0
@@ -56,7 +57,6 @@ __all__ = [
     "DAILY_PROFILE_AMPLITUDE",
     "DEFAULT_DT_S",
     "EVENT_KINDS",
-    "MIN_SUCTION_PRESSURE_MPA",
     "Event",
     "FlexibilityBound",
     "FlexibilityTables",
@@ -86,16 +86,6 @@ grid; change it with ``profile:daily:15%``."""
 DAILY_PROFILE_PEAK_H = 16.0
 """Hour of the daily profile's peak (its minimum is 12 h earlier, at 04:00) [h]. Assumption (INF):
 the usual night minimum and late-afternoon/evening maximum of gas demand."""
-
-MIN_SUCTION_PRESSURE_MPA = 3.5
-"""Low-suction protection of the route's stations [MPa abs]: a running station whose suction falls
-below it trips (its gas passes the bypass) and stays off for the rest of the run.
-
-Assumption (confidence INF): no source gives the trip setting of the PoS2 gas-turbine units. Below
-about 3.5 MPa a station designed for 7-12 MPa leaves its compressors' operating map (at ratio <= 1.6
-and the installed power the volume flow would have to grow by half or more: choke) and the fuel gas of
-its turbines, taken from the line, falls towards the 2.5-3 MPa that gas-turbine fuel systems
-typically need. Change it with ``simulate_route(..., min_suction_mpa=...)``."""
 
 _TIME = r"(\d+(?:\.\d+)?)\s*(h|min|s)"
 _PCT = r"([+-]?\d+(?:\.\d+)?)\s*%"
@@ -376,7 +366,7 @@ def simulate_route(
     throughput_bcm_per_year: float | None = None,
     stop_at_minimum: bool = False,
     save_every_s: float | None = None,
-    min_suction_mpa: float | None = MIN_SUCTION_PRESSURE_MPA,
+    min_suction_mpa: float | None = None,
 ) -> RouteTransient:
     """Simulate the scenario's line over ``hours`` with ``events``.
 
@@ -397,7 +387,8 @@ def simulate_route(
     save_every_s
         Interval of the profile snapshots; default the time step [s].
     min_suction_mpa
-        Low-suction trip of every station (``MIN_SUCTION_PRESSURE_MPA``); ``None``: none [MPa abs].
+        Low-suction trip of every station; ``None``: the scenario's ``stations.min_suction_mpa``; 0: no
+        trip [MPa abs].
 
     Raises
     ------
@@ -413,6 +404,11 @@ def simulate_route(
         )
     m = scenario.model
     q = m.pipeline.throughput_bcm_per_year if throughput_bcm_per_year is None else throughput_bcm_per_year
+    trip_mpa = m.stations.min_suction_mpa if min_suction_mpa is None else min_suction_mpa
+    if not (math.isfinite(trip_mpa) and trip_mpa >= 0):
+        raise ScenarioError(
+            "must be a pressure >= 0 MPa (0: no trip)", field="min_suction_mpa", value=trip_mpa
+        )
     settle = settler(scenario, q)
     chain, res, state, _seen, _it = settle(frozenset(), {})
     warnings: list[str] = []
@@ -500,7 +496,7 @@ def simulate_route(
         save_every_s=save_every_s,
         stop_junction=chain.end_node if stop_at_minimum else None,
         stop_below_pa=min_pa if stop_at_minimum else None,
-        min_suction_pa=None if min_suction_mpa is None else min_suction_mpa * 1e6,
+        min_suction_pa=trip_mpa * 1e6 if trip_mpa > 0 else None,
     )
     result = simulate_transient(net, gas_for(m.gas.composition), controls, opts, initial=res)
     return _collect(scenario, chain, result, tuple(events), q, hours, dt_s, min_pa, tuple(warnings))

@@ -103,3 +103,22 @@ def test_survival_time_interpolates() -> None:
     p = np.array([8.0, 8.0, 6.0, 5.0])
     assert survival_time_h(t, p, 5.5, 1.0) == pytest.approx(1.5)
     assert survival_time_h(t, p, 4.0, 0.0) is None
+
+
+def test_the_low_suction_trip_is_the_scenarios_and_can_be_switched_off() -> None:
+    # the default 3.5 MPa abs trips nothing in a quiet run; a setting above the line's normal suction
+    # (about 8 MPa abs at the stations) trips stations with no trip event; 0 switches the trip off
+    def tripped(rt) -> set[str]:  # type: ignore[no-untyped-def]
+        st = rt.stations
+        return set(st[st["mode"] == "low suction trip"]["name"])
+
+    quiet = simulate_route(load_scenario("pos2"), (), 2.0, dt_s=900.0)
+    assert tripped(quiet) == set()
+    high = load_scenario("pos2", {"stations.min_suction_mpa": 8.5})
+    assert tripped(simulate_route(high, (), 2.0, dt_s=900.0))
+    assert tripped(simulate_route(high, (), 2.0, dt_s=900.0, min_suction_mpa=0.0)) == set()
+    assert tripped(simulate_route(load_scenario("pos2", {"stations.min_suction_mpa": 0.0}), (), 2.0)) == set()
+    with pytest.raises(ScenarioError, match="min_suction_mpa"):
+        simulate_route(high, (), 2.0, min_suction_mpa=-1.0)
+    with pytest.raises(ScenarioError, match=r"stations\.min_suction_mpa"):
+        load_scenario("pos2", {"stations.min_suction_mpa": -0.5})
