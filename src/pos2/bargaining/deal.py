@@ -639,6 +639,7 @@ def negotiate(
                 detail,
                 pending,
                 pending_lp,
+                decks,
                 history,
                 history_error,
             )
@@ -658,11 +659,12 @@ def _negotiate(
     detail: bool,
     pending: Future[Valuation],
     pending_lp: Future[SupplyResult],
+    decks: tuple[Deck, ...],
     history: SummitHistory | None = None,
     history_error: str | None = None,
 ) -> DealResult:
-    """:func:`negotiate` once the valuation and the supply LP (scenario deck, then the case decks) have
-    been started in ``pending`` and ``pending_lp``."""
+    """:func:`negotiate` once the valuation and the supply LP on ``decks`` (the scenario deck, then the
+    case decks) have been started in ``pending`` and ``pending_lp``."""
     m = scenario.model
     b = m.bargaining
     # the summit game's fast mode (when no summits are run here) needs neither the valuation nor the
@@ -674,9 +676,7 @@ def _negotiate(
             fast = fast_summits(history, scenario, costs)
         except BargainingError as e:
             fast_error = str(e)
-    deck = scenario_deck(m)
-    first_gas = b.first_round_year + b.first_gas_lag_years
-    cases = case_decks(m)
+    deck, *cases = decks
     sup = pending_lp.result()
     china = china_values(sup, SCENARIO_DECK, m.finance.discount_rate_china, b.first_round_year)
     china_cases = {
@@ -798,7 +798,7 @@ def _negotiate(
             "russia_view": b.russia_view,
             "rubinstein_proposer": "russia",
             "rubinstein_share_russia": rubinstein_share(d_r, d_c),
-            "first_gas_year": first_gas,
+            "first_gas_year": b.first_round_year + b.first_gas_lag_years,
             "closure_weight": deck.closure_weight,
             "lp_seconds": sup.solve_seconds,
             "breakeven_source": rus.breakeven_source,
